@@ -1,0 +1,5 @@
+"""Allow ``python -m postlink``."""
+
+from postlink.cli import main
+
+main()

@@ -1,0 +1,20 @@
+"""``postlink config``: what the program will run with."""
+
+from __future__ import annotations
+
+import typer
+
+from postlink.cli.output import JsonOption, print_json, print_pairs
+from postlink.settings import get_settings, masked
+
+app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
+
+
+@app.command("show")
+def show(as_json: JsonOption = False) -> None:
+    """Print the effective settings (environment over .env over defaults), secrets masked."""
+    values = masked(get_settings())
+    if as_json:
+        print_json(values)
+    else:
+        print_pairs("Effective settings", values)

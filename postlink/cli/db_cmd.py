@@ -1,0 +1,45 @@
+"""``postlink db``: create, upgrade and inspect the schema."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from postlink import migrate
+from postlink.cli.output import JsonOption, console, print_json, print_pairs
+from postlink.db import get_engine
+
+app = typer.Typer(help="Create, upgrade and inspect the database schema.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade(
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Create the schema or upgrade it to the newest revision (safe to run repeatedly)."""
+    engine = get_engine()
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine, revision)
+    after = migrate.current_revision(engine)
+    if before == after:
+        console.print(f"Database already at revision {after}.")
+    else:
+        console.print(f"Database upgraded from {before or 'empty'} to {after}.")
+
+
+@app.command("current")
+def show_current(as_json: JsonOption = False) -> None:
+    """Show the schema revision of the database and the newest one this version ships."""
+    engine = get_engine()
+    current, head = migrate.current_revision(engine), migrate.head_revision()
+    state = {
+        "database": engine.url.render_as_string(hide_password=True),
+        "current": current,
+        "head": head,
+        "up_to_date": current == head,
+    }
+    if as_json:
+        print_json(state)
+    else:
+        print_pairs("Schema", state)

@@ -1,0 +1,25 @@
+"""Every tunable default in one place, each with its meaning and unit."""
+
+#: Folder for the embedded SQLite database, rendered reports and local state (relative to cwd).
+DATA_DIR = "var"
+
+#: Time zone of the province: dates in codes and on forms are Vietnam dates (UTC+7).
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+#: Where the built-in postal sandbox listens; the default postal base URL points at it.
+SANDBOX_HOST = "127.0.0.1"
+SANDBOX_PORT = 8765
+SANDBOX_URL = f"http://{SANDBOX_HOST}:{SANDBOX_PORT}"
+
+#: Seconds to establish a connection to the postal API.
+POSTAL_CONNECT_TIMEOUT = 5.0
+#: Seconds to wait for the postal API's answer once connected.
+POSTAL_READ_TIMEOUT = 30.0
+#: Seconds an idempotent postal read may spend in retries (backoff included) before failing.
+POSTAL_RETRY_BUDGET = 60.0
+
+#: Days the redacted postal exchange log is kept (postal brief §4).
+EXCHANGE_LOG_RETENTION_DAYS = 90
+
+#: Milliseconds SQLite waits on a locked database before failing a statement.
+SQLITE_BUSY_TIMEOUT_MS = 10_000

@@ -1,0 +1,43 @@
+"""All tables. Importing this package registers every table on ``SQLModel.metadata``."""
+
+from postlink.models.audit import ApiToken, AuditEntry, Role, User
+from postlink.models.catalog import Level, ListEntry, ListVersion, VersionStatus
+from postlink.models.exchange import Exchange, Quarantined
+from postlink.models.handover import Direction, Handover, HandoverItem, ItemState
+from postlink.models.scheduling import JobRun, Lease, SyncCursor
+from postlink.models.tracking import (
+    Dossier,
+    Event,
+    Leg,
+    LegKind,
+    MatchClass,
+    OutboxCommand,
+    OutboxState,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Direction",
+    "Dossier",
+    "Event",
+    "Exchange",
+    "Handover",
+    "HandoverItem",
+    "ItemState",
+    "JobRun",
+    "Lease",
+    "Leg",
+    "LegKind",
+    "Level",
+    "ListEntry",
+    "ListVersion",
+    "MatchClass",
+    "OutboxCommand",
+    "OutboxState",
+    "Quarantined",
+    "Role",
+    "SyncCursor",
+    "User",
+    "VersionStatus",
+]

@@ -1,0 +1,154 @@
+"""Dossiers, their postal legs, tracking events and the outbox of orders we owe the post.
+
+A dossier travels on up to two legs (QĐ 45/2016 arts. 6–10): ``pickup`` carries the
+dossier from the citizen to the office, ``return`` carries the result back. Each leg is one
+postal order identified by its stable reference (``<dossier code>-P<n>`` / ``-R<n>``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from postlink.models.types import BigID, UTCDateTime
+from postlink.timeutil import utcnow
+
+
+class LegKind(StrEnum):
+    PICKUP = "pickup"
+    RETURN = "return"
+
+
+class MatchClass(StrEnum):
+    """How a leg stands against the catalog version in force at its J date."""
+
+    ELIGIBLE = "eligible"
+    EXCLUDED = "excluded"
+    UNKNOWN_PROCEDURE = "unknown_procedure"
+    NO_LIST_IN_FORCE = "no_list_in_force"
+    INVALID = "invalid"
+
+
+class Dossier(SQLModel, table=True):
+    """A TTHC dossier known to the post. Citizen contact is personal data (Decree 13/2023)."""
+
+    __tablename__ = "dossier"
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigID)
+    code: str = Field(sa_type=String(64), unique=True)
+    procedure_code: str | None = Field(default=None, sa_type=String(40), index=True)
+    procedure_code_raw: str = Field(default="", sa_type=String(80))
+    procedure_name: str = Field(default="", sa_type=Text())
+    agency_code: str = Field(default="", sa_type=String(40), index=True)
+    citizen_name: str = Field(default="", sa_type=String(255))
+    citizen_phone: str = Field(default="", sa_type=String(32), index=True)
+    citizen_address: str = Field(default="", sa_type=Text())
+    commune_code: str = Field(default="", sa_type=String(8))
+    channel: str = Field(default="post", sa_type=String(16))
+    filed_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime(), description="QĐ 45 art. 7 cl. 4: handover signed"
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+class Leg(SQLModel, table=True):
+    """One postal order: a dossier's pickup or its result's return."""
+
+    __tablename__ = "leg"
+    __table_args__ = (
+        UniqueConstraint("adapter", "reference"),
+        Index("ix_leg_status_deadline", "status", "deadline"),
+        Index("ix_leg_j_date", "j_date"),
+        Index("ix_leg_match", "match_class", "j_date"),
+        Index("ix_leg_agency_kind", "agency_code", "kind", "j_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigID)
+    dossier_id: int | None = Field(
+        default=None, foreign_key="dossier.id", index=True, sa_type=BigID
+    )
+    kind: str = Field(sa_type=String(8))
+    adapter: str = Field(sa_type=String(32))
+    reference: str = Field(sa_type=String(100), description="saleOrderCode / OrderNumber")
+    order_id: str = Field(default="", sa_type=String(64), description="post's own order id")
+    item_code: str | None = Field(default=None, sa_type=String(32), index=True)
+    item_check_ok: bool = True
+    agency_code: str = Field(default="", sa_type=String(40))
+    procedure_code: str | None = Field(default=None, sa_type=String(40))
+    status: str = Field(default="unknown", sa_type=String(32))
+    raw_status: str = Field(default="", sa_type=String(16))
+    raw_label: str = Field(default="", sa_type=String(255))
+    route: str = Field(default="", sa_type=String(32), description="row of the time-limit table")
+    j_date: date | None = None
+    deadline: date | None = None
+    overdue: bool = False
+    invitations: int = Field(default=0, description="failed delivery attempts (QĐ 45 art. 10)")
+    last_event_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    match_class: str | None = Field(default=None, sa_type=String(24))
+    match_version_id: int | None = Field(default=None, foreign_key="list_version.id")
+    match_reason: str = Field(default="", sa_type=Text())
+    match_legal_basis: str = Field(default="", sa_type=Text())
+    main_fee: int | None = None
+    total_fee: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+class Event(SQLModel, table=True):
+    """One tracking event. The natural key makes a replayed poll or webhook a no-op."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        UniqueConstraint("item_code", "raw_code", "occurred_at"),
+        Index("ix_event_leg_time", "leg_id", "occurred_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigID)
+    leg_id: int = Field(foreign_key="leg.id", sa_type=BigID)
+    item_code: str = Field(sa_type=String(32))
+    raw_code: str = Field(sa_type=String(16))
+    raw_label: str = Field(default="", sa_type=String(255))
+    status: str = Field(sa_type=String(32))
+    occurred_at: datetime = Field(sa_type=UTCDateTime())
+    location: str = Field(default="", sa_type=String(255))
+    source: str = Field(default="poll", sa_type=String(16))
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+class OutboxCommand(SQLModel, table=True):
+    """An order the office owes the post; idempotent on (kind, reference)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("kind", "reference"),
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigID)
+    kind: str = Field(sa_type=String(16), description="create or cancel")
+    leg_kind: str = Field(sa_type=String(8))
+    dossier_code: str = Field(sa_type=String(64), index=True)
+    reference: str = Field(sa_type=String(100))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON())
+    state: str = Field(default=OutboxState.PENDING, sa_type=String(16))
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    last_error: str = Field(default="", sa_type=Text())
+    refusal_reason: str = Field(default="", sa_type=Text())
+    leg_id: int | None = Field(default=None, foreign_key="leg.id", sa_type=BigID)
+    created_by: str = Field(default="", sa_type=String(100))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())

@@ -1,0 +1,238 @@
+"""Typed configuration read from the environment and a ``.env`` file.
+
+Every setting is a ``POSTLINK_*`` variable. Province IT sets them in the service's
+environment or in ``.env`` (python-dotenv); the process environment wins over the file so
+that a one-off ``POSTLINK_X=... postlink ...`` behaves as expected. Values are validated once
+at start-up: a bad value stops the program with one line naming the variable, the value and
+what is expected, because a daemon that starts half-configured fails later and less clearly.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from postlink import defaults
+from postlink.errors import ConfigError
+
+PREFIX = "POSTLINK_"
+ENV_FILE_VARIABLE = "POSTLINK_ENV_FILE"
+#: ``POSTLINK_*`` variables that are not settings: the .env location and the test suite's
+#: PostgreSQL URL. Any other unknown ``POSTLINK_*`` name is a typo and stops start-up.
+NOT_SETTINGS = frozenset({ENV_FILE_VARIABLE, "POSTLINK_TEST_DATABASE_URL"})
+
+
+class PostalAdapterName(StrEnum):
+    """Which dialect the province's postal contract speaks (see docs/postal-api)."""
+
+    MYVNPOST = "myvnpost"
+    NGSP = "ngsp"
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+class Settings(BaseModel):
+    """The effective configuration. Field ``x`` is read from ``POSTLINK_X``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data_dir: Path = Field(
+        default=Path(defaults.DATA_DIR),
+        description="Folder for the default SQLite database, reports and other local state.",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means a SQLite file under POSTLINK_DATA_DIR. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/dbname",
+    )
+    timezone: str = Field(
+        default=defaults.TIMEZONE,
+        description="IANA time zone used to show times and to decide local calendar dates.",
+    )
+    log_level: LogLevel = Field(default=LogLevel.INFO, description="Logging threshold.")
+    report_dir: Path | None = Field(
+        default=None,
+        description="Where rendered reports are written; empty means POSTLINK_DATA_DIR/reports.",
+    )
+    postal_adapter: PostalAdapterName = Field(
+        default=PostalAdapterName.MYVNPOST,
+        description="Postal API dialect: myvnpost or ngsp.",
+    )
+    postal_base_url: str = Field(
+        default=defaults.SANDBOX_URL,
+        description="Base URL of the postal API; the default is the built-in sandbox.",
+    )
+    postal_username: str = Field(default="sandbox", description="MyVNPost login user name.")
+    postal_password: SecretStr = Field(
+        default=SecretStr("sandbox"), description="MyVNPost login password."
+    )
+    postal_customer_code: str = Field(
+        default="SANDBOX", description="MyVNPost customer code of the province's contract."
+    )
+    postal_client_id: str = Field(default="sandbox", description="NGSP OAuth2 client key.")
+    postal_client_secret: SecretStr = Field(
+        default=SecretStr("sandbox"), description="NGSP OAuth2 client secret."
+    )
+    postal_connect_timeout: float = Field(
+        default=defaults.POSTAL_CONNECT_TIMEOUT,
+        gt=0,
+        le=120,
+        description="Seconds to wait for a TCP/TLS connection to the postal API.",
+    )
+    postal_read_timeout: float = Field(
+        default=defaults.POSTAL_READ_TIMEOUT,
+        gt=0,
+        le=600,
+        description="Seconds to wait for the postal API to answer once connected.",
+    )
+    postal_retry_budget: float = Field(
+        default=defaults.POSTAL_RETRY_BUDGET,
+        ge=0,
+        le=3600,
+        description="Total seconds an idempotent call may spend retrying before it fails.",
+    )
+    postal_ca_bundle: Path | None = Field(
+        default=None,
+        description="PEM bundle to verify the postal API's TLS certificate; empty = system CAs.",
+    )
+    exchange_log_retention_days: int = Field(
+        default=defaults.EXCHANGE_LOG_RETENTION_DAYS,
+        ge=1,
+        le=3650,
+        description="Days the redacted postal exchange log is kept.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("expected an IANA time zone such as Asia/Ho_Chi_Minh") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(
+                "expected a database URL such as sqlite:///var/postlink.db or "
+                "postgresql+psycopg://user@host:5432/db"
+            ) from exc
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError("expected a sqlite:// or postgresql+psycopg:// URL")
+        if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        elif url.get_backend_name() == "postgresql" and url.drivername != "postgresql+psycopg":
+            raise ValueError("expected the psycopg driver: postgresql+psycopg://...")
+        return url.render_as_string(hide_password=False)
+
+    @field_validator("postal_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def effective_database_url(self) -> str:
+        """The URL actually used: the configured one or the embedded SQLite default."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'postlink.db').as_posix()}"
+
+    @property
+    def effective_report_dir(self) -> Path:
+        return self.report_dir if self.report_dir is not None else self.data_dir / "reports"
+
+
+def env_name(field: str) -> str:
+    return PREFIX + field.upper()
+
+
+def _raw_values(environ: dict[str, str], env_file: Path | None) -> dict[str, Any]:
+    """Merge ``.env`` and the environment (environment wins), keyed by field name."""
+    merged: dict[str, str | None] = {}
+    if env_file is not None and env_file.is_file():
+        merged.update(dotenv_values(env_file))
+    merged.update({k: v for k, v in environ.items() if k.startswith(PREFIX)})
+    values: dict[str, Any] = {}
+    for key, value in merged.items():
+        if key in NOT_SETTINGS or value is None:
+            continue
+        field = key[len(PREFIX) :].lower()
+        if field not in Settings.model_fields:
+            raise ConfigError(f"{key} is not a postlink setting (see config/postlink.example.env)")
+        if value.strip() == "" and Settings.model_fields[field].default is None:
+            continue
+        values[field] = value.strip()
+    return values
+
+
+def _describe(error: ValidationError, values: dict[str, Any]) -> str:
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "?"
+    shown = values.get(field, "")
+    if isinstance(Settings.model_fields[field].default, SecretStr):
+        shown = "***"
+    reason = str(first["msg"]).removeprefix("Value error, ")
+    return f"{env_name(field)}={shown!r} is invalid: {reason}"
+
+
+def load_settings(environ: dict[str, str] | None = None, env_file: Path | None = None) -> Settings:
+    """Read and validate the configuration; raise ConfigError with one readable line."""
+    env = dict(os.environ) if environ is None else environ
+    if env_file is None:
+        env_file = Path(env.get(ENV_FILE_VARIABLE, ".env"))
+    values = _raw_values(env, env_file)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, values)) from None
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, loaded once."""
+    return load_settings()
+
+
+def masked(settings: Settings) -> dict[str, str]:
+    """Every setting as its variable name and a printable value, secrets masked."""
+    shown: dict[str, str] = {}
+    for field in Settings.model_fields:
+        value = getattr(settings, field)
+        if isinstance(value, SecretStr):
+            text = "********" if value.get_secret_value() else ""
+        elif field == "report_dir":
+            text = str(settings.effective_report_dir)
+        elif field == "database_url":
+            text = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        elif value is None:
+            text = ""
+        else:
+            text = str(value)
+        shown[env_name(field)] = text
+    return shown
