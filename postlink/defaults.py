@@ -1,5 +1,7 @@
 """Every tunable default in one place, each with its meaning and unit."""
 
+from pathlib import Path
+
 #: Folder for the embedded SQLite database, rendered reports and local state (relative to cwd).
 DATA_DIR = "var"
 
@@ -23,3 +25,9 @@ EXCHANGE_LOG_RETENTION_DAYS = 90
 
 #: Milliseconds SQLite waits on a locked database before failing a statement.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+#: The project's configuration folder (status mappings, deadline table, sample lists).
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+#: The J + n route table and working-day calendar (TT 17/2017 art. 7).
+DEADLINES_FILE = CONFIG_DIR / "deadlines.toml"

@@ -68,6 +68,10 @@ class Settings(BaseModel):
         default=None,
         description="Where rendered reports are written; empty means POSTLINK_DATA_DIR/reports.",
     )
+    deadlines_file: Path = Field(
+        default=defaults.DEADLINES_FILE,
+        description="TOML route table and working-day calendar for J + n deadlines.",
+    )
     postal_adapter: PostalAdapterName = Field(
         default=PostalAdapterName.MYVNPOST,
         description="Postal API dialect: myvnpost or ngsp.",
@@ -185,8 +189,8 @@ def _raw_values(environ: dict[str, str], env_file: Path | None) -> dict[str, Any
         field = key[len(PREFIX) :].lower()
         if field not in Settings.model_fields:
             raise ConfigError(f"{key} is not a postlink setting (see config/postlink.example.env)")
-        if value.strip() == "" and Settings.model_fields[field].default is None:
-            continue
+        if value.strip() == "":
+            continue  # an empty value means the default, as the example file says
         values[field] = value.strip()
     return values
 

@@ -1,0 +1,1 @@
+"""The sync daemon: pull from the post, apply, match, push the outbox, track deadlines."""

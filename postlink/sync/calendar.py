@@ -1,0 +1,63 @@
+"""Vietnamese working days, for the J + n deadlines of TT 17/2017/TT-BTTTT art. 7.
+
+A working day is a weekday that is not a public holiday (Labour Code 2019 art. 112, as the
+``holidays`` package knows it, including Tết and its substituted days), plus any weekend day
+the government turned into a make-up working day. Provinces also announce days off and
+make-up days the package cannot know; those come from configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+#: Guard against an endless loop when configuration marks every day off.
+MAX_SEARCH_DAYS = 366
+
+
+class WorkingCalendar:
+    """Answers "is this a working day?" and adds working days to a date."""
+
+    def __init__(
+        self, extra_days_off: Iterable[date] = (), make_up_working_days: Iterable[date] = ()
+    ) -> None:
+        self._extra_off = frozenset(extra_days_off)
+        self._make_up = frozenset(make_up_working_days)
+        both = self._extra_off & self._make_up
+        if both:
+            listed = ", ".join(sorted(d.isoformat() for d in both))
+            raise ValueError(f"days both off and make-up working days: {listed}")
+
+    @staticmethod
+    @lru_cache(maxsize=64)
+    def _public(year: int) -> holidays.HolidayBase:
+        return holidays.country_holidays("VN", years=year, language="vi")
+
+    def holiday_name(self, day: date) -> str | None:
+        """The Vietnamese name of the public holiday on ``day``, if any."""
+        name = self._public(day.year).get(day)
+        return str(name) if name is not None else None
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self._make_up:
+            return True
+        if day in self._extra_off:
+            return False
+        return bool(self._public(day.year).is_working_day(day))
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The date ``days`` working days after ``start`` (J + n); ``start`` itself is J."""
+        if days < 0:
+            raise ValueError("days must not be negative")
+        current, remaining, searched = start, days, 0
+        while remaining:
+            current += timedelta(days=1)
+            searched += 1
+            if searched > MAX_SEARCH_DAYS * max(1, days):
+                raise ValueError("no working day found: check the configured days off")
+            if self.is_working_day(current):
+                remaining -= 1
+        return current

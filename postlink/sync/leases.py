@@ -1,0 +1,105 @@
+"""Leases: at most one worker runs a given job body at a time, across machines.
+
+A lease is a row (name, holder, expiry). A worker takes it if it is free or expired, keeps
+it alive with a heartbeat while the job runs, and gives it back at the end. A worker that
+crashes simply stops renewing: the lease lapses after its time to live and another worker
+takes over (the rq scheduler's lock model). The expiry uses the workers' clocks, so servers
+sharing a database must keep their clocks in sync (NTP), as any province server does.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import Engine, delete, update
+
+from postlink.models import Lease
+from postlink.timeutil import utcnow
+from postlink.upsert import insert_for
+
+log = logging.getLogger(__name__)
+TABLE = Lease.__table__  # type: ignore[attr-defined]
+
+
+def try_acquire(engine: Engine, name: str, holder: str, ttl: timedelta) -> bool:
+    """Take lease ``name`` for ``holder`` if it is free, expired or already ours."""
+    now = utcnow()
+    with engine.begin() as connection:
+        statement = insert_for(connection, TABLE).values(
+            name=name, holder=holder, acquired_at=now, expires_at=now + ttl
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[TABLE.c.name],
+            set_={"holder": holder, "acquired_at": now, "expires_at": now + ttl},
+            where=(TABLE.c.expires_at < now) | (TABLE.c.holder == holder),
+        ).returning(TABLE.c.holder)
+        # RETURNING rather than rowcount: psycopg reports no rowcount for this statement.
+        return connection.execute(statement).first() is not None
+
+
+def renew(engine: Engine, name: str, holder: str, ttl: timedelta) -> bool:
+    """Extend our lease; False when it was lost (expired and taken by another worker)."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(TABLE)
+            .where(TABLE.c.name == name, TABLE.c.holder == holder)
+            .values(expires_at=utcnow() + ttl)
+        )
+        return bool(result.rowcount == 1)
+
+
+def release(engine: Engine, name: str, holder: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(delete(TABLE).where(TABLE.c.name == name, TABLE.c.holder == holder))
+
+
+class HeldLease:
+    """A lease kept alive by a background heartbeat; ``lost`` turns True if it lapses."""
+
+    def __init__(self, engine: Engine, name: str, holder: str, ttl: timedelta) -> None:
+        self.engine, self.name, self.holder, self.ttl = engine, name, holder, ttl
+        self._stop = threading.Event()
+        self._lost = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"lease:{name}", daemon=True)
+
+    @property
+    def lost(self) -> bool:
+        return self._lost.is_set()
+
+    def _beat(self) -> None:
+        interval = self.ttl.total_seconds() / 3
+        while not self._stop.wait(interval):
+            try:
+                if not renew(self.engine, self.name, self.holder, self.ttl):
+                    self._lost.set()
+                    log.warning("lease %s lost by %s", self.name, self.holder)
+                    return
+            except Exception:  # a database blip: keep trying until the lease would lapse
+                log.exception("lease %s heartbeat failed", self.name)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@contextmanager
+def hold(engine: Engine, name: str, holder: str, ttl: timedelta) -> Iterator[HeldLease | None]:
+    """Yield a held lease, or None when another worker holds it (then skip the job)."""
+    if not try_acquire(engine, name, holder, ttl):
+        yield None
+        return
+    lease = HeldLease(engine, name, holder, ttl)
+    lease.start()
+    try:
+        yield lease
+    finally:
+        lease.stop()
+        if not lease.lost:
+            release(engine, name, holder)
