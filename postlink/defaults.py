@@ -20,6 +20,22 @@ POSTAL_READ_TIMEOUT = 30.0
 #: Seconds an idempotent postal read may spend in retries (backoff included) before failing.
 POSTAL_RETRY_BUDGET = 60.0
 
+#: Days of order updates the first change-feed pass reads, before any cursor is stored.
+POSTAL_FEED_LOOKBACK_DAYS = 30
+#: Days each change-feed pass re-reads before the previous pass began: the MyVNPost window has
+#: date granularity, so consecutive windows must overlap (postal brief §1).
+POSTAL_FEED_OVERLAP_DAYS = 1
+#: Orders per change-feed page; MyVNPost's GetListOrder accepts at most 500.
+POSTAL_FEED_PAGE_SIZE = 500
+#: Seconds of the first retry delay; each later one doubles, with jitter, up to the maximum.
+POSTAL_BACKOFF_BASE = 0.5
+#: Seconds a single retry delay may last, Retry-After included.
+POSTAL_BACKOFF_MAX = 30.0
+#: Times an order creation is attempted (each after checking the order is still absent).
+POSTAL_CREATE_ATTEMPTS = 3
+#: Characters of a request or response body kept in the exchange log.
+EXCHANGE_BODY_MAX_CHARS = 16_000
+
 #: Days the redacted postal exchange log is kept (postal brief §4).
 EXCHANGE_LOG_RETENTION_DAYS = 90
 
@@ -31,3 +47,11 @@ CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
 #: The J + n route table and working-day calendar (TT 17/2017 art. 7).
 DEADLINES_FILE = CONFIG_DIR / "deadlines.toml"
+
+#: MyVNPost status codes and their normalised postlink status (postal brief §3).
+MYVNPOST_STATUS_FILE = CONFIG_DIR / "postal" / "myvnpost-status.toml"
+
+#: The postal sandbox's default world: random seed, number of orders and days they span.
+SANDBOX_SEED = 1
+SANDBOX_ORDERS = 2_000
+SANDBOX_SPAN_DAYS = 60

@@ -38,6 +38,14 @@ class PostalAdapterName(StrEnum):
     NGSP = "ngsp"
 
 
+class WebhookVerification(StrEnum):
+    """How a postal webhook's signature is checked (postal brief §1: the scheme is unclear)."""
+
+    RSA = "rsa"
+    HMAC = "hmac"
+    OFF = "off"
+
+
 class LogLevel(StrEnum):
     DEBUG = "DEBUG"
     INFO = "INFO"
@@ -112,6 +120,35 @@ class Settings(BaseModel):
     postal_ca_bundle: Path | None = Field(
         default=None,
         description="PEM bundle to verify the postal API's TLS certificate; empty = system CAs.",
+    )
+    postal_feed_lookback_days: int = Field(
+        default=defaults.POSTAL_FEED_LOOKBACK_DAYS,
+        ge=1,
+        le=366,
+        description="Days of order updates the first change-feed pass reads (no cursor yet).",
+    )
+    postal_feed_overlap_days: int = Field(
+        default=defaults.POSTAL_FEED_OVERLAP_DAYS,
+        ge=1,
+        le=31,
+        description="Days each change-feed pass re-reads before the previous pass's start.",
+    )
+    postal_feed_page_size: int = Field(
+        default=defaults.POSTAL_FEED_PAGE_SIZE,
+        ge=1,
+        le=500,
+        description="Orders per change-feed page (MyVNPost accepts at most 500).",
+    )
+    postal_webhook_verification: WebhookVerification = Field(
+        default=WebhookVerification.RSA,
+        description="Webhook signature check: rsa (public key), hmac (shared secret) or off.",
+    )
+    postal_webhook_public_key: Path | None = Field(
+        default=None,
+        description="PEM file with the post's RSA public key for webhook signatures.",
+    )
+    postal_webhook_secret: SecretStr = Field(
+        default=SecretStr(""), description="Shared secret for HMAC-SHA256 webhook signatures."
     )
     exchange_log_retention_days: int = Field(
         default=defaults.EXCHANGE_LOG_RETENTION_DAYS,

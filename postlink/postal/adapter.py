@@ -1,0 +1,64 @@
+"""The one interface the sync daemon calls, whatever the carrier (issue 4).
+
+Adding a carrier means one folder under ``postlink/postal/`` with a pure ``mapping`` module,
+a thin ``proxy`` and an adapter class satisfying ``PostalAdapter``, plus one line in
+``get_adapter``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from typing import Protocol
+
+from postlink.errors import ConfigError
+from postlink.postal.http import Recorder
+from postlink.postal.models import CancelResult, Event, Order, OrderRequest, Page, Quarantined
+from postlink.settings import PostalAdapterName, Settings
+from postlink.timeutil import utcnow
+
+Clock = Callable[[], datetime]
+
+
+class PostalAdapter(Protocol):
+    """What postlink does with a postal service. Business refusals and unreadable records are
+    values; ``PostalError`` subclasses mean no usable answer (see ``postal.errors``)."""
+
+    name: str
+
+    def create_order(self, request: OrderRequest) -> Order:
+        """Create the order unless one with its reference exists (reconcile, then create)."""
+        ...
+
+    def find_order(self, reference: str) -> Order | None: ...
+
+    def changes(self, cursor: str | None) -> Iterator[Page]:
+        """Orders changed since ``cursor`` (None: since the configured lookback), page by
+        page; persist each page's cursor once the page is applied."""
+        ...
+
+    def history(self, item_code: str) -> tuple[list[Event], list[Quarantined]]: ...
+
+    def cancel(self, order: str) -> CancelResult:
+        """Cancel by the post's order id or by our reference."""
+        ...
+
+    def parse_webhook(
+        self, headers: Mapping[str, str], body: bytes
+    ) -> tuple[list[Order], list[Quarantined]]:
+        """Verify and read a webhook; raises WebhookRejected on a bad signature or body."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def get_adapter(settings: Settings, recorder: Recorder, clock: Clock = utcnow) -> PostalAdapter:
+    """The adapter ``POSTLINK_POSTAL_ADAPTER`` names; ``clock`` decides today's feed window."""
+    if settings.postal_adapter is PostalAdapterName.MYVNPOST:
+        from postlink.postal.myvnpost.adapter import MyVNPostAdapter
+
+        return MyVNPostAdapter(settings, recorder, clock)
+    raise ConfigError(
+        f"POSTLINK_POSTAL_ADAPTER={settings.postal_adapter.value} is not implemented yet; "
+        "use myvnpost"
+    )

@@ -1,0 +1,304 @@
+"""The one HTTP layer every postal adapter shares: session, timeouts, retries, token replay.
+
+Rules from the postal brief §4 and issue 4, kept in one place so that each carrier's proxy
+stays a list of endpoints:
+
+- one ``requests.Session`` per account, explicit (connect, read) timeouts on every call, TLS
+  verified (a custom CA bundle is a setting);
+- idempotent calls retry on connection errors, timeouts, 5xx, 429, unreadable bodies and
+  errors reported inside HTTP 200, with exponential backoff and jitter, honouring
+  ``Retry-After``, within a bounded total time; then ``PostalUnavailable`` says what was tried;
+- a call that is not idempotent (order creation) is never retried after an ambiguous
+  failure: ``OutcomeUnknown`` hands the decision to the adapter, which reconciles by
+  reference first. A 429 or a refused connection is not ambiguous (nothing was processed);
+- on 401/403 the token is dropped, the adapter logs in again and the call is replayed once;
+- every attempt is reported to the exchange-log recorder, secrets redacted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import requests
+
+from postlink import defaults
+from postlink.postal.errors import (
+    PostalAuthError,
+    PostalError,
+    PostalRefused,
+    PostalUnavailable,
+)
+from postlink.postal.redaction import redact, redact_body
+from postlink.settings import Settings
+
+log = logging.getLogger("postlink.postal")
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeRecord:
+    """One attempt of one call, already redacted: what the exchange log stores."""
+
+    adapter: str
+    operation: str
+    method: str
+    url: str
+    status_code: int | None
+    duration_ms: int
+    attempt: int
+    request_body: str
+    response_body: str
+    error: str
+
+
+#: Anything that keeps exchange records: the database log, a list's ``append`` in tests.
+Recorder = Callable[[ExchangeRecord], None]
+
+
+def discard(_record: ExchangeRecord) -> None:
+    """A recorder that keeps nothing (benchmarks of the parsing path)."""
+
+
+class TokenAuth(Protocol):
+    """Adds the session's credentials to a call and forgets them when the post refuses them."""
+
+    def headers(self) -> dict[str, str]: ...
+
+    def invalidate(self) -> None: ...
+
+
+class OutcomeUnknown(PostalError):
+    """A non-idempotent call may or may not have taken effect (timeout, 5xx, cut body)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HttpPolicy:
+    """Timeouts, TLS and the retry budget of every call (POSTLINK_POSTAL_* settings)."""
+
+    connect_timeout: float
+    read_timeout: float
+    retry_budget: float
+    verify: bool | str = True
+    backoff_base: float = defaults.POSTAL_BACKOFF_BASE
+    backoff_max: float = defaults.POSTAL_BACKOFF_MAX
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> HttpPolicy:
+        ca = settings.postal_ca_bundle
+        return cls(
+            connect_timeout=settings.postal_connect_timeout,
+            read_timeout=settings.postal_read_timeout,
+            retry_budget=settings.postal_retry_budget,
+            verify=str(ca) if ca is not None else True,
+        )
+
+    def backoff(self, retry: int, jitter: float) -> float:
+        """Delay before retry number ``retry`` (1-based): full exponential, jitter in [0.5, 1]."""
+        return float(min(self.backoff_max, self.backoff_base * 2.0 ** (retry - 1))) * (
+            0.5 + jitter / 2
+        )
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # the HTTP-date form is not worth supporting for the post's APIs
+
+
+@dataclass
+class _Attempt:
+    """What one try came to, for the retry decision and the final error message."""
+
+    outcome: str
+    retryable: bool
+    ambiguous: bool
+    wait: float | None = None
+    refusal: bool = False
+
+
+@dataclass
+class HttpClient:
+    """The session of one postal account and the call loop described above."""
+
+    adapter: str
+    base_url: str
+    policy: HttpPolicy
+    recorder: Recorder
+    secrets: Callable[[], Iterable[str]] = tuple
+    sleep: Callable[[float], None] = time.sleep
+    session: requests.Session = field(default_factory=requests.Session)
+
+    def __post_init__(self) -> None:
+        self.session.verify = self.policy.verify
+        self.session.headers["Accept"] = "application/json"
+
+    def close(self) -> None:
+        self.session.close()
+
+    def call(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        body: Any = None,
+        auth: TokenAuth | None = None,
+        idempotent: bool = True,
+        error_in_body: Callable[[Any], str | None] | None = None,
+    ) -> Any:
+        """Send one logical call and return its decoded JSON body.
+
+        ``error_in_body`` reads a carrier's "HTTP 200 but failed" answer; for an idempotent
+        call that counts as transient, for any other it is the post's refusal.
+        """
+        url = f"{self.base_url}{path}"
+        data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
+        started = time.monotonic()
+        attempt = replayed = 0
+        while True:
+            attempt += 1
+            headers = {"Content-Type": "application/json"} if data is not None else {}
+            if auth is not None:
+                headers.update(auth.headers())
+            result, payload = self._attempt(
+                operation, method, url, params, data, headers, attempt, error_in_body
+            )
+            if result is None:
+                return payload
+            if result.outcome in ("HTTP 401", "HTTP 403") and auth is not None:
+                if replayed:
+                    raise PostalAuthError(
+                        f"{self.adapter} {operation}: the post refused a fresh token "
+                        f"({result.outcome}); check the account's rights"
+                    )
+                replayed = 1
+                auth.invalidate()
+                continue
+            if not idempotent and result.refusal:
+                raise PostalRefused(
+                    f"{self.adapter} {operation}: the post refused: {result.outcome}"
+                )
+            if not idempotent and result.ambiguous:
+                raise OutcomeUnknown(f"{self.adapter} {operation}: {result.outcome}")
+            if not result.retryable:
+                raise PostalError(f"{self.adapter} {operation} {method} {url}: {result.outcome}")
+            delay = result.wait
+            if delay is None:
+                delay = self.policy.backoff(attempt, random.random())
+            elapsed = time.monotonic() - started
+            if elapsed + delay > self.policy.retry_budget:
+                raise PostalUnavailable(
+                    f"{self.adapter} {operation} {method} {url}: gave up after {attempt} "
+                    f"attempt(s) in {elapsed:.1f} s (retry budget "
+                    f"{self.policy.retry_budget:g} s); last error: {result.outcome}"
+                )
+            log.warning(
+                "%s %s attempt %d failed (%s); retrying in %.2f s",
+                self.adapter,
+                operation,
+                attempt,
+                result.outcome,
+                delay,
+            )
+            self.sleep(delay)
+
+    def _attempt(
+        self,
+        operation: str,
+        method: str,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        data: bytes | None,
+        headers: dict[str, str],
+        attempt: int,
+        error_in_body: Callable[[Any], str | None] | None,
+    ) -> tuple[_Attempt | None, Any]:
+        """One request: ``(None, payload)`` on success, else what went wrong."""
+        started = time.monotonic()
+        response: requests.Response | None = None
+        payload: Any = None
+        try:
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                data=data,
+                headers=headers,
+                timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+            )
+            result, payload = self._judge(response, error_in_body)
+        except requests.ConnectTimeout:
+            result = _Attempt("connect timeout", retryable=True, ambiguous=False)
+        except requests.Timeout:
+            result = _Attempt("read timeout", retryable=True, ambiguous=True)
+        except requests.ConnectionError as exc:
+            refused = "refused" in str(exc).lower()
+            result = _Attempt(f"connection error: {exc}", retryable=True, ambiguous=not refused)
+        self._record(operation, method, url, params, data, response, started, attempt, result)
+        return result, payload
+
+    @staticmethod
+    def _judge(
+        response: requests.Response, error_in_body: Callable[[Any], str | None] | None
+    ) -> tuple[_Attempt | None, Any]:
+        status = response.status_code
+        if status == 429:
+            return _Attempt("HTTP 429", True, False, wait=_retry_after(response)), None
+        if status >= 500:
+            return _Attempt(f"HTTP {status}", True, True, wait=_retry_after(response)), None
+        if status in (401, 403):
+            return _Attempt(f"HTTP {status}", retryable=False, ambiguous=False), None
+        if status >= 400:
+            snippet = response.text[:200].replace("\n", " ")
+            return _Attempt(f"HTTP {status}: {snippet}", retryable=False, ambiguous=False), None
+        try:
+            payload = json.loads(response.content)
+        except ValueError:
+            return _Attempt("unreadable JSON body", retryable=True, ambiguous=True), None
+        message = error_in_body(payload) if error_in_body is not None else None
+        if message is not None:
+            return _Attempt(message, retryable=True, ambiguous=False, refusal=True), None
+        return None, payload
+
+    def _record(
+        self,
+        operation: str,
+        method: str,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        data: bytes | None,
+        response: requests.Response | None,
+        started: float,
+        attempt: int,
+        result: _Attempt | None,
+    ) -> None:
+        secrets = list(self.secrets())
+        full_url = response.url if response is not None else url
+        if response is None and params:
+            full_url = requests.Request(method, url, params=params).prepare().url or url
+        self.recorder(
+            ExchangeRecord(
+                adapter=self.adapter,
+                operation=operation,
+                method=method,
+                url=redact(full_url, secrets),
+                status_code=response.status_code if response is not None else None,
+                duration_ms=int((time.monotonic() - started) * 1000),
+                attempt=attempt,
+                request_body=redact_body(data.decode("utf-8", "replace") if data else "", secrets),
+                response_body=(
+                    redact_body(response.content[:65536].decode("utf-8", "replace"), secrets)
+                    if response is not None
+                    else ""
+                ),
+                error="" if result is None else redact(result.outcome, secrets),
+            )
+        )

@@ -1,0 +1,193 @@
+"""What every postal adapter speaks: our order request, the post's orders and events.
+
+The models are frozen dataclasses so that a page of orders can be handed to the sync daemon
+and kept in tests without anyone mutating it; every carrier's mapping module builds them and
+nothing else (the Karrio split, style notes). Times are aware UTC: the post writes Vietnam
+time without an offset, and the mapping converts it (issue 4).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from postlink.models.tracking import LegKind
+
+__all__ = [
+    "CancelOutcome",
+    "CancelResult",
+    "Event",
+    "LegKind",
+    "NormalizedStatus",
+    "Order",
+    "OrderRequest",
+    "Page",
+    "Party",
+    "Quarantined",
+    "leg_of_reference",
+    "reference_for",
+]
+
+
+class NormalizedStatus(StrEnum):
+    """postlink's status of a leg, whatever the carrier (postal brief §3).
+
+    ``payment`` marks money events (COD, fee, cancellation fee paid), which change no state;
+    ``unknown`` is any code the carrier's table does not list. Which statuses end a leg is
+    data, in the carrier's status table (``config/postal/``).
+    """
+
+    DRAFT = "draft"
+    CREATED = "created"
+    PICKUP_SCHEDULED = "pickup_scheduled"
+    PICKUP_IN_PROGRESS = "pickup_in_progress"
+    PICKUP_FAILED_ATTEMPT = "pickup_failed_attempt"
+    PICKUP_FAILED = "pickup_failed"
+    PICKED_UP = "picked_up"
+    ACCEPTED = "accepted"
+    IN_TRANSIT = "in_transit"
+    AT_DELIVERY_OFFICE = "at_delivery_office"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERY_FAILED_ATTEMPT = "delivery_failed_attempt"
+    DELIVERED = "delivered"
+    PARTIALLY_DELIVERED = "partially_delivered"
+    RETURN_PENDING = "return_pending"
+    RETURNING = "returning"
+    RETURNED = "returned"
+    CANCELLED = "cancelled"
+    PAYMENT = "payment"
+    UNKNOWN = "unknown"
+
+
+_LEG_LETTER = {LegKind.PICKUP: "P", LegKind.RETURN: "R"}
+_REFERENCE_SUFFIX = re.compile(r"-(?P<letter>[PR])(?P<attempt>[1-9][0-9]{0,2})$")
+
+
+def reference_for(dossier_code: str, leg: LegKind, attempt: int = 1) -> str:
+    """The stable order reference ``<dossier>-P<n>`` / ``<dossier>-R<n>`` (postal brief §1b).
+
+    ``attempt`` counts orders of the same leg that were cancelled and created again, so a
+    retried creation reuses the reference and can be reconciled instead of duplicated.
+    """
+    if not 1 <= attempt <= 999:
+        raise ValueError(f"attempt {attempt} is out of range (expected 1 to 999)")
+    if not dossier_code.strip():
+        raise ValueError("a postal reference needs a dossier code")
+    return f"{dossier_code.strip()}-{_LEG_LETTER[leg]}{attempt}"
+
+
+def leg_of_reference(reference: str) -> LegKind | None:
+    """The leg a reference of ours names by its suffix, or None for anyone else's code."""
+    match = _REFERENCE_SUFFIX.search(reference)
+    if match is None:
+        return None
+    return LegKind.PICKUP if match.group("letter") == "P" else LegKind.RETURN
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A sender or receiver. Name, phone and address are personal data (Decree 13/2023)."""
+
+    name: str
+    phone: str
+    address: str
+    province_code: str = ""
+    commune_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    """An order postlink asks the post to carry: a dossier's pickup or its result's return."""
+
+    reference: str
+    leg: LegKind
+    dossier_code: str
+    procedure_code: str
+    procedure_name: str
+    sender: Party
+    receiver: Party
+    service_code: str = "CTN009"
+    weight_grams: int = 200
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.reference.strip():
+            raise ValueError("an order request needs a reference (see reference_for)")
+        if self.weight_grams <= 0:
+            raise ValueError(f"weight {self.weight_grams} g must be positive")
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """One postal order as the post holds it, with what we could read from its free text.
+
+    ``reference`` is our ``saleOrderCode`` (or the post's own id when the order carries none),
+    ``order_id`` the post's id used to cancel, ``status`` the normalised form of ``raw_status``.
+    """
+
+    reference: str
+    order_id: str
+    item_code: str | None
+    item_check_ok: bool
+    leg: LegKind | None
+    raw_status: str
+    raw_label: str
+    status: NormalizedStatus
+    updated_at: datetime | None
+    dossier_code: str | None
+    procedure_code: str | None
+    procedure_name: str
+    sender: Party
+    receiver: Party
+    main_fee: int | None
+    total_fee: int | None
+    raw: dict[str, Any] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One tracking event; (item_code, raw_code, occurred_at) is its natural key."""
+
+    item_code: str
+    raw_code: str
+    raw_label: str
+    status: NormalizedStatus
+    occurred_at: datetime
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """A record that failed validation: kept raw with the reason, never dropped (brief §4)."""
+
+    source: str
+    reason: str
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of the change feed and the cursor to persist once the page is applied."""
+
+    orders: list[Order]
+    quarantined: list[Quarantined]
+    cursor: str
+
+
+class CancelOutcome(StrEnum):
+    ACCEPTED = "accepted"
+    PENDING = "pending"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelResult:
+    """The post's answer to a cancellation; a refusal is a value, not an error (brief §1)."""
+
+    outcome: CancelOutcome
+    order_id: str
+    code: str
+    message: str

@@ -1,0 +1,1 @@
+"""MyVNPost "customer-partner" API (postal brief §1): mapping (pure), proxy (HTTP), adapter."""

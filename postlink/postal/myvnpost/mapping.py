@@ -1,0 +1,413 @@
+"""MyVNPost payloads ↔ postlink models: pure functions, no IO (postal brief §1, §1b, §3).
+
+Every function takes a decoded JSON body and returns models, quarantining what it cannot
+read so that the rest of a page goes on (brief §4). The quirks seen in the wild are handled
+here and nowhere else: bodies bare or wrapped in ``data``, ``data`` as an object or a list,
+``"statusHistory "`` with a trailing space, ``createHour`` for ``createdHour``, ``vasfee``
+for ``vasFee``, and errors reported inside HTTP 200.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Any
+
+from postlink.identifiers import (
+    IdentifierError,
+    clean,
+    find_dossier_code,
+    find_procedure_code,
+    parse_item_number,
+)
+from postlink.postal.errors import PostalAuthError, PostalProtocolError, WebhookRejected
+from postlink.postal.models import (
+    CancelOutcome,
+    CancelResult,
+    Event,
+    LegKind,
+    Order,
+    OrderRequest,
+    Party,
+    Quarantined,
+    leg_of_reference,
+)
+from postlink.postal.statuses import StatusTable
+
+#: Vietnam time: MyVNPost writes times without an offset (brief §1).
+VIETNAM = timezone(timedelta(hours=7))
+#: Two-level addresses (after 1/7/2025): the district field carries this literal (brief §1).
+NO_DISTRICT = "VNPOST"
+#: The prefix of the webhook's signed string (brief §1).
+WEBHOOK_SIGNATURE_PREFIX = "MYVNP"
+
+
+class FeedType(StrEnum):
+    """``GUI``: orders we send (result leg); ``NHAN``: orders addressed to us (dossier leg)."""
+
+    GUI = "GUI"
+    NHAN = "NHAN"
+
+
+_FEED_LEG = {FeedType.GUI: LegKind.RETURN, FeedType.NHAN: LegKind.PICKUP}
+
+
+class RecordError(ValueError):
+    """A record that cannot become a model; its message is the quarantine reason."""
+
+
+def _raw(record: Any) -> str:
+    return json.dumps(record, ensure_ascii=False, default=str)
+
+
+def quarantine(source: str, record: Any, reason: str) -> Quarantined:
+    return Quarantined(source=source, reason=reason, raw=_raw(record))
+
+
+# --- Login and errors inside HTTP 200 -----------------------------------------------------------
+
+
+def login_request(username: str, password: str, customer_code: str) -> dict[str, str]:
+    return {"username": username, "password": password, "customerCode": customer_code}
+
+
+def parse_login_response(payload: Any, username: str, customer_code: str) -> str:
+    """The token, or PostalAuthError naming the account: bad credentials come as HTTP 200."""
+    if isinstance(payload, dict) and payload.get("success") and payload.get("token"):
+        return str(payload["token"])
+    message = payload.get("errorMessage") if isinstance(payload, dict) else None
+    raise PostalAuthError(
+        f"MyVNPost refused the login of user {username!r} (customer code {customer_code!r}): "
+        f"{message or 'no token in the answer'}; check POSTLINK_POSTAL_USERNAME, "
+        "POSTLINK_POSTAL_PASSWORD and POSTLINK_POSTAL_CUSTOMER_CODE"
+    )
+
+
+def error_in_body(payload: Any) -> str | None:
+    """The message of an error reported inside HTTP 200 (``success: false``), else None."""
+    if isinstance(payload, dict) and payload.get("success") is False:
+        return str(payload.get("errorMessage") or payload.get("message") or "success: false")
+    return None
+
+
+# --- Create -------------------------------------------------------------------------------------
+
+
+def _party_fields(prefix: str, party: Party) -> dict[str, str]:
+    return {
+        f"{prefix}Name": party.name,
+        f"{prefix}Phone": party.phone,
+        f"{prefix}Email": "",
+        f"{prefix}Address": party.address,
+        f"{prefix}ProvinceCode": party.province_code,
+        f"{prefix}DistrictCode": NO_DISTRICT,
+        f"{prefix}CommuneCode": party.commune_code,
+    }
+
+
+def content_note(procedure_code: str, procedure_name: str, note: str = "") -> str:
+    """``TTHC <code>: <name>`` first, as every order postlink creates carries it (§1b)."""
+    head = f"TTHC {procedure_code}: {procedure_name}".strip()
+    return f"{head}. {note}" if note else head
+
+
+def create_order_request(request: OrderRequest, customer_code: str) -> dict[str, Any]:
+    """The CreateOrder body; ``saleOrderCode`` is our stable reference (brief §1b, §4)."""
+    information: dict[str, Any] = {
+        **_party_fields("sender", request.sender),
+        **_party_fields("receiver", request.receiver),
+        "serviceCode": request.service_code,
+        "addonService": [],
+        "additionRequest": [],
+        "orgCodeCollect": None,
+        "orgCodeAccept": None,
+        "saleOrderCode": request.reference,
+        "contentNote": content_note(request.procedure_code, request.procedure_name, request.note),
+        "weight": str(request.weight_grams),
+        "width": None,
+        "length": None,
+        "height": None,
+        "vehicle": "BO",
+        "sendType": "1",
+        "isBroken": False,
+        "deliveryTime": "N",
+        "deliveryRequire": "1",
+        "deliveryInstruction": "",
+    }
+    return {
+        "orderCreationStatus": 1,
+        "type": FeedType.GUI.value,
+        "customerCode": customer_code,
+        "contractCode": None,
+        "informationOrder": information,
+    }
+
+
+def created_order_record(payload: Any) -> Any:
+    """The order record of a CreateOrder answer, bare or wrapped in ``data`` (brief §1)."""
+    if isinstance(payload, dict) and "data" in payload and "orderHdrID" not in payload:
+        payload = payload["data"]
+    if isinstance(payload, list) and len(payload) == 1:
+        payload = payload[0]
+    return payload
+
+
+# --- Order records ------------------------------------------------------------------------------
+
+
+def _integer(record: dict[str, Any], key: str, *, required: bool = False) -> int | None:
+    value = record.get(key)
+    if value is None or value == "":
+        if required:
+            raise RecordError(f"{key} is missing")
+        return None
+    if isinstance(value, bool):
+        raise RecordError(f"{key}={value!r} is not a number")
+    try:
+        return int(value) if not isinstance(value, float) else round(value)
+    except (TypeError, ValueError):
+        raise RecordError(f"{key}={value!r} is not a number") from None
+
+
+def _text(record: dict[str, Any], key: str) -> str:
+    value = record.get(key)
+    return clean(str(value)) if value is not None else ""
+
+
+def _party(record: dict[str, Any], prefix: str) -> Party:
+    return Party(
+        name=_text(record, f"{prefix}Name"),
+        phone=_text(record, f"{prefix}Phone"),
+        address=_text(record, f"{prefix}Address"),
+        province_code=_text(record, f"{prefix}ProvinceCode"),
+        commune_code=_text(record, f"{prefix}CommuneCode"),
+    )
+
+
+def _item(record: dict[str, Any]) -> tuple[str | None, bool]:
+    """The item number and whether its S10 check digit holds: a bad one is a flag (§3)."""
+    text = _text(record, "itemCode")
+    if not text:
+        return None, True
+    try:
+        item = parse_item_number(text)
+    except IdentifierError:
+        return text.upper(), False
+    return item.text, item.check_digit_ok
+
+
+_PROCEDURE_NAME = re.compile(r"^TTHC\s+\S+?\s*:\s*(?P<name>.+?)\.?$")
+
+
+def _vietnam_time(day: str, hour: str = "") -> datetime:
+    """``dd/mm/YYYY`` and ``HH:MM[:SS]`` in Vietnam time, as an aware UTC instant."""
+    parts = (day.strip() + " " + (hour.strip() or "00:00")).strip()
+    for form in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.strptime(parts, form).replace(tzinfo=VIETNAM).astimezone(UTC)
+        except ValueError:
+            continue
+    raise RecordError(f"time {parts!r} is not dd/mm/YYYY HH:MM")
+
+
+def parse_order(record: Any, table: StatusTable, feed: FeedType | None = None) -> Order:
+    """One order record → Order, or RecordError with the reason to quarantine it.
+
+    The leg comes from our reference's suffix when the order is ours, else from the feed it
+    was read in; dossier and procedure codes are searched in ``saleOrderCode`` and
+    ``contentNote`` because orders made by others carry them anywhere (brief §1b).
+    """
+    if not isinstance(record, dict):
+        raise RecordError(f"an order record must be an object, not {type(record).__name__}")
+    order_hdr = _integer(record, "orderHdrID", required=True)
+    raw_status = str(_integer(record, "status", required=True))
+    item_code, item_ok = _item(record)
+    sale = _text(record, "saleOrderCode")
+    note = _text(record, "contentNote")
+    dossier = find_dossier_code(sale) or find_dossier_code(note)
+    procedure = find_procedure_code(note) or find_procedure_code(sale)
+    name = _PROCEDURE_NAME.match(note)
+    updated = _text(record, "lastUpdateTime")
+    return Order(
+        reference=sale or f"MYVNPOST-{order_hdr}",
+        order_id=_text(record, "originalID") or str(order_hdr),
+        item_code=item_code,
+        item_check_ok=item_ok,
+        leg=leg_of_reference(sale) or (_FEED_LEG[feed] if feed is not None else None),
+        raw_status=raw_status,
+        raw_label=_text(record, "statusName") or table.label(raw_status),
+        status=table.status(raw_status),
+        updated_at=_vietnam_time(*updated.split(" ", 1)) if updated else None,
+        dossier_code=dossier.text if dossier is not None else None,
+        procedure_code=procedure.text if procedure is not None else None,
+        procedure_name=name.group("name") if name is not None and procedure is not None else "",
+        sender=_party(record, "sender"),
+        receiver=_party(record, "receiver"),
+        main_fee=_integer(record, "mainFee"),
+        total_fee=_integer(record, "totalFee"),
+        raw=record,
+    )
+
+
+def parse_orders(
+    records: Iterable[Any], table: StatusTable, source: str, feed: FeedType | None = None
+) -> tuple[list[Order], list[Quarantined]]:
+    orders: list[Order] = []
+    bad: list[Quarantined] = []
+    for record in records:
+        try:
+            orders.append(parse_order(record, table, feed))
+        except RecordError as exc:
+            bad.append(quarantine(source, record, str(exc)))
+    return orders, bad
+
+
+def _results(payload: Any, what: str) -> list[Any]:
+    if isinstance(payload, dict) and isinstance(payload.get("results"), list):
+        return list(payload["results"])
+    raise PostalProtocolError(
+        f"MyVNPost {what}: expected {{'results': [...]}}, got {_raw(payload)[:200]}"
+    )
+
+
+def get_order_params(reference: str) -> dict[str, str | int]:
+    """getOrder by ``saleOrderCode`` (type 2), our reference (brief §1)."""
+    return {"type": 2, "code": reference}
+
+
+def parse_get_order_response(
+    payload: Any, table: StatusTable
+) -> tuple[list[Order], list[Quarantined]]:
+    """``[{"results": [order…]}]`` → orders (an empty list when nothing matched)."""
+    blocks = payload if isinstance(payload, list) else [payload]
+    records = [record for block in blocks for record in _results(block, "getOrder")]
+    return parse_orders(records, table, "getOrder")
+
+
+def list_order_params(
+    updated_from: str, updated_to: str, feed: FeedType, page: int, size: int
+) -> dict[str, str | int]:
+    """GetListOrder: a window of whole dates (dd-mm-YYYY) of last update, one feed, one page."""
+    return {
+        "lastUpdateFrom": updated_from,
+        "lastUpdateTo": updated_to,
+        "type": feed.value,
+        "size": size,
+        "page": page,
+        "isInternational": "false",
+    }
+
+
+def parse_list_response(
+    payload: Any, table: StatusTable, feed: FeedType
+) -> tuple[list[Order], list[Quarantined]]:
+    return parse_orders(_results(payload, "GetListOrder"), table, f"feed {feed}", feed)
+
+
+# --- Tracking history ---------------------------------------------------------------------------
+
+
+def history_params(item_code: str) -> dict[str, str | int]:
+    return {"type": 1, "code": item_code}
+
+
+def _history_blocks(payload: Any) -> list[dict[str, Any]]:
+    data = payload.get("data") if isinstance(payload, dict) else None
+    blocks = data if isinstance(data, list) else [data]
+    if not all(isinstance(block, dict) for block in blocks):
+        raise PostalProtocolError(
+            f"GetStatusHistoryOrder: no 'data' object in {_raw(payload)[:200]}"
+        )
+    return blocks  # type: ignore[return-value]
+
+
+def _history_entries(block: dict[str, Any]) -> list[Any]:
+    for key, value in block.items():
+        if key.strip() == "statusHistory":  # also "statusHistory " (brief §1)
+            return list(value) if isinstance(value, list) else []
+    return []
+
+
+def parse_event(entry: Any, item_code: str, table: StatusTable) -> Event:
+    if not isinstance(entry, dict):
+        raise RecordError(f"a history entry must be an object, not {type(entry).__name__}")
+    raw_code = str(_integer(entry, "statusCode", required=True))
+    hour = entry.get("createdHour", entry.get("createHour", ""))  # createHour: brief §1
+    return Event(
+        item_code=item_code,
+        raw_code=raw_code,
+        raw_label=_text(entry, "statusName") or table.label(raw_code),
+        status=table.status(raw_code),
+        occurred_at=_vietnam_time(str(entry.get("createdDate") or ""), str(hour or "")),
+        location=_text(entry, "locateName"),
+    )
+
+
+def parse_history_response(
+    payload: Any, item_code: str, table: StatusTable
+) -> tuple[list[Event], list[Quarantined]]:
+    """The events of one item, oldest first whatever order they came in."""
+    events: list[Event] = []
+    bad: list[Quarantined] = []
+    for block in _history_blocks(payload):
+        item = _text(block, "itemCode").upper() or item_code
+        for entry in _history_entries(block):
+            try:
+                events.append(parse_event(entry, item, table))
+            except RecordError as exc:
+                bad.append(quarantine(f"history {item}", entry, str(exc)))
+    events.sort(key=lambda event: event.occurred_at)
+    return events, bad
+
+
+# --- Cancel -------------------------------------------------------------------------------------
+
+
+def cancel_request(order_id: str) -> dict[str, str]:
+    return {"OriginalId": order_id}
+
+
+_CANCEL_OUTCOMES = {"00": CancelOutcome.ACCEPTED, "02": CancelOutcome.PENDING}
+
+
+def parse_cancel_response(payload: Any, order_id: str) -> CancelResult:
+    """``[{"Type", "Message", …}]``: 00 accepted, 02 pending, anything else refused (§1)."""
+    answer = payload[0] if isinstance(payload, list) and payload else payload
+    if not isinstance(answer, dict) or "Type" not in answer:
+        raise PostalProtocolError(f"orderCancel: no 'Type' in {_raw(payload)[:200]}")
+    code = str(answer["Type"])
+    return CancelResult(
+        outcome=_CANCEL_OUTCOMES.get(code, CancelOutcome.REFUSED),
+        order_id=str(answer.get("OriginalId") or order_id),
+        code=code,
+        message=clean(str(answer.get("Message") or "")),
+    )
+
+
+# --- Webhook ------------------------------------------------------------------------------------
+
+
+def webhook_signed_text(send_date: str, first: dict[str, Any]) -> bytes:
+    """``"MYVNP" + sendDate + itemCode + status`` of the first record (brief §1)."""
+    item, status = first.get("itemCode", ""), first.get("status", "")
+    return f"{WEBHOOK_SIGNATURE_PREFIX}{send_date}{item}{status}".encode()
+
+
+def read_webhook(body: bytes) -> tuple[list[Any], bytes, str]:
+    """The records, the signed text and the signature of a webhook body; WebhookRejected when
+    the body is not the documented shape (nothing of it is then processed)."""
+    try:
+        message = json.loads(body)
+    except ValueError:
+        raise WebhookRejected("the webhook body is not JSON") from None
+    if not isinstance(message, dict):
+        raise WebhookRejected("the webhook body is not a JSON object")
+    records, send_date, signature = (message.get(k) for k in ("data", "sendDate", "signature"))
+    if not isinstance(records, list) or not records or not isinstance(records[0], dict):
+        raise WebhookRejected("the webhook has no 'data' list of orders")
+    if not isinstance(send_date, str) or not isinstance(signature, str):
+        raise WebhookRejected("the webhook lacks 'sendDate' or 'signature'")
+    return records, webhook_signed_text(send_date, records[0]), signature

@@ -1,0 +1,1 @@
+"""The sandbox's MyVNPost dialect: record rendering (records.py) and endpoints (routes.py)."""
