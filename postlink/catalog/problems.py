@@ -1,0 +1,104 @@
+"""Problems found in a list file, and the error that carries all of them.
+
+An admin fixing an annex wants every problem at once, each naming the row, the column, the
+value and what is wrong, rather than one error per upload; so validation collects problems
+and raises a single ``CatalogValidationError`` at the end. Errors block the import; warnings
+(for example a procedure that disappears from the list) are shown and do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from postlink.catalog.limits import MAX_PROBLEMS
+from postlink.errors import PostlinkError
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding: ``row`` is the spreadsheet row (1-based) or None for the whole file."""
+
+    row: int | None
+    column: str | None
+    value: str
+    reason: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = "file" if self.row is None else f"row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        if self.value:
+            shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
+            where += f", value {shown!r}"
+        return f"{where}: {self.reason}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+            "severity": self.severity.value,
+        }
+
+
+class Problems:
+    """The problems of one file, in the order found, at most ``MAX_PROBLEMS`` kept.
+
+    A binary file read as CSV can yield a problem per line; keeping them all would turn a
+    wrong upload into a memory problem, so only their count goes on past the limit.
+    """
+
+    def __init__(self) -> None:
+        self.kept: list[Problem] = []
+        self.errors = 0
+        self.warnings = 0
+
+    def add(self, problem: Problem) -> None:
+        if problem.severity is Severity.ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+        if len(self.kept) < MAX_PROBLEMS:
+            self.kept.append(problem)
+
+    def error(self, row: int | None, column: str | None, value: str, reason: str) -> None:
+        self.add(Problem(row, column, value, reason, Severity.ERROR))
+
+    def warning(self, row: int | None, column: str | None, value: str, reason: str) -> None:
+        self.add(Problem(row, column, value, reason, Severity.WARNING))
+
+    @property
+    def omitted(self) -> int:
+        return self.errors + self.warnings - len(self.kept)
+
+    @property
+    def warnings_kept(self) -> list[Problem]:
+        return [p for p in self.kept if p.severity is Severity.WARNING]
+
+
+class CatalogValidationError(PostlinkError):
+    """A list file cannot be imported; ``problems`` holds every error and warning found."""
+
+    def __init__(self, source: str, problems: Problems) -> None:
+        self.source = source
+        self.problems = list(problems.kept)
+        self.errors = problems.errors
+        self.warnings = problems.warnings
+        self.omitted = problems.omitted
+        super().__init__(
+            f"{source}: {_plural(self.errors, 'error')} and {_plural(self.warnings, 'warning')}"
+            "; nothing was stored. Fix the file and import it again."
+        )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,0 +1,112 @@
+"""Finding list versions and their entries; the timeline of published versions.
+
+Published versions form one timeline: their windows ``[effective_from, effective_to)`` never
+overlap (the rules that keep it so are in ``publish``). "The list in force on day D" is the
+published version whose window contains D: QĐ 45/2016 art. 18 lists are reissued by
+decision, and a dossier is judged against the list in force when it was handed to the post.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, text
+from sqlmodel import Session, col, select
+
+from postlink.catalog.snapshots import EntrySnapshot, id_of
+from postlink.errors import PostlinkError
+from postlink.identifiers import clean
+from postlink.models import ListEntry, ListVersion, VersionStatus
+
+#: Key of the PostgreSQL advisory lock that serialises changes to the timeline.
+_TIMELINE_LOCK = 0x706C_6361  # "plca"
+
+
+def find_version(session: Session, ref: str | int) -> ListVersion:
+    """A version by id (``3``) or by decision number (``125/QĐ-UBND``), for the CLI."""
+    text_ref = clean(str(ref))
+    if text_ref.isdigit():
+        version = session.get(ListVersion, int(text_ref))
+        if version is None:
+            raise PostlinkError(f"there is no list version {text_ref} (see: postlink catalog list)")
+        return version
+    matches = session.exec(
+        select(ListVersion)
+        .where(func.lower(ListVersion.decision) == text_ref.lower())
+        .order_by(col(ListVersion.id))
+    ).all()
+    if not matches:
+        raise PostlinkError(
+            f"no list version has decision {text_ref!r}; give a version id or an exact "
+            "decision number (see: postlink catalog list)"
+        )
+    if len(matches) > 1:
+        ids = ", ".join(str(v.id) for v in matches)
+        raise PostlinkError(f"decision {text_ref!r} has several versions ({ids}); give the id")
+    return matches[0]
+
+
+def in_force_on(session: Session, day: date) -> ListVersion | None:
+    """The published version whose window contains ``day``, if any."""
+    return session.exec(
+        select(ListVersion).where(
+            ListVersion.status == VersionStatus.PUBLISHED,
+            col(ListVersion.effective_from) <= day,
+            or_(col(ListVersion.effective_to).is_(None), col(ListVersion.effective_to) > day),
+        )
+    ).first()
+
+
+def all_versions(session: Session) -> list[ListVersion]:
+    """Every version, the latest effective date first (the order admins read them in)."""
+    return list(
+        session.exec(
+            select(ListVersion).order_by(
+                col(ListVersion.effective_from).desc(), col(ListVersion.id).desc()
+            )
+        ).all()
+    )
+
+
+def published_versions(session: Session) -> list[ListVersion]:
+    """The timeline: published versions by start date."""
+    return list(
+        session.exec(
+            select(ListVersion)
+            .where(ListVersion.status == VersionStatus.PUBLISHED)
+            .order_by(col(ListVersion.effective_from))
+        ).all()
+    )
+
+
+def entries_of(
+    session: Session, version: ListVersion, code: str | None = None
+) -> list[EntrySnapshot]:
+    """A version's entries in the order of the source file (or those of one base code)."""
+    query = select(ListEntry).where(ListEntry.version_id == id_of(version))
+    if code is not None:
+        query = query.where(ListEntry.procedure_code == code)
+    query = query.order_by(col(ListEntry.source_row), col(ListEntry.id))
+    return [EntrySnapshot.of(entry) for entry in session.exec(query)]
+
+
+def lock_timeline(session: Session) -> None:
+    """Serialise publish and withdraw: two admins at once must not both cut one window.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite allows one writer at a time, so
+    the second writer waits (busy timeout) or fails; it cannot interleave.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _TIMELINE_LOCK})
+
+
+def state_of(version: ListVersion) -> dict[str, Any]:
+    """The audited state of a version (JSON-safe: dates as ISO text)."""
+    return {
+        "decision": version.decision,
+        "status": version.status,
+        "effective_from": version.effective_from.isoformat(),
+        "effective_to": version.effective_to.isoformat() if version.effective_to else None,
+    }
