@@ -1,0 +1,113 @@
+"""Manual edits to a draft's entries, for the admin who spots a mistake before publishing.
+
+Drafts are editable and published versions are not (a correction to a published list is a
+new version, Open Zaak's rule and ours): a published list is what dossiers were judged
+against. The edit obeys the same rules as an imported row and is audited with the entry's
+values before and after and the reason for the edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from sqlmodel import Session, select
+
+from postlink import audit
+from postlink.catalog.header import Column
+from postlink.catalog.rows import EXCLUDED_WITHOUT_REASON, cell_problem
+from postlink.catalog.snapshots import EntrySnapshot, id_of
+from postlink.errors import PostlinkError
+from postlink.identifiers import IdentifierError, clean, parse_agency_code, parse_procedure_code
+from postlink.models import ListEntry, ListVersion, VersionStatus
+
+#: What may be edited: the attributes an admin decides, not the keys (code, agency code).
+EDITABLE_TEXT = {
+    "name": Column.NAME,
+    "reason": Column.REASON,
+    "legal_basis": Column.LEGAL_BASIS,
+    "note": Column.NOTE,
+}
+EDITABLE_FLAGS = ("postal_submission", "postal_return")
+
+
+def _find(session: Session, version: ListVersion, code: str, agency: str) -> ListEntry:
+    try:
+        base = parse_procedure_code(code).base
+        agency_code = parse_agency_code(agency).text if agency else ""
+    except IdentifierError as exc:
+        raise PostlinkError(str(exc)) from None
+    entry = session.exec(
+        select(ListEntry).where(
+            ListEntry.version_id == id_of(version),
+            ListEntry.procedure_code == base,
+            ListEntry.agency_code == agency_code,
+        )
+    ).first()
+    if entry is None:
+        whose = f" for agency {agency_code}" if agency_code else ""
+        raise PostlinkError(f"version {version.id} has no entry {base}{whose}")
+    return entry
+
+
+def _changed(current: EntrySnapshot, changes: Mapping[str, str | bool]) -> EntrySnapshot:
+    """``current`` with ``changes`` applied, checked as an imported row would be."""
+    values: dict[str, str | bool] = {}
+    for attribute, value in changes.items():
+        if attribute in EDITABLE_TEXT and isinstance(value, str):
+            text = clean(value)
+            problem = cell_problem(EDITABLE_TEXT[attribute], text)
+            if problem is not None:
+                raise PostlinkError(f"{attribute}: {problem}")
+            values[attribute] = text
+        elif attribute in EDITABLE_FLAGS and isinstance(value, bool):
+            values[attribute] = value
+        else:
+            raise PostlinkError(f"{attribute!r} cannot be edited (or has the wrong type)")
+    edited = replace(current, **values)  # type: ignore[arg-type]
+    if not edited.name:
+        raise PostlinkError("name: the procedure name cannot be empty")
+    if not (edited.postal_submission or edited.postal_return or edited.reason):
+        raise PostlinkError(EXCLUDED_WITHOUT_REASON)
+    return edited
+
+
+def edit_entry(
+    session: Session,
+    version: ListVersion,
+    code: str,
+    changes: Mapping[str, str | bool],
+    *,
+    actor: str,
+    why: str,
+    agency: str = "",
+) -> tuple[EntrySnapshot, EntrySnapshot]:
+    """Change one entry of a draft; return it before and after."""
+    if version.status != VersionStatus.DRAFT:
+        raise PostlinkError(
+            f"version {version.id} is {version.status}; only a draft can be edited "
+            "(a correction to a published list is a new version)"
+        )
+    reason = clean(why)
+    if not reason:
+        raise PostlinkError("an edit needs a reason (--why)")
+    if not changes:
+        raise PostlinkError("nothing to change: give at least one new value")
+    entry = _find(session, version, code, agency)
+    before = EntrySnapshot.of(entry)
+    after = _changed(before, changes)
+    for attribute in changes:
+        setattr(entry, attribute, getattr(after, attribute))
+    session.add(entry)
+    key = {"version_id": version.id, "code": before.code, "agency_code": before.agency_code}
+    audit.record(
+        session,
+        actor=actor,
+        action="catalog.edit",
+        entity_type="list_entry",
+        entity_id=entry.id or "",
+        before=key | {attribute: getattr(before, attribute) for attribute in changes},
+        after=key | {attribute: getattr(after, attribute) for attribute in changes},
+        reason=reason,
+    )
+    return before, after
