@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, text
+from sqlalchemy import or_, text
 from sqlmodel import Session, col, select
 
 from postlink.catalog.snapshots import EntrySnapshot, id_of
@@ -23,6 +23,17 @@ from postlink.models import ListEntry, ListVersion, VersionStatus
 _TIMELINE_LOCK = 0x706C_6361  # "plca"
 
 
+def all_versions(session: Session) -> list[ListVersion]:
+    """Every version, the latest effective date first (the order admins read them in)."""
+    return list(
+        session.exec(
+            select(ListVersion).order_by(
+                col(ListVersion.effective_from).desc(), col(ListVersion.id).desc()
+            )
+        ).all()
+    )
+
+
 def find_version(session: Session, ref: str | int) -> ListVersion:
     """A version by id (``3``) or by decision number (``125/QĐ-UBND``), for the CLI."""
     text_ref = clean(str(ref))
@@ -31,18 +42,17 @@ def find_version(session: Session, ref: str | int) -> ListVersion:
         if version is None:
             raise PostlinkError(f"there is no list version {text_ref} (see: postlink catalog list)")
         return version
-    matches = session.exec(
-        select(ListVersion)
-        .where(func.lower(ListVersion.decision) == text_ref.lower())
-        .order_by(col(ListVersion.id))
-    ).all()
+    # Compared in Python: SQLite's lower() leaves "Đ" alone. Versions are few (a handful
+    # of decisions a year), so reading them all is cheap.
+    wanted = text_ref.casefold()
+    matches = [v for v in all_versions(session) if v.decision.casefold() == wanted]
     if not matches:
         raise PostlinkError(
             f"no list version has decision {text_ref!r}; give a version id or an exact "
             "decision number (see: postlink catalog list)"
         )
     if len(matches) > 1:
-        ids = ", ".join(str(v.id) for v in matches)
+        ids = ", ".join(str(v.id) for v in sorted(matches, key=id_of))
         raise PostlinkError(f"decision {text_ref!r} has several versions ({ids}); give the id")
     return matches[0]
 
@@ -56,17 +66,6 @@ def in_force_on(session: Session, day: date) -> ListVersion | None:
             or_(col(ListVersion.effective_to).is_(None), col(ListVersion.effective_to) > day),
         )
     ).first()
-
-
-def all_versions(session: Session) -> list[ListVersion]:
-    """Every version, the latest effective date first (the order admins read them in)."""
-    return list(
-        session.exec(
-            select(ListVersion).order_by(
-                col(ListVersion.effective_from).desc(), col(ListVersion.id).desc()
-            )
-        ).all()
-    )
 
 
 def published_versions(session: Session) -> list[ListVersion]:

@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 
 from postlink import __version__
-from postlink.cli import config_cmd, db_cmd
+from postlink.cli import catalog_cmd, config_cmd, db_cmd
 from postlink.cli.output import err_console
 from postlink.errors import ConfigError, PostlinkError
 
@@ -25,6 +25,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
     add_completion=False,
 )
+app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
 

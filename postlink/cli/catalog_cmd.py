@@ -1,0 +1,608 @@
+"""``postlink catalog``: import, review, publish and query the lists of procedures.
+
+This module only parses options and renders results; the rules live in ``postlink.catalog``.
+Dates are read as ISO (2026-01-01) or Vietnamese (01/01/2026) and shown as dd/mm/yyyy; a
+time without an offset is the province's local time (``POSTLINK_TIMEZONE``).
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from postlink.catalog.diff import CatalogDiff, Change, ChangeKind, diff_versions, eligibility
+from postlink.catalog.edit import edit_entry
+from postlink.catalog.export import export_version
+from postlink.catalog.history import procedure_history
+from postlink.catalog.importer import ImportOutcome, import_list
+from postlink.catalog.problems import CatalogValidationError, Problem
+from postlink.catalog.publish import PublishOutcome, publish, withdraw
+from postlink.catalog.resolve import Outcome, Resolution, resolve_code
+from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot
+from postlink.catalog.versions import all_versions, entries_of, find_version, in_force_on
+from postlink.cli.output import (
+    JsonOption,
+    console,
+    err_console,
+    print_json,
+    print_pairs,
+    print_table,
+)
+from postlink.db import session_scope
+from postlink.errors import PostlinkError
+from postlink.models import ListVersion
+from postlink.settings import get_settings
+from postlink.timeutil import format_local, utcnow
+
+app = typer.Typer(
+    help="The lists of procedures allowed (and excluded) for postal handling (QĐ 45/2016).",
+    no_args_is_help=True,
+)
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+VersionArg = Annotated[str, typer.Argument(help="Version id, or its exact decision number.")]
+ActorOption = Annotated[
+    str | None,
+    typer.Option("--actor", help="Who does this, for the audit trail [default: login name]."),
+]
+
+
+def _say(text: str) -> None:
+    """A sentence on stdout, never re-wrapped (scripts grep these) nor read as markup."""
+    console.print(escape(text), highlight=False, soft_wrap=True)
+
+
+def _actor(given: str | None) -> str:
+    if given and given.strip():
+        return given.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        raise PostlinkError("cannot tell who you are: give --actor NAME") from None
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def _window(version: VersionSnapshot | ListVersion) -> str:
+    until = _day(version.effective_to) if version.effective_to else "open"
+    return f"{_day(version.effective_from)} → {until}"
+
+
+def _when(value: datetime | None) -> str:
+    return format_local(value, get_settings().tz)
+
+
+def _mark(flag: bool) -> str:
+    return "X" if flag else "-"
+
+
+def _instant(text: str | None) -> datetime:
+    """``--at``: ISO or dd/mm/yyyy [HH:MM]; without an offset it is local time."""
+    if text is None:
+        return utcnow()
+    parsers: tuple[Callable[[str], datetime], ...] = (
+        datetime.fromisoformat,
+        lambda t: datetime.strptime(t, "%d/%m/%Y %H:%M"),
+        lambda t: datetime.strptime(t, "%d/%m/%Y"),
+    )
+    for parse in parsers:
+        try:
+            value = parse(text.strip())
+        except ValueError:
+            continue
+        return value if value.tzinfo else value.replace(tzinfo=get_settings().tz)
+    raise PostlinkError(
+        f"--at {text!r} is not a time: use 2026-03-01T10:00 (local time), "
+        "2026-03-01T10:00+07:00 or 01/03/2026 10:00"
+    )
+
+
+# --- problems and diffs -------------------------------------------------------------------------
+
+
+def _print_problems(problems: list[Problem], omitted: int = 0) -> None:
+    for problem in problems:
+        colour = "red" if problem.severity == "error" else "yellow"
+        err_console.print(
+            f"[{colour}]{problem.severity.value}:[/{colour}] {escape(str(problem))}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if omitted:
+        err_console.print(f"… and {omitted} more problems not shown", highlight=False)
+
+
+def _fail_validation(exc: CatalogValidationError, as_json: bool) -> NoReturn:
+    """Every problem of the file, then one summary line; nothing was stored."""
+    if as_json:
+        print_json(
+            {
+                "error": str(exc),
+                "errors": exc.errors,
+                "warnings": exc.warnings,
+                "omitted": exc.omitted,
+                "problems": [problem.as_dict() for problem in exc.problems],
+            }
+        )
+    else:
+        _print_problems(exc.problems, exc.omitted)
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+_HEADINGS = {
+    ChangeKind.ADDED: "Added",
+    ChangeKind.REMOVED: "Removed",
+    ChangeKind.ELIGIBILITY: "Eligibility changed",
+    ChangeKind.RENAMED: "Renamed",
+    ChangeKind.REASON: "Reason changed",
+    ChangeKind.DETAILS: "Other details changed",
+}
+
+
+def _change_line(change: Change) -> str:
+    who = f"{change.code}" + (f" [{change.agency_code}]" if change.agency_code else "")
+    if change.kind is ChangeKind.ADDED:
+        return f"{who}  {change.name}: {change.after}"
+    if change.kind is ChangeKind.REMOVED:
+        return f"{who}  {change.name} (was: {change.before})"
+    if change.kind is ChangeKind.ELIGIBILITY:
+        return f"{who}  {change.name}: {change.before} → {change.after}"
+    what = f"{change.attribute}: " if change.kind is ChangeKind.DETAILS else ""
+    return f"{who}  {what}{change.before!r} → {change.after!r}"
+
+
+def _print_diff(diff: CatalogDiff, title: str) -> None:
+    """Counts, then each change on one line under its kind (long names wrap badly in tables)."""
+    if diff.base is None:
+        _say(f"{title}: no list in force, so all {len(diff.changes)} procedures are new.")
+        return
+    if diff.is_empty:
+        _say(f"{title}: no changes.")
+        return
+    counts = ", ".join(f"{kind.value} {count}" for kind, count in diff.counts.items() if count)
+    _say(f"{title}: {counts}.")
+    for kind, heading in _HEADINGS.items():
+        changes = diff.of_kind(kind)
+        if changes:
+            _say(f"{heading} ({len(changes)}):")
+        for change in changes:
+            _say("  " + _change_line(change))
+
+
+def _base_label(diff: CatalogDiff) -> str:
+    if diff.base is None:
+        return "Changes"
+    return f"Changes against version {diff.base.id} ({diff.base.decision})"
+
+
+def _publish_json(outcome: PublishOutcome) -> dict[str, Any]:
+    return {
+        "version": outcome.version.as_dict(),
+        "shortened": [v.as_dict() for v in outcome.shortened],
+        "superseded": [v.as_dict() for v in outcome.superseded],
+        "diff": outcome.diff.as_dict(),
+    }
+
+
+def _print_publish(outcome: PublishOutcome) -> None:
+    version = outcome.version
+    _say(
+        f"Published version {version.id} ({version.decision}), in force from "
+        f"{_day(version.effective_from)}."
+    )
+    for other in outcome.shortened:
+        _say(f"Version {other.id} ({other.decision}) now ends: {_window(other)}.")
+    for other in outcome.superseded:
+        _say(f"Version {other.id} ({other.decision}) is superseded (it never comes into force).")
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="The list: .xlsx or .csv.")],
+    decision: Annotated[str, typer.Option(help="Decision number, e.g. 125/QĐ-UBND.")],
+    effective: Annotated[
+        datetime, typer.Option(formats=DATE_FORMATS, help="Effective from (2026-01-01).")
+    ],
+    signed: Annotated[
+        datetime | None, typer.Option(formats=DATE_FORMATS, help="Signing date.")
+    ] = None,
+    actor: ActorOption = None,
+    note: Annotated[str, typer.Option(help="A note kept with the version.")] = "",
+    encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected).")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Workbook sheet (default: the first).")] = None,
+    publish_now: Annotated[bool, typer.Option("--publish", help="Publish it at once.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Publish even if identical to the list in force.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import a list as a draft and show what it changes; --publish also publishes it.
+
+    The whole file is checked first: any error is reported with its row, column and value,
+    and nothing is stored.
+    """
+    try:
+        with session_scope() as session:
+            outcome = import_list(
+                session,
+                file,
+                decision=decision,
+                effective_from=effective.date(),
+                signed_on=signed.date() if signed else None,
+                actor=_actor(actor),
+                note=note,
+                encoding=encoding,
+                sheet=sheet,
+                publish_now=publish_now,
+                force=force,
+            )
+    except CatalogValidationError as exc:
+        _fail_validation(exc, as_json)
+    if as_json:
+        print_json(_import_json(outcome))
+        return
+    _print_problems(outcome.warnings, outcome.parsed.problems.omitted)
+    parsed, version = outcome.parsed, outcome.version
+    _say(f"Read {len(parsed.entries)} procedures from {parsed.source_name} ({parsed.description}).")
+    _print_diff(outcome.diff, _base_label(outcome.diff))
+    if outcome.published is not None:
+        _print_publish(outcome.published)
+    else:
+        _say(
+            f"Stored draft version {version.id} ({version.decision}, effective "
+            f"{_day(version.effective_from)}). Publish it with: postlink catalog publish "
+            f"{version.id}"
+        )
+
+
+def _import_json(outcome: ImportOutcome) -> dict[str, Any]:
+    return {
+        "version": outcome.version.as_dict() | {"status": outcome.status},
+        "source": {
+            "name": outcome.parsed.source_name,
+            "sha256": outcome.parsed.sha256,
+            "read_as": outcome.parsed.description,
+            "entries": len(outcome.parsed.entries),
+        },
+        "warnings": [problem.as_dict() for problem in outcome.warnings],
+        "diff": outcome.diff.as_dict(),
+        "published": _publish_json(outcome.published) if outcome.published else None,
+    }
+
+
+@app.command("publish")
+def publish_command(
+    version: VersionArg,
+    actor: ActorOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Publish even if identical to the list in force.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Publish a draft: from its effective date it is the list in force."""
+    with session_scope() as session:
+        outcome = publish(session, find_version(session, version), actor=_actor(actor), force=force)
+    if as_json:
+        print_json(_publish_json(outcome))
+        return
+    _print_diff(outcome.diff, _base_label(outcome.diff))
+    _print_publish(outcome)
+
+
+@app.command("withdraw")
+def withdraw_command(
+    version: VersionArg,
+    reason: Annotated[str, typer.Option(help="Why, e.g. the decision that annulled it.")],
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Withdraw a draft or a published version; its window goes back to the one before."""
+    with session_scope() as session:
+        outcome = withdraw(
+            session, find_version(session, version), actor=_actor(actor), reason=reason
+        )
+    if as_json:
+        print_json(
+            {
+                "version": outcome.version.as_dict(),
+                "extended": outcome.extended.as_dict() if outcome.extended else None,
+            }
+        )
+        return
+    _say(f"Withdrew version {outcome.version.id} ({outcome.version.decision}).")
+    if outcome.extended is not None:
+        extended = outcome.extended
+        _say(f"Version {extended.id} ({extended.decision}) is in force again: {_window(extended)}.")
+
+
+def _version_json(version: ListVersion) -> dict[str, Any]:
+    return version.model_dump(mode="json")
+
+
+@app.command("list")
+def list_command(as_json: JsonOption = False) -> None:
+    """All list versions, newest first; * marks the one in force today."""
+    today = utcnow().astimezone(get_settings().tz).date()
+    with session_scope() as session:
+        versions = all_versions(session)
+        current = in_force_on(session, today)
+    current_id = current.id if current else None
+    if as_json:
+        print_json([_version_json(v) | {"in_force_today": v.id == current_id} for v in versions])
+        return
+    print_table(
+        f"List versions (today {_day(today)}; * = in force today)",
+        ("id", "decision", "from", "until", "status", "count", "by"),
+        (
+            (
+                f"{v.id}*" if v.id == current_id else v.id,
+                v.decision,
+                _day(v.effective_from),
+                _day(v.effective_to),
+                v.status,
+                v.entry_count,
+                v.published_by or v.imported_by,
+            )
+            for v in versions
+        ),
+    )
+
+
+def _print_entries(entries: list[EntrySnapshot]) -> None:
+    """Entries with the code and marks never wrapped: a cut code is a wrong code."""
+    table = Table(title="Entries (S = postal submission, R = postal return)", title_justify="left")
+    table.add_column("code", no_wrap=True)
+    table.add_column("name")
+    table.add_column("field")
+    table.add_column("level", no_wrap=True)
+    table.add_column("S", no_wrap=True)
+    table.add_column("R", no_wrap=True)
+    table.add_column("reason")
+    for entry in entries:
+        code = entry.code_raw or entry.code
+        table.add_row(
+            code + (f"\n@{entry.agency_code}" if entry.agency_code else ""),
+            entry.name,
+            entry.field,
+            entry.level.value if entry.level else "",
+            _mark(entry.postal_submission),
+            _mark(entry.postal_return),
+            entry.reason,
+        )
+    console.print(table)
+
+
+@app.command("show")
+def show_command(version: VersionArg, as_json: JsonOption = False) -> None:
+    """One version: its decision, window, status and every entry."""
+    with session_scope() as session:
+        found = find_version(session, version)
+        entries = entries_of(session, found)
+    if as_json:
+        print_json({"version": _version_json(found), "entries": [e.as_dict() for e in entries]})
+        return
+    excluded = sum(1 for e in entries if eligibility(e) == "excluded")
+    print_pairs(
+        f"Version {found.id}",
+        {
+            "decision": found.decision,
+            "signed on": _day(found.signed_on),
+            "in force": _window(found),
+            "status": found.status,
+            "procedures": f"{len(entries)} ({excluded} excluded from the post)",
+            "source": f"{found.source_name} (sha256 {found.source_sha256[:12]}…)",
+            "imported": f"{found.imported_by} {_when(found.imported_at)}",
+            "published": f"{found.published_by or ''} {_when(found.published_at)}".strip(),
+            "withdrawn": f"{found.withdrawn_by or ''} {_when(found.withdrawn_at)} "
+            f"{found.withdraw_reason or ''}".strip(),
+            "note": found.note,
+        },
+    )
+    _print_entries(entries)
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[str, typer.Argument(help="The earlier version (id or decision).")],
+    new: Annotated[str, typer.Argument(help="The later version (id or decision).")],
+    as_json: JsonOption = False,
+) -> None:
+    """What changed from version OLD to version NEW."""
+    with session_scope() as session:
+        before, after = find_version(session, old), find_version(session, new)
+        diff = diff_versions(session, before, after)
+    if as_json:
+        print_json(diff.as_dict() | {"from": before.id, "to": after.id})
+        return
+    _print_diff(
+        diff,
+        f"Changes from version {before.id} ({before.decision}) to {after.id} ({after.decision})",
+    )
+
+
+def _resolution_json(
+    code: str, at: datetime, agency: str | None, answer: Resolution
+) -> dict[str, Any]:
+    entry = answer.entry.as_dict() if answer.entry else dict.fromkeys(_ENTRY_FIELDS)
+    return {
+        "outcome": answer.outcome.value,
+        "query": {"code": code, "at": at.isoformat(), "agency": agency},
+        **entry,
+        "version": answer.version.as_dict() if answer.version else None,
+    }
+
+
+_ENTRY_FIELDS = tuple(EntrySnapshot.__dataclass_fields__)
+
+
+@app.command("resolve")
+def resolve_command(
+    code: Annotated[str, typer.Argument(help="Procedure code, e.g. 1.000894.")],
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="When: 2026-03-01T10:00 (local time), 2026-03-01T10:00+07:00 or "
+            "01/03/2026 10:00; default now."
+        ),
+    ] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="Handling agency code, e.g. 000.00.00.H14.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Whether a procedure could go through the post at a time, under the list then in force."""
+    instant = _instant(at)
+    try:
+        with session_scope() as session:
+            answer = resolve_code(session, code, instant, agency)
+    except ValueError as exc:
+        raise PostlinkError(str(exc)) from None
+    if as_json:
+        print_json(_resolution_json(code, instant, agency, answer))
+        return
+    local = instant.astimezone(get_settings().tz)
+    when = f"{local:%d/%m/%Y %H:%M} ({get_settings().timezone})"
+    if answer.outcome is Outcome.NO_LIST_IN_FORCE:
+        _say(f"No list was in force on {when}.")
+        return
+    version = answer.version
+    assert version is not None  # FOUND and NOT_ON_LIST always name the version in force
+    in_force = f"version {version.id} ({version.decision}), in force {_window(version)}"
+    if answer.entry is None:
+        _say(f"{code} is not on the list in force on {when}: {in_force}.")
+        return
+    entry = answer.entry
+    print_pairs(
+        f"{entry.code} on {when}",
+        {
+            "name": entry.name,
+            "field / level": f"{entry.field} / {entry.level.value if entry.level else ''}",
+            "agency": f"{entry.agency} {entry.agency_code}".strip(),
+            "postal submission": "yes" if entry.postal_submission else "no",
+            "postal return": "yes" if entry.postal_return else "no",
+            "eligibility": eligibility(entry),
+            "reason": entry.reason,
+            "legal basis": entry.legal_basis,
+            "list": in_force,
+        },
+    )
+
+
+@app.command("export")
+def export_command(
+    version: VersionArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.xlsx or FILE.csv.")],
+) -> None:
+    """Write a version as .xlsx or .csv (it re-imports to the same list)."""
+    with session_scope() as session:
+        found = find_version(session, version)
+        count = export_version(session, found, output)
+    _say(f"Wrote {count} procedures of version {found.id} ({found.decision}) to {output}.")
+
+
+@app.command("history")
+def history_command(
+    code: Annotated[str, typer.Argument(help="Procedure code, e.g. 1.012784.")],
+    as_json: JsonOption = False,
+) -> None:
+    """How one procedure's eligibility changed across list versions."""
+    try:
+        with session_scope() as session:
+            base, steps = procedure_history(session, code)
+    except ValueError as exc:
+        raise PostlinkError(str(exc)) from None
+    if as_json:
+        print_json(
+            {
+                "code": base,
+                "versions": [
+                    {
+                        "version": step.version.as_dict(),
+                        "status": step.status,
+                        "entries": [entry.as_dict() for entry in step.entries],
+                        "changes": [change.as_dict() for change in step.changes],
+                    }
+                    for step in steps
+                ],
+            }
+        )
+        return
+    _say(f"History of {base} ({len(steps)} list versions)")
+    for step in steps:
+        version = step.version
+        kinds = sorted({change.kind.value for change in step.changes})
+        changed = f"; changed: {', '.join(kinds)}" if kinds else ""
+        _say(
+            f"version {version.id}, {version.decision}, {_window(version)}, {step.status}{changed}"
+        )
+        for entry in step.entries:
+            agency = f"[{entry.agency_code}] " if entry.agency_code else ""
+            reason = f": {entry.reason}" if entry.reason else ""
+            _say(f"  {agency}{eligibility(entry)}{reason}")
+        if not step.entries:
+            _say("  not on the list")
+
+
+@app.command("edit")
+def edit_command(
+    version: VersionArg,
+    code: Annotated[str, typer.Argument(help="Procedure code of the entry.")],
+    why: Annotated[str, typer.Option(help="Why the draft is edited (kept in the audit trail).")],
+    agency: Annotated[str, typer.Option(help="Agency code of an agency-specific entry.")] = "",
+    name: Annotated[str | None, typer.Option(help="New procedure name.")] = None,
+    submission: Annotated[
+        bool | None, typer.Option("--submission/--no-submission", help="Postal submission allowed.")
+    ] = None,
+    result: Annotated[
+        bool | None, typer.Option("--return/--no-return", help="Postal return allowed.")
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Exclusion reason.")] = None,
+    legal_basis: Annotated[str | None, typer.Option(help="Legal basis of the exclusion.")] = None,
+    note: Annotated[str | None, typer.Option(help="Note.")] = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Correct one entry of a draft before publishing it (published lists are never edited)."""
+    given: dict[str, str | bool | None] = {
+        "name": name,
+        "postal_submission": submission,
+        "postal_return": result,
+        "reason": reason,
+        "legal_basis": legal_basis,
+        "note": note,
+    }
+    changes = {attribute: value for attribute, value in given.items() if value is not None}
+    with session_scope() as session:
+        before, after = edit_entry(
+            session,
+            find_version(session, version),
+            code,
+            changes,
+            actor=_actor(actor),
+            why=why,
+            agency=agency,
+        )
+    if as_json:
+        print_json({"before": before.as_dict(), "after": after.as_dict()})
+        return
+    print_table(
+        f"Edited {after.code} in version {version}",
+        ("attribute", "before", "after"),
+        (
+            (attribute, getattr(before, attribute), getattr(after, attribute))
+            for attribute in changes
+        ),
+    )

@@ -1,0 +1,210 @@
+"""``postlink catalog`` as an admin uses it, through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.catalog.conftest import JANUARY_CSV, JANUARY_XLSX, JULY_CSV, counts, table, write_csv
+from tests.conftest import CliResult
+
+Cli = Callable[..., CliResult]
+JANUARY = ("--decision", "125/QĐ-UBND", "--effective", "2026-01-01", "--actor", "admin")
+JULY = ("--decision", "1234/QĐ-UBND", "--effective", "01/07/2026", "--actor", "admin")
+
+
+def ok(result: CliResult) -> CliResult:
+    assert result.code == 0, result.stderr
+    return result
+
+
+@pytest.fixture
+def published(cli: Cli, engine: Engine) -> Cli:
+    """The January list published and the July one imported as draft 2."""
+    ok(cli("catalog", "import", str(JANUARY_XLSX), *JANUARY, "--signed", "20/12/2025", "--publish"))
+    ok(cli("catalog", "import", str(JULY_CSV), *JULY))
+    return cli
+
+
+def test_samples_import_with_an_empty_diff_and_marriage_resolves_excluded(
+    cli: Cli, engine: Engine
+) -> None:
+    first = ok(cli("catalog", "import", str(JANUARY_XLSX), *JANUARY, "--publish"))
+    assert "Read 67 procedures from cao-bang-2026-01.xlsx" in first.stdout
+    assert "Published version 1 (125/QĐ-UBND), in force from 01/01/2026" in first.stdout
+    second = ok(cli("catalog", "import", str(JANUARY_CSV), *JANUARY, "--json"))
+    document = json.loads(second.stdout)
+    assert document["diff"]["changes"] == []
+    assert document["diff"]["base"]["id"] == 1
+    assert document["version"]["status"] == "draft"
+    text = ok(cli("catalog", "resolve", "1.000894", "--at", "2026-03-01T10:00"))
+    assert "excluded" in text.stdout
+    assert "Hai bên nam, nữ phải cùng có mặt khi đăng ký kết hôn" in text.stdout
+    answer = json.loads(
+        ok(cli("catalog", "resolve", "1.000894", "--at", "2026-03-01T10:00", "--json")).stdout
+    )
+    assert answer["outcome"] == "found"
+    assert (answer["postal_submission"], answer["postal_return"]) == (False, False)
+    assert answer["reason"] == "Hai bên nam, nữ phải cùng có mặt khi đăng ký kết hôn"
+    assert answer["legal_basis"] == "Luật Hộ tịch số 60/2014/QH13, Điều 18 khoản 1"
+    assert (answer["code"], answer["name"], answer["level"], answer["field"]) == (
+        "1.000894",
+        "Đăng ký kết hôn",
+        "xa",
+        "Hộ tịch",
+    )
+    assert (answer["version"]["id"], answer["version"]["decision"]) == (1, "125/QĐ-UBND")
+
+
+def test_second_list_diff_publish_and_resolution_either_side_of_its_date(published: Cli) -> None:
+    diff = ok(published("catalog", "diff", "1", "2"))
+    assert "added 3, removed 2, eligibility 3, renamed 2, reason 4." in diff.stdout
+    assert (
+        "1.012784  Tách thửa hoặc hợp thửa đất: return only → submission and return" in diff.stdout
+    )
+    done = ok(published("catalog", "publish", "1234/QĐ-UBND", "--actor", "admin"))
+    assert "Version 1 (125/QĐ-UBND) now ends: 01/01/2026 → 01/07/2026." in done.stdout
+
+    def submission(at: str) -> tuple[bool, str]:
+        answer = json.loads(
+            ok(published("catalog", "resolve", "1.012784", "--at", at, "--json")).stdout
+        )
+        return answer["postal_submission"], answer["version"]["decision"]
+
+    assert submission("30/06/2026 23:59") == (False, "125/QĐ-UBND")
+    assert submission("2026-07-01T00:00") == (True, "1234/QĐ-UBND")
+    assert submission("2026-06-30T17:00:00+00:00") == (True, "1234/QĐ-UBND")
+
+
+def test_invalid_file_lists_every_problem_and_stores_nothing(
+    cli: Cli, engine: Engine, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "broken.csv",
+        table(
+            ["1", "1.00089", "Đăng ký kết hôn", "X", "X"],
+            ["2", "1.000894", "Đăng ký kết hôn", "", "", "", ""],
+        ),
+    )
+    result = cli("catalog", "import", str(path), *JANUARY)
+    assert result.code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(
+        "error: row 3, column B (Mã TTHC), value '1.00089': '1.00089' is not a procedure code"
+    )
+    assert lines[1].startswith("error: row 4, column F (Lý do): excluded from the post")
+    assert lines[-1] == (
+        "error: broken.csv: 2 errors and 0 warnings; nothing was stored. "
+        "Fix the file and import it again."
+    )
+    as_json = cli("catalog", "import", str(path), *JANUARY, "--json")
+    assert as_json.code == 1
+    document = json.loads(as_json.stdout)
+    assert [(p["row"], p["column"], p["value"]) for p in document["problems"]] == [
+        (3, "B (Mã TTHC)", "1.00089"),
+        (4, "F (Lý do)", ""),
+    ]
+    assert counts(engine) == (0, 0, 0)
+
+
+def test_publishing_an_identical_list_needs_force(cli: Cli, engine: Engine) -> None:
+    ok(cli("catalog", "import", str(JANUARY_XLSX), *JANUARY, "--publish"))
+    refused = cli("catalog", "import", str(JANUARY_CSV), *JANUARY, "--publish")
+    assert refused.code == 1
+    assert "no changes: cao-bang-2026-01.csv is identical to version 1" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    forced = ok(cli("catalog", "import", str(JANUARY_CSV), *JANUARY, "--publish", "--force"))
+    assert "Version 1 (125/QĐ-UBND) is superseded" in forced.stdout
+
+
+def test_list_show_export_history_withdraw(published: Cli, tmp_path: Path) -> None:
+    versions = json.loads(ok(published("catalog", "list", "--json")).stdout)
+    assert [(v["id"], v["status"]) for v in versions] == [(2, "draft"), (1, "published")]
+    assert "125/QĐ-UBND" in ok(published("catalog", "list")).stdout
+    shown = json.loads(ok(published("catalog", "show", "1", "--json")).stdout)
+    assert shown["version"]["signed_on"] == "2025-12-20"
+    assert len(shown["entries"]) == 67
+    text = ok(published("catalog", "show", "125/QĐ-UBND")).stdout
+    assert "67 (12 excluded from the post)" in text
+    assert "@000.20.31.H14" in text
+    output = tmp_path / "out.xlsx"
+    assert (
+        "Wrote 67 procedures of version 1"
+        in ok(published("catalog", "export", "1", "-o", str(output))).stdout
+    )
+    history = json.loads(ok(published("catalog", "history", "1.012784", "--json")).stdout)
+    assert [v["version"]["id"] for v in history["versions"]] == [1]
+    assert "return only" in ok(published("catalog", "history", "1.012784")).stdout
+    ok(published("catalog", "publish", "2", "--actor", "admin"))
+    withdrawn = ok(
+        published("catalog", "withdraw", "2", "--reason", "Quyết định bị hủy", "--actor", "admin")
+    )
+    assert "Version 1 (125/QĐ-UBND) is in force again: 01/01/2026 → open." in withdrawn.stdout
+
+
+def test_edit_a_draft(published: Cli) -> None:
+    result = ok(
+        published(
+            "catalog",
+            "edit",
+            "2",
+            "1.991104",
+            "--return",
+            "--reason",
+            "",
+            "--why",
+            "Phụ lục sai",
+            "--actor",
+            "admin",
+            "--json",
+        )
+    )
+    document = json.loads(result.stdout)
+    assert (document["before"]["postal_return"], document["after"]["postal_return"]) == (
+        False,
+        True,
+    )
+    refused = published(
+        "catalog", "edit", "1", "1.991104", "--no-return", "--why", "x", "--actor", "a"
+    )
+    assert refused.code == 1
+    assert "only a draft can be edited" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("resolve", "1.00089"), "'1.00089' is not a procedure code"),
+        (("resolve", "1.000894", "--at", "tomorrow"), "--at 'tomorrow' is not a time"),
+        (("resolve", "1.000894", "--agency", "UBND"), "'UBND' is not an agency code"),
+        (("show", "99"), "there is no list version 99"),
+        (("show", "7/QĐ-UBND"), "no list version has decision '7/QĐ-UBND'"),
+        (("history", "abc"), "'abc' is not a procedure code"),
+        (("import", "missing.xlsx", *JANUARY), "missing.xlsx does not exist"),
+        (("import", str(JANUARY_CSV), *JANUARY, "--encoding", "latin-9x"), "is not an encoding"),
+    ],
+)
+def test_user_errors_are_one_line(
+    cli: Cli, engine: Engine, args: tuple[str, ...], message: str
+) -> None:
+    result = cli("catalog", *args)
+    assert result.code == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_no_list_and_not_on_list_answers(published: Cli) -> None:
+    early = ok(published("catalog", "resolve", "1.000894", "--at", "2025-06-01"))
+    assert "No list was in force on 01/06/2025 00:00" in early.stdout
+    missing = json.loads(
+        ok(published("catalog", "resolve", "1.234567", "--at", "2026-02-01", "--json")).stdout
+    )
+    assert (missing["outcome"], missing["name"], missing["version"]["id"]) == (
+        "not_on_list",
+        None,
+        1,
+    )
