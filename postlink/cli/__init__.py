@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 
 from postlink import __version__
-from postlink.cli import catalog_cmd, config_cmd, db_cmd
+from postlink.cli import catalog_cmd, config_cmd, db_cmd, postal_cmd, sandbox_cmd
 from postlink.cli.output import err_console
 from postlink.errors import ConfigError, PostlinkError
 
@@ -28,6 +28,8 @@ app = typer.Typer(
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(postal_cmd.app, name="postal")
+app.command("sandbox")(sandbox_cmd.sandbox)
 
 _state = {"debug": False}
 

@@ -142,6 +142,10 @@ class HttpClient:
     def close(self) -> None:
         self.session.close()
 
+    def pause(self, attempt: int) -> None:
+        """Wait the backoff due before retry number ``attempt`` of a caller's own loop."""
+        self.sleep(self.policy.backoff(attempt, random.random()))
+
     def call(
         self,
         operation: str,

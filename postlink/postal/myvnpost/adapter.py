@@ -11,7 +11,12 @@ from collections.abc import Iterator, Mapping
 
 from postlink import defaults
 from postlink.postal.adapter import Clock
-from postlink.postal.errors import PostalProtocolError, PostalUnavailable
+from postlink.postal.errors import (
+    PostalError,
+    PostalProtocolError,
+    PostalRefused,
+    PostalUnavailable,
+)
 from postlink.postal.http import HttpClient, HttpPolicy, OutcomeUnknown, Recorder
 from postlink.postal.models import (
     CancelOutcome,
@@ -84,19 +89,23 @@ class MyVNPostAdapter:
 
         A timeout, a 5xx or a cut answer may hide an order the post did create, so each
         ambiguous failure is followed by a lookup; only an order still absent is created
-        again, at most POSTAL_CREATE_ATTEMPTS times. The first lookup also covers a daemon
-        that died between sending an order and recording it.
+        again, at most POSTAL_CREATE_ATTEMPTS times. An error inside HTTP 200 ("system
+        busy" and a real refusal look alike) is tried again the same way, and raised as
+        PostalRefused when it persists. The first lookup also covers a daemon that died
+        between sending an order and recording it.
         """
         body = mapping.create_order_request(request, self.customer_code)
-        last = ""
-        for _ in range(defaults.POSTAL_CREATE_ATTEMPTS):
+        failure: PostalError | None = None
+        for attempt in range(defaults.POSTAL_CREATE_ATTEMPTS):
+            if attempt:
+                self.http.pause(attempt)
             existing = self.find_order(request.reference)
             if existing is not None:
                 return existing
             try:
                 payload = self.proxy.create_order(body)
-            except OutcomeUnknown as exc:
-                last = str(exc)
+            except (OutcomeUnknown, PostalRefused) as exc:
+                failure = exc
                 continue
             record = mapping.created_order_record(payload)
             try:
@@ -109,9 +118,11 @@ class MyVNPostAdapter:
         existing = self.find_order(request.reference)
         if existing is not None:
             return existing
+        if isinstance(failure, PostalRefused):
+            raise failure
         raise PostalUnavailable(
             f"CreateOrder {request.reference}: {defaults.POSTAL_CREATE_ATTEMPTS} attempts "
-            f"failed ambiguously and the order is still absent; last: {last}"
+            f"failed ambiguously and the order is still absent; last: {failure}"
         )
 
     def cancel(self, order: str) -> CancelResult:

@@ -109,9 +109,10 @@ def _party_fields(prefix: str, party: Party) -> dict[str, str]:
 
 
 def content_note(procedure_code: str, procedure_name: str, note: str = "") -> str:
-    """``TTHC <code>: <name>`` first, as every order postlink creates carries it (§1b)."""
+    """``TTHC <code>: <name>`` first, as every order postlink creates carries it (§1b); a
+    note for the postman follows after `` | ``, which procedure names never contain."""
     head = f"TTHC {procedure_code}: {procedure_name}".strip()
-    return f"{head}. {note}" if note else head
+    return f"{head} | {note}" if note else head
 
 
 def create_order_request(request: OrderRequest, customer_code: str) -> dict[str, Any]:
@@ -199,7 +200,7 @@ def _item(record: dict[str, Any]) -> tuple[str | None, bool]:
     return item.text, item.check_digit_ok
 
 
-_PROCEDURE_NAME = re.compile(r"^TTHC\s+\S+?\s*:\s*(?P<name>.+?)\.?$")
+_PROCEDURE_NAME = re.compile(r"^TTHC\s+\S+?\s*:\s*(?P<name>[^|]+?)\s*(?:\||$)")
 
 
 def _vietnam_time(day: str, hour: str = "") -> datetime:

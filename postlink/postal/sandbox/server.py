@@ -185,13 +185,22 @@ class Sandbox:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    #: Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm
+    #: and delayed ACKs add 40 ms to every answer.
+    disable_nagle_algorithm = True
     server: SandboxHTTPServer
 
     def do_GET(self) -> None:
-        self.server.sandbox.serve(self, "GET")
+        self._serve("GET")
 
     def do_POST(self) -> None:
-        self.server.sandbox.serve(self, "POST")
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        try:
+            self.server.sandbox.serve(self, method)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up first (a read-timeout fault)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
@@ -267,6 +276,8 @@ def start_in_thread(
 ) -> RunningSandbox:
     """Serve a new sandbox on ``host:port`` (0: a free port) from a daemon thread."""
     server = SandboxHTTPServer((host, port), Sandbox(config))
-    thread = threading.Thread(target=server.serve_forever, name="postal-sandbox", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="postal-sandbox", daemon=True
+    )
     thread.start()
     return RunningSandbox(server.sandbox, server, thread)

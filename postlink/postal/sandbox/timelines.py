@@ -21,8 +21,9 @@ from postlink.postal.models import LegKind
 T = TypeVar("T")
 
 MINUTES_PER_DAY = 1440
-#: No timeline lasts longer than this (days).
-MAX_DAYS = 21
+#: No timeline lasts longer than this (days); the longest sequence, two failed deliveries
+#: over a weekend and a return to the office, takes about 12.
+MAX_DAYS = 14
 MAX_MINUTES = MAX_DAYS * MINUTES_PER_DAY
 #: A status code no table lists, to exercise the ``unknown`` path.
 UNKNOWN_CODE = 99
@@ -77,7 +78,7 @@ class _Track:
             self.now += MINUTES_PER_DAY
             if (self.start_weekday + self.now // MINUTES_PER_DAY) % 7 < 5:
                 days -= 1
-        self.now += self.dice.between(0, 90)
+        self.now += self.dice.between(0, min(90, MINUTES_PER_DAY - 1 - self.now % MINUTES_PER_DAY))
         self.events.append((self.now, code))
         return self
 

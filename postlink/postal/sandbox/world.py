@@ -100,8 +100,8 @@ class World:
         self.start = start
         self.span = span_days * MINUTES_PER_DAY
         self.start_weekday = start.weekday()
-        self.skeleton = lru_cache(maxsize=32_768)(self._skeleton)
-        self.order = lru_cache(maxsize=8_192)(self._order)
+        self.skeleton = lru_cache(maxsize=4_096)(self._skeleton)
+        self.order = lru_cache(maxsize=2_048)(self._order)
 
     # --- Time ---------------------------------------------------------------------------------
 

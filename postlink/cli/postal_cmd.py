@@ -1,0 +1,81 @@
+"""``postlink postal``: check the connection, read and purge the exchange log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+import typer
+
+from postlink.cli.output import JsonOption, console, print_json, print_pairs, print_table
+from postlink.postal import exchange_log
+from postlink.postal.adapter import get_adapter
+from postlink.settings import get_settings
+from postlink.timeutil import format_local
+
+app = typer.Typer(
+    help="The postal service: connection check and exchange log.", no_args_is_help=True
+)
+
+
+@app.command("check")
+def check(as_json: JsonOption = False) -> None:
+    """Log in to the configured postal API and read the first page of the change feed."""
+    settings = get_settings()
+    adapter = get_adapter(settings, exchange_log.DatabaseRecorder())
+    try:
+        page = next(iter(adapter.changes(None)))
+    finally:
+        adapter.close()
+    result = {
+        "adapter": adapter.name,
+        "base_url": settings.postal_base_url,
+        "login": "ok",
+        "orders_on_first_page": len(page.orders),
+        "quarantined_on_first_page": len(page.quarantined),
+    }
+    if as_json:
+        print_json(result)
+    else:
+        print_pairs("Postal connection", result)
+
+
+@app.command("log")
+def show_log(
+    limit: Annotated[int, typer.Option(min=1, help="How many exchanges, newest first.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the newest postal requests and responses (secrets redacted)."""
+    rows = exchange_log.recent(limit)
+    if as_json:
+        print_json([row.model_dump() for row in rows])
+        return
+    tz = get_settings().tz
+    table: list[list[Any]] = [
+        [
+            format_local(row.at, tz),
+            row.operation,
+            row.method,
+            row.status_code or "-",
+            row.attempt,
+            row.duration_ms,
+            row.error,
+        ]
+        for row in rows
+    ]
+    print_table(
+        "Postal exchange log",
+        ("at", "operation", "method", "status", "attempt", "ms", "error"),
+        table,
+    )
+
+
+@app.command("purge-log")
+def purge_log(as_json: JsonOption = False) -> None:
+    """Delete exchanges older than POSTLINK_EXCHANGE_LOG_RETENTION_DAYS."""
+    days = get_settings().exchange_log_retention_days
+    deleted = exchange_log.purge(timedelta(days=days))
+    if as_json:
+        print_json({"deleted": deleted, "retention_days": days})
+    else:
+        console.print(f"Deleted {deleted} exchange(s) older than {days} days.")

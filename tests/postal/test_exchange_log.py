@@ -1,0 +1,85 @@
+"""The exchange log: every attempt stored, secrets never, retention applied (brief §4)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from postlink.models import Exchange
+from postlink.postal.exchange_log import DatabaseRecorder, purge
+from postlink.postal.sandbox.myvnpost.routes import Credentials
+from postlink.timeutil import utcnow
+from tests.conftest import CliResult
+from tests.postal.fixtures import SandboxHandle
+from tests.postal.test_contract import ALL_FAULTS, request_for
+
+PASSWORD = "Mật-khẩu-Cao-Bằng-2026"
+
+
+def test_no_password_or_token_reaches_the_log_or_the_logs(
+    engine: Engine,
+    sandbox_factory: Callable[..., SandboxHandle],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    sandbox = sandbox_factory(credentials=Credentials(password=PASSWORD))
+    sandbox.control.faults(rates={**ALL_FAULTS, "read_timeout": 0.0})
+    adapter = sandbox.adapter(DatabaseRecorder(), POSTLINK_POSTAL_PASSWORD=PASSWORD)
+    adapter.create_order(request_for(1))
+    for page in adapter.changes(None):
+        for order in page.orders[:3]:
+            assert order.item_code is not None
+            adapter.history(order.item_code)
+    tokens = adapter.login.issued
+    assert len(tokens) >= 2, "expired tokens were replaced, so several were issued"
+    with Session(engine) as session:
+        rows = session.exec(select(Exchange)).all()
+    assert {row.operation for row in rows} >= {"GetAccessToken", "CreateOrder", "GetListOrder"}
+    stored = json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False)
+    for secret in (PASSWORD, *tokens):
+        assert secret not in stored
+        assert secret not in caplog.text
+    logins = [row for row in rows if row.operation == "GetAccessToken"]
+    assert all('"password": "***"' in row.request_body for row in logins)
+    assert any('"token": "***"' in row.response_body for row in logins)
+
+
+def test_purge_keeps_what_is_within_retention(engine: Engine) -> None:
+    with Session(engine) as session:
+        for days in (1, 89, 91, 400):
+            session.add(
+                Exchange(
+                    at=utcnow() - timedelta(days=days),
+                    adapter="myvnpost",
+                    operation=f"op{days}",
+                    method="GET",
+                    url="http://post/x",
+                )
+            )
+        session.commit()
+    assert purge(timedelta(days=90)) == 2
+    with Session(engine) as session:
+        kept = sorted(row.operation for row in session.exec(select(Exchange)).all())
+    assert kept == ["op1", "op89"]
+
+
+def test_cli_shows_and_purges_the_log(
+    engine: Engine, cli: Callable[..., CliResult], sandbox_server: SandboxHandle
+) -> None:
+    adapter = sandbox_server.adapter(DatabaseRecorder())
+    adapter.find_order("000.00.01.H14-260105-0001-R1")
+    shown = cli("postal", "log", "--limit", "5", "--json")
+    assert shown.code == 0, shown.stderr
+    rows = json.loads(shown.stdout)
+    assert [row["operation"] for row in rows] == ["getOrder", "GetAccessToken"]
+    assert "sandbox" not in rows[1]["request_body"], "the password is masked"
+    table = cli("postal", "log")
+    assert "getOrder" in table.stdout
+    purged = cli("postal", "purge-log", "--json")
+    assert json.loads(purged.stdout) == {"deleted": 0, "retention_days": 90}

@@ -1,0 +1,95 @@
+"""Retries, backoff and login over real HTTP against the sandbox (postal brief §4)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from postlink.postal.errors import PostalAuthError, PostalUnavailable
+from postlink.postal.http import ExchangeRecord
+from postlink.postal.sandbox.faults import FaultSettings
+from postlink.postal.sandbox.myvnpost.routes import Credentials
+from tests.postal.fixtures import SandboxHandle
+
+
+def test_retry_after_is_honoured_and_the_budget_bounds_the_wait(
+    sandbox_factory: Callable[..., SandboxHandle],
+) -> None:
+    sandbox = sandbox_factory(faults=FaultSettings(retry_after_seconds=0.2))
+    records: list[ExchangeRecord] = []
+    adapter = sandbox.adapter(records.append, POSTLINK_POSTAL_RETRY_BUDGET="1")
+    adapter.history("EB100000005VN")  # log in while the post still answers
+    sandbox.control.faults(rates={"rate_limit": 1.0})
+    records.clear()
+    started = time.monotonic()
+    with pytest.raises(PostalUnavailable) as failure:
+        adapter.history("EB100000005VN")
+    elapsed = time.monotonic() - started
+    assert len(records) == 5, "one try, then one every Retry-After (0.2 s) within 1 s"
+    assert 0.8 <= elapsed < 1.5
+    message = str(failure.value)
+    assert "gave up after 5 attempt(s)" in message
+    assert "HTTP 429" in message
+    assert "retry budget 1 s" in message
+
+
+def test_server_errors_back_off_then_fail_saying_what_was_tried(
+    sandbox_factory: Callable[..., SandboxHandle],
+) -> None:
+    sandbox = sandbox_factory()
+    records: list[ExchangeRecord] = []
+    adapter = sandbox.adapter(records.append, POSTLINK_POSTAL_RETRY_BUDGET="0.5")
+    sandbox.control.faults(rates={"server_error": 1.0})
+    started = time.monotonic()
+    with pytest.raises(PostalUnavailable, match=r"GetAccessToken .* HTTP 503"):
+        adapter.find_order("000.00.01.H14-260105-0001-R1")
+    assert time.monotonic() - started < 1.0
+    assert len(records) >= 3, "exponential backoff from 10 ms fits several tries in 0.5 s"
+    assert {record.status_code for record in records} == {503}
+
+
+def test_transient_failures_are_retried_transparently(
+    sandbox_factory: Callable[..., SandboxHandle],
+) -> None:
+    sandbox = sandbox_factory(seed=3)
+    adapter = sandbox.adapter()
+    sandbox.control.faults(
+        rates={"server_error": 0.3, "malformed": 0.3, "error_in_body": 0.3, "rate_limit": 0.3}
+    )
+    truth = sandbox.control.truth()["orders"]
+    for record in truth[:15]:
+        events, _ = adapter.history(record["item_code"])
+        assert [e.raw_code for e in events] == [e["code"] for e in record["events"]]
+
+
+def test_bad_credentials_fail_after_one_login_not_a_storm(
+    sandbox_factory: Callable[..., SandboxHandle],
+) -> None:
+    sandbox = sandbox_factory(credentials=Credentials(password="the-right-one"))
+    adapter = sandbox.adapter(POSTLINK_POSTAL_PASSWORD="a-wrong-one")
+    with pytest.raises(PostalAuthError) as failure:
+        adapter.find_order("000.00.01.H14-260105-0001-R1")
+    assert "POSTLINK_POSTAL_PASSWORD" in str(failure.value)
+    assert "sandbox" in str(failure.value), "names the user"
+    assert "a-wrong-one" not in str(failure.value)
+    with pytest.raises(PostalAuthError):
+        adapter.find_order("000.00.01.H14-260105-0001-R1")
+    assert sandbox.control.stats()["logins"] == 2, "one login per call, never retried"
+
+
+def test_expired_token_means_one_new_login_and_one_replay(
+    sandbox_factory: Callable[..., SandboxHandle],
+) -> None:
+    sandbox = sandbox_factory()
+    adapter = sandbox.adapter()
+    truth = sandbox.control.truth()["orders"]
+    adapter.history(truth[0]["item_code"])
+    sandbox.control.faults(rates={"expired_token": 1.0})
+    for record in truth[1:4]:
+        events, _ = adapter.history(record["item_code"])
+        assert len(events) == len(record["events"])
+    stats = sandbox.control.stats()
+    assert stats["logins"] == 4, "the first login, then one per expired token"
+    assert stats["faults"]["expired_token"] == 3
