@@ -55,3 +55,19 @@ MYVNPOST_STATUS_FILE = CONFIG_DIR / "postal" / "myvnpost-status.toml"
 SANDBOX_SEED = 1
 SANDBOX_ORDERS = 2_000
 SANDBOX_SPAN_DAYS = 60
+
+#: Seconds between the sync jobs' runs: change-feed pull, outbox push, overdue check and
+#: housekeeping (exchange-log retention).
+PULL_INTERVAL = 60
+PUSH_INTERVAL = 30
+DEADLINES_INTERVAL = 900
+HOUSEKEEPING_INTERVAL = 86_400
+#: Seconds a job lease survives without a heartbeat; a crashed worker's jobs wait this long.
+LEASE_TTL = 60
+#: Outbox sends: attempts before "failed", and the first retry delay in seconds (doubling,
+#: capped at OUTBOX_BACKOFF_CAP).
+OUTBOX_MAX_ATTEMPTS = 8
+OUTBOX_BACKOFF = 30.0
+OUTBOX_BACKOFF_CAP = 3600.0
+#: Seconds a scheduled run may start late (server paused, long previous run) and still run.
+MISFIRE_GRACE = 3600

@@ -157,6 +157,65 @@ class Settings(BaseModel):
         description="Days the redacted postal exchange log is kept.",
     )
 
+    office_name: str = Field(
+        default="Trung tâm Phục vụ hành chính công tỉnh Cao Bằng",
+        description="The one-stop office: receiver of dossiers, sender of results.",
+    )
+    office_phone: str = Field(default="02063852000", description="The office's phone number.")
+    office_address: str = Field(
+        default="Số 011 Hoàng Đình Giong, phường Thục Phán, tỉnh Cao Bằng",
+        description="The office's postal address.",
+    )
+    office_province_code: str = Field(default="04", description="Province code of the office.")
+    office_commune_code: str = Field(default="01273", description="GSO commune code (5 digits).")
+    worker_instance: str = Field(
+        default="",
+        description="Name of this worker in job runs and leases; empty = host name and PID.",
+    )
+    pull_interval: int = Field(
+        default=defaults.PULL_INTERVAL,
+        ge=1,
+        le=86_400,
+        description="Seconds between reads of the post's change feed.",
+    )
+    push_interval: int = Field(
+        default=defaults.PUSH_INTERVAL,
+        ge=1,
+        le=86_400,
+        description="Seconds between sends of pending outbox commands.",
+    )
+    deadlines_interval: int = Field(
+        default=defaults.DEADLINES_INTERVAL,
+        ge=1,
+        le=86_400,
+        description="Seconds between overdue checks.",
+    )
+    housekeeping_interval: int = Field(
+        default=defaults.HOUSEKEEPING_INTERVAL,
+        ge=60,
+        le=7 * 86_400,
+        description="Seconds between housekeeping runs (exchange-log retention).",
+    )
+    lease_ttl: int = Field(
+        default=defaults.LEASE_TTL,
+        ge=2,
+        le=3600,
+        description="Seconds a job lease lives without a heartbeat before another worker may "
+        "take over.",
+    )
+    outbox_max_attempts: int = Field(
+        default=defaults.OUTBOX_MAX_ATTEMPTS,
+        ge=1,
+        le=100,
+        description="Attempts before an outbox command is marked failed.",
+    )
+    outbox_backoff: float = Field(
+        default=defaults.OUTBOX_BACKOFF,
+        ge=0,
+        le=86_400,
+        description="Seconds before the first outbox retry; doubles each time, capped at an hour.",
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

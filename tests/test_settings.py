@@ -87,3 +87,10 @@ def test_example_env_documents_every_setting() -> None:
         assert f"{env_name(field)}=" in example, f"{env_name(field)} missing from example env"
     documented = load_settings({}, Path(__file__).parent.parent / "config/postlink.example.env")
     assert documented.timezone == "Asia/Ho_Chi_Minh"
+
+
+def test_production_sample_is_valid_settings() -> None:
+    sample = Path(__file__).parent.parent / "config" / "postlink.production.env"
+    settings = load_settings({}, sample)
+    assert settings.database_url.startswith("postgresql+psycopg://")
+    assert settings.pull_interval == 300

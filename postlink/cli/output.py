@@ -20,6 +20,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from postlink.errors import PostlinkError
+
 T = TypeVar("T")
 
 JsonOption = Annotated[
@@ -73,3 +75,13 @@ def progress(items: Iterable[T], label: str, total: int | None = None) -> Iterat
         for item in items:
             yield item
             bar.advance(task)
+
+
+def parse_date(option: str, value: str | None) -> date | None:
+    """A YYYY-MM-DD option value; a bad one is a one-line error naming the option."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PostlinkError(f"{option} {value!r} is not a date (expected YYYY-MM-DD)") from None

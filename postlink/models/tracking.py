@@ -83,6 +83,9 @@ class Leg(SQLModel, table=True):
     status: str = Field(default="unknown", sa_type=String(32))
     raw_status: str = Field(default="", sa_type=String(16))
     raw_label: str = Field(default="", sa_type=String(255))
+    status_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime(), description="when the current status was reached"
+    )
     route: str = Field(default="", sa_type=String(32), description="row of the time-limit table")
     j_date: date | None = None
     deadline: date | None = None
@@ -91,6 +94,7 @@ class Leg(SQLModel, table=True):
     last_event_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     match_class: str | None = Field(default=None, sa_type=String(24))
+    matched_on: date | None = Field(default=None, description="local date judged against")
     match_version_id: int | None = Field(default=None, foreign_key="list_version.id")
     match_reason: str = Field(default="", sa_type=Text())
     match_legal_basis: str = Field(default="", sa_type=Text())

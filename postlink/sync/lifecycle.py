@@ -4,8 +4,8 @@ Events arrive late, twice, or out of order (a poll and a webhook race; the post 
 history). So a leg's status is not "the last event received" but a fold over all of its
 events in time order with three rules from the sync issue:
 
-* status only moves forward along the lifecycle below; equal steps are allowed, so a second
-  delivery attempt after a failed one (QĐ 45/2016 art. 10 invitations) is tracked;
+* status only moves forward along the lifecycle below; moves within a phase are allowed, so
+  a second delivery attempt after a failed one (QĐ 45/2016 art. 10 invitations) is tracked;
 * a terminal status (delivered, returned, cancelled, pickup failed) is never left;
 * money events (COD, fee paid) and unknown codes are kept as events but change nothing.
 
@@ -19,21 +19,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-#: Position of each non-terminal status along the lifecycle (postal brief §3).
+#: Phase of each non-terminal status along the lifecycle (postal brief §3). Within a phase
+#: the post moves both ways (a failed pickup is rescheduled; a failed delivery waits at the
+#: office for the next invitation), so only a lower phase counts as going backwards.
 RANK: dict[str, int] = {
     "draft": 0,
     "created": 1,
     "pickup_scheduled": 2,
-    "pickup_in_progress": 3,
-    "pickup_failed_attempt": 3,
-    "picked_up": 4,
-    "accepted": 5,
-    "in_transit": 6,
-    "at_delivery_office": 7,
-    "out_for_delivery": 8,
-    "delivery_failed_attempt": 8,
-    "return_pending": 9,
-    "returning": 10,
+    "pickup_in_progress": 2,
+    "pickup_failed_attempt": 2,
+    "picked_up": 3,
+    "accepted": 4,
+    "in_transit": 5,
+    "at_delivery_office": 5,
+    "out_for_delivery": 5,
+    "delivery_failed_attempt": 5,
+    "return_pending": 6,
+    "returning": 7,
 }
 TERMINAL = frozenset({"delivered", "partially_delivered", "returned", "cancelled", "pickup_failed"})
 #: The J date of TT 17/2017 art. 7 is the day the post took the item into its hands.

@@ -1,0 +1,98 @@
+"""``postlink outbox``: register pickups and results for the post, see what is pending."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlmodel import Session, col, select
+
+from postlink.cli.output import JsonOption, console, print_json, print_table
+from postlink.db import get_engine, session_scope
+from postlink.models import LegKind, OutboxCommand
+from postlink.postal.models import Party
+from postlink.settings import get_settings
+from postlink.sync.jobs import build_context
+from postlink.sync.outbox import Registration, register
+from postlink.sync.registrations import read_registrations
+
+app = typer.Typer(help="Orders the office owes the post (pickups, results).", no_args_is_help=True)
+
+
+def _summary(command: OutboxCommand) -> dict[str, object]:
+    return {
+        "id": command.id,
+        "reference": command.reference,
+        "leg": command.leg_kind,
+        "dossier": command.dossier_code,
+        "state": command.state,
+        "attempts": command.attempts,
+        "refusal_reason": command.refusal_reason,
+        "last_error": command.last_error,
+    }
+
+
+def _show(commands: list[OutboxCommand], as_json: bool) -> None:
+    rows = [_summary(c) for c in commands]
+    if as_json:
+        print_json(rows)
+        return
+    columns = ("id", "reference", "leg", "state", "attempts", "refusal_reason", "last_error")
+    print_table("Outbox", columns, ([r[c] for c in columns] for r in rows))
+
+
+def _register_all(registrations: list[Registration], actor: str) -> list[OutboxCommand]:
+    settings = get_settings()
+    ctx = build_context(settings)
+    with session_scope(ctx.engine) as session:
+        return [register(session, ctx, settings, r, actor=actor) for r in registrations]
+
+
+@app.command("add")
+def add(
+    leg: Annotated[LegKind, typer.Option(help="pickup (dossier to the office) or return.")],
+    dossier: Annotated[str, typer.Option(help="Dossier code, e.g. 000.00.12.H14-250715-0007.")],
+    procedure: Annotated[str, typer.Option(help="Procedure code, e.g. 1.001193.")],
+    name: Annotated[str, typer.Option(help="Citizen's full name.")],
+    address: Annotated[str, typer.Option(help="Citizen's address.")],
+    phone: Annotated[str, typer.Option(help="Citizen's phone number.")] = "",
+    commune: Annotated[str, typer.Option(help="Citizen's commune code (GSO, 5 digits).")] = "",
+    procedure_name: Annotated[str, typer.Option(help="Procedure name.")] = "",
+    actor: Annotated[str, typer.Option(help="Who registers it.")] = "cli",
+    as_json: JsonOption = False,
+) -> None:
+    """Register one leg; refused at once when the procedure's leg is excluded from the post."""
+    citizen = Party(name=name, phone=phone, address=address, commune_code=commune)
+    registration = Registration(leg, dossier, procedure, procedure_name, citizen)
+    _show(_register_all([registration], actor), as_json)
+
+
+@app.command("import")
+def import_file(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV file.")],
+    actor: Annotated[str, typer.Option(help="Who registers them.")] = "cli",
+    as_json: JsonOption = False,
+) -> None:
+    """Register every row of a CSV (leg, dossier_code, procedure_code, procedure_name,
+    citizen_name, citizen_phone, citizen_address, commune_code); all or nothing."""
+    commands = _register_all(read_registrations(path), actor)
+    if as_json:
+        print_json([_summary(c) for c in commands])
+    else:
+        refused = sum(1 for c in commands if c.state == "refused")
+        console.print(f"{len(commands)} registered, {refused} refused (excluded procedures).")
+
+
+@app.command("list")
+def list_commands(
+    state: Annotated[str | None, typer.Option(help="Only this state.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Show outbox commands, newest first."""
+    with Session(get_engine()) as session:
+        query = select(OutboxCommand).order_by(col(OutboxCommand.id).desc()).limit(limit)
+        if state:
+            query = query.where(OutboxCommand.state == state)
+        _show(list(session.exec(query).all()), as_json)

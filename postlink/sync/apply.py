@@ -1,0 +1,307 @@
+"""Apply what the post reports (a feed page or a webhook) to dossiers, legs and events.
+
+One call is one transaction: quarantined records, dossiers, legs, events, matches and,
+for a feed page, the feed cursor commit together or not at all. A worker killed at any
+instant therefore resumes from the last committed cursor and re-reads at most one page,
+which is harmless because every write here is an idempotent upsert:
+
+* a leg is keyed by (adapter, reference), an event by (item, raw code, occurred-at);
+* a leg's status is re-folded from all its stored events plus its previous state
+  (``lifecycle.fold``), so replays and out-of-order records cannot move it backwards.
+
+Network calls (tracking history) happen before the transaction opens, so a slow post
+never holds database locks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from postlink.catalog.resolve import Resolver
+from postlink.identifiers import IdentifierError, parse_dossier_code
+from postlink.models import Dossier, Event, Leg, LegKind, Quarantined, SyncCursor
+from postlink.postal.adapter import PostalAdapter
+from postlink.postal.models import Event as PostalEvent
+from postlink.postal.models import Order, Party
+from postlink.postal.models import Quarantined as PostalQuarantined
+from postlink.sync.deadlines import DeadlinePolicy
+from postlink.sync.lifecycle import Step, fold
+from postlink.sync.match import judge_leg
+from postlink.timeutil import local_date, utcnow
+from postlink.upsert import insert_for
+
+EVENTS = Event.__table__  # type: ignore[attr-defined]
+DOSSIERS = Dossier.__table__  # type: ignore[attr-defined]
+INTER_PROVINCE_ROUTE = "inter_province"
+
+
+@dataclass(frozen=True)
+class SyncContext:
+    """What applying needs besides the data: where, which adapter, which rules."""
+
+    engine: Engine
+    adapter: PostalAdapter
+    resolver: Resolver
+    policy: DeadlinePolicy
+    tz: ZoneInfo
+
+
+def newest_per_reference(orders: Iterable[Order]) -> list[Order]:
+    """One order per reference: the most recently updated (feeds repeat and reorder)."""
+    newest: dict[str, Order] = {}
+    oldest = datetime.min.replace(tzinfo=ZoneInfo("UTC"))
+    for order in orders:
+        kept = newest.get(order.reference)
+        if kept is None or (order.updated_at or oldest) >= (kept.updated_at or oldest):
+            newest[order.reference] = order
+    return list(newest.values())
+
+
+def orders_needing_history(session: Session, adapter: str, orders: Sequence[Order]) -> list[Order]:
+    """Orders whose tracking may have moved: new to us, or a raw status we have not seen."""
+    references = [o.reference for o in orders]
+    known = dict(
+        session.exec(
+            select(Leg.reference, Leg.raw_status).where(
+                col(Leg.adapter) == adapter, col(Leg.reference).in_(references)
+            )
+        ).all()
+    )
+    return [
+        o
+        for o in orders
+        if o.item_code and (o.reference not in known or known[o.reference] != o.raw_status)
+    ]
+
+
+def fetch_histories(
+    adapter: PostalAdapter, orders: Sequence[Order]
+) -> tuple[dict[str, list[PostalEvent]], list[PostalQuarantined]]:
+    """Tracking events of each changed order's item (one call per item)."""
+    events: dict[str, list[PostalEvent]] = {}
+    quarantined: list[PostalQuarantined] = []
+    for order in orders:
+        assert order.item_code is not None
+        if order.item_code in events:
+            continue
+        found, bad = adapter.history(order.item_code)
+        events[order.item_code] = found
+        quarantined.extend(bad)
+    return events, quarantined
+
+
+def _citizen(order: Order) -> Party:
+    """The citizen is the sender of a dossier and the receiver of a result."""
+    return order.receiver if order.leg == LegKind.RETURN else order.sender
+
+
+def _agency_of(dossier_code: str) -> str:
+    try:
+        return parse_dossier_code(dossier_code).unit.text
+    except IdentifierError:
+        return ""
+
+
+def _upsert_dossiers(session: Session, orders: Sequence[Order]) -> dict[str, Dossier]:
+    """Create dossiers first seen in these orders; return all of them by code."""
+    codes = sorted({o.dossier_code for o in orders if o.dossier_code})
+    if not codes:
+        return {}
+    rows: list[dict[str, Any]] = []
+    for order in {o.dossier_code: o for o in orders if o.dossier_code}.values():
+        assert order.dossier_code is not None
+        citizen = _citizen(order)
+        rows.append(
+            {
+                "code": order.dossier_code,
+                "procedure_code": order.procedure_code,
+                "procedure_code_raw": order.procedure_code or "",
+                "procedure_name": order.procedure_name,
+                "agency_code": _agency_of(order.dossier_code),
+                "citizen_name": citizen.name,
+                "citizen_phone": citizen.phone,
+                "citizen_address": citizen.address,
+                "commune_code": citizen.commune_code,
+                "channel": "post",
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+            }
+        )
+    connection = session.connection()
+    connection.execute(
+        insert_for(connection, DOSSIERS)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=[DOSSIERS.c.code])
+    )
+    found = session.exec(select(Dossier).where(col(Dossier.code).in_(codes))).all()
+    return {d.code: d for d in found}
+
+
+def _insert_events(session: Session, rows: list[dict[str, Any]]) -> int:
+    if not rows:
+        return 0
+    connection = session.connection()
+    statement = (
+        insert_for(connection, EVENTS)
+        .values(rows)
+        .on_conflict_do_nothing(
+            index_elements=[EVENTS.c.item_code, EVENTS.c.raw_code, EVENTS.c.occurred_at]
+        )
+        .returning(EVENTS.c.id)
+    )
+    return len(connection.execute(statement).all())
+
+
+def _route(order: Order, policy: DeadlinePolicy) -> str:
+    sender, receiver = order.sender.province_code, order.receiver.province_code
+    if sender and receiver and sender != receiver and INTER_PROVINCE_ROUTE in policy.routes:
+        return INTER_PROVINCE_ROUTE
+    return policy.default_route
+
+
+def _refresh_leg(leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncContext) -> None:
+    leg.dossier_id = dossier.id if dossier else leg.dossier_id
+    leg.order_id = order.order_id or leg.order_id
+    leg.item_code = order.item_code or leg.item_code
+    leg.item_check_ok = order.item_check_ok
+    registered = dossier.procedure_code if dossier else None
+    leg.procedure_code = order.procedure_code or leg.procedure_code or registered
+    leg.agency_code = dossier.agency_code if dossier else leg.agency_code
+    leg.main_fee = order.main_fee if order.main_fee is not None else leg.main_fee
+    leg.total_fee = order.total_fee if order.total_fee is not None else leg.total_fee
+    leg.route = leg.route or _route(order, ctx.policy)
+    leg.updated_at = utcnow()
+
+
+def _fold_leg(leg: Leg, order: Order | None, events: Sequence[Event], tz: ZoneInfo) -> None:
+    steps = [Step(e.occurred_at, e.status, e.raw_code, e.raw_label) for e in events]
+    if leg.status_at is not None:
+        steps.append(Step(leg.status_at, leg.status, leg.raw_status, leg.raw_label))
+    if order is not None and order.updated_at is not None:
+        steps.append(Step(order.updated_at, order.status, order.raw_status, order.raw_label))
+    state = fold(steps)
+    if state.status is not None and state.status_step is not None:
+        leg.status = state.status
+        leg.status_at = state.status_step.occurred_at
+        leg.raw_status = state.status_step.raw_code
+        leg.raw_label = state.status_step.raw_label
+    elif order is not None and leg.status_at is None:
+        leg.status, leg.raw_status, leg.raw_label = order.status, order.raw_status, order.raw_label
+    leg.invitations = state.failed_deliveries
+    leg.closed_at = state.closed_at
+    leg.last_event_at = max((e.occurred_at for e in events), default=leg.last_event_at)
+    if state.taken_at is not None and leg.j_date is None:
+        leg.j_date = local_date(state.taken_at, tz)
+
+
+def _apply_deadline(leg: Leg, policy: DeadlinePolicy, tz: ZoneInfo) -> None:
+    """TT 17/2017 art. 7: deadline J + n; a leg closed after it stays flagged overdue."""
+    if leg.j_date is not None and leg.deadline is None:
+        leg.deadline = policy.deadline(leg.j_date, leg.route or None)
+    if leg.deadline is not None and leg.closed_at is not None:
+        leg.overdue = local_date(leg.closed_at, tz) > leg.deadline
+
+
+def _match_leg(leg: Leg, dossier: Dossier | None, ctx: SyncContext) -> bool:
+    """Judge the leg once provisionally and once more when its J date becomes known."""
+    if leg.match_class is not None and (leg.j_date is None or leg.matched_on == leg.j_date):
+        return False
+    judge_leg(ctx.resolver, leg, dossier, ctx.tz)
+    return True
+
+
+def apply_orders(
+    session: Session,
+    ctx: SyncContext,
+    orders: Sequence[Order],
+    histories: dict[str, list[PostalEvent]],
+    quarantined: Sequence[PostalQuarantined],
+    *,
+    source: str,
+) -> Counter[str]:
+    """Write one batch of orders, their new events and their matches into ``session``."""
+    counts: Counter[str] = Counter()
+    adapter = ctx.adapter.name
+    for bad in quarantined:
+        session.add(Quarantined(adapter=adapter, source=bad.source, reason=bad.reason, raw=bad.raw))
+    counts["quarantined"] += len(quarantined)
+    batch = newest_per_reference(orders)
+    dossiers = _upsert_dossiers(session, batch)
+    references = [o.reference for o in batch]
+    legs = {
+        leg.reference: leg
+        for leg in session.exec(
+            select(Leg).where(col(Leg.adapter) == adapter, col(Leg.reference).in_(references))
+        ).all()
+    }
+    for order in batch:
+        if order.reference not in legs:
+            if order.leg is None:
+                session.add(
+                    Quarantined(
+                        adapter=adapter,
+                        source=source,
+                        reason=f"order {order.reference}: cannot tell pickup from return",
+                        raw=str(order.raw),
+                    )
+                )
+                counts["quarantined"] += 1
+                continue
+            legs[order.reference] = Leg(kind=order.leg, adapter=adapter, reference=order.reference)
+            counts["legs_new"] += 1
+        _refresh_leg(legs[order.reference], order, dossiers.get(order.dossier_code or ""), ctx)
+        session.add(legs[order.reference])
+    session.flush()
+    event_rows = [
+        {
+            "leg_id": legs[o.reference].id,
+            "item_code": e.item_code,
+            "raw_code": e.raw_code,
+            "raw_label": e.raw_label,
+            "status": e.status,
+            "occurred_at": e.occurred_at,
+            "location": e.location,
+            "source": source,
+            "received_at": utcnow(),
+        }
+        for o in batch
+        if o.reference in legs and o.item_code in histories
+        for e in histories[o.item_code]
+    ]
+    counts["events_new"] += _insert_events(session, event_rows)
+    leg_ids = [leg.id for leg in legs.values()]
+    stored: dict[int, list[Event]] = {}
+    for event in session.exec(select(Event).where(col(Event.leg_id).in_(leg_ids))).all():
+        stored.setdefault(event.leg_id, []).append(event)
+    by_reference = {o.reference: o for o in batch}
+    for leg in legs.values():
+        assert leg.id is not None
+        dossier = session.get(Dossier, leg.dossier_id) if leg.dossier_id else None
+        _fold_leg(leg, by_reference.get(leg.reference), stored.get(leg.id, []), ctx.tz)
+        _apply_deadline(leg, ctx.policy, ctx.tz)
+        counts["matched"] += _match_leg(leg, dossier, ctx)
+        session.add(leg)
+    counts["orders"] += len(batch)
+    return counts
+
+
+def save_cursor(session: Session, feed: str, position: str) -> None:
+    """Persist the feed position in the caller's transaction (with the data it covers)."""
+    cursor = session.get(SyncCursor, feed) or SyncCursor(feed=feed)
+    cursor.position = position
+    cursor.updated_at = utcnow()
+    session.add(cursor)
+
+
+def load_cursor(engine: Engine, feed: str) -> str | None:
+    with Session(engine) as session:
+        cursor = session.get(SyncCursor, feed)
+        return cursor.position if cursor and cursor.position else None

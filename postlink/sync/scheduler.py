@@ -1,0 +1,71 @@
+"""``postlink worker``: the APScheduler loop that runs the sync jobs on their intervals.
+
+One ``BlockingScheduler`` per process, in the configured time zone. Each job coalesces
+missed runs into one, never overlaps itself (``max_instances=1``) and tolerates a late
+start (a generous misfire grace time), because a province server may pause or sleep. Across
+processes the job leases do the same (``sync.jobs.run_job``). On SIGTERM or SIGINT the
+scheduler stops taking new runs and the running job stops after its current page.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from datetime import datetime
+from types import FrameType
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from postlink import defaults
+from postlink.settings import Settings
+from postlink.sync.apply import SyncContext
+from postlink.sync.jobs import JOBS, Job, run_job, stop_requested
+
+log = logging.getLogger("postlink.worker")
+
+
+def _guarded(job: Job, ctx: SyncContext, settings: Settings) -> None:
+    """A failed run is recorded and logged; the scheduler keeps going for the next one."""
+    try:
+        run_job(job, ctx, settings)
+    except Exception:
+        log.exception("job=%s failed", job.name)
+
+
+def build_scheduler(ctx: SyncContext, settings: Settings) -> BlockingScheduler:
+    scheduler = BlockingScheduler(
+        timezone=settings.tz,
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": defaults.MISFIRE_GRACE,
+        },
+    )
+    for job in JOBS:
+        scheduler.add_job(
+            _guarded,
+            "interval",
+            seconds=job.interval(settings),
+            args=(job, ctx, settings),
+            id=job.name,
+            name=job.name,
+            next_run_time=datetime.now(settings.tz),
+        )
+    return scheduler
+
+
+def run_worker(ctx: SyncContext, settings: Settings) -> None:
+    """Run until SIGTERM/SIGINT, then let the current job commit its page and stop."""
+    scheduler = build_scheduler(ctx, settings)
+    stop_requested.clear()
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal=%s stopping after the current page", signal.Signals(signum).name)
+        stop_requested.set()
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    log.info("worker starting jobs=%s", ",".join(j.name for j in JOBS))
+    scheduler.start()
+    log.info("worker stopped")

@@ -1,0 +1,81 @@
+"""``postlink status``: is the daemon healthy, and what needs attention.
+
+Per job: the last run, the last success and whether that success is recent (within twice
+the job's interval; older means the job is stuck or failing, and the command exits
+non-zero so that it can serve as a health check). Also the lag behind the post (time since
+the feed cursor last moved), the outbox backlog, open quarantined records and overdue legs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from postlink.models import JobRun, Leg, OutboxCommand, OutboxState, Quarantined, SyncCursor
+from postlink.settings import Settings
+from postlink.sync.jobs import JOBS
+from postlink.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class JobHealth:
+    job: str
+    interval_seconds: int
+    last_run_at: datetime | None
+    last_outcome: str | None
+    last_error: str
+    last_success_at: datetime | None
+    healthy: bool
+
+
+def _job_health(session: Session, name: str, interval: int, now: datetime) -> JobHealth:
+    last = session.exec(
+        select(JobRun).where(JobRun.job == name).order_by(col(JobRun.started_at).desc()).limit(1)
+    ).first()
+    success = session.exec(
+        select(func.max(JobRun.finished_at)).where(JobRun.job == name, JobRun.outcome == "ok")
+    ).one()
+    healthy = success is not None and now - success <= timedelta(seconds=2 * interval)
+    return JobHealth(
+        job=name,
+        interval_seconds=interval,
+        last_run_at=last.started_at if last else None,
+        last_outcome=last.outcome if last else None,
+        last_error=last.error if last else "",
+        last_success_at=success,
+        healthy=healthy,
+    )
+
+
+def collect(engine: Engine, settings: Settings) -> dict[str, Any]:
+    """Everything ``postlink status`` shows, as plain data."""
+    now = utcnow()
+    with Session(engine) as session:
+        jobs = [_job_health(session, j.name, j.interval(settings), now) for j in JOBS]
+        cursor_moved = session.exec(select(func.max(SyncCursor.updated_at))).one()
+        backlog = dict(
+            session.exec(
+                select(OutboxCommand.state, func.count())
+                .where(col(OutboxCommand.state).in_([OutboxState.PENDING, OutboxState.FAILED]))
+                .group_by(OutboxCommand.state)
+            ).all()
+        )
+        quarantined = session.exec(
+            select(func.count()).where(col(Quarantined.resolved_at).is_(None))
+        ).one()
+        overdue = session.exec(
+            select(func.count()).where(col(Leg.overdue).is_(True), col(Leg.closed_at).is_(None))
+        ).one()
+    return {
+        "healthy": all(j.healthy for j in jobs),
+        "jobs": [j.__dict__ for j in jobs],
+        "feed_lag_seconds": round((now - cursor_moved).total_seconds()) if cursor_moved else None,
+        "outbox_pending": backlog.get(OutboxState.PENDING, 0),
+        "outbox_failed": backlog.get(OutboxState.FAILED, 0),
+        "quarantined_open": quarantined,
+        "overdue_open_legs": overdue,
+    }
