@@ -35,6 +35,9 @@ from postlink.models import ListEntry, ListVersion
 _DECISION_IN_TITLE = re.compile(r"(?i:quyết\s+định\s+số|số)\s*:?\s*([0-9]+/[^\s,;]+)")
 _DECISION_WIDTH = 100
 _SOURCE_NAME_WIDTH = 255
+#: Entries inserted per statement: large enough to be fast, small enough to keep the
+#: parameter lists of a 20,000-row list from piling up in memory at once.
+_INSERT_BATCH = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +136,11 @@ def _store(session: Session, parsed: ParsedList, version: ListVersion, *, actor:
     session.add(version)
     session.flush()
     version_id = id_of(version)
-    rows = [entry.row_values(version_id, row) for row, entry in parsed.entries]
-    session.execute(insert(ListEntry), rows)
+    for start in range(0, len(parsed.entries), _INSERT_BATCH):
+        batch = parsed.entries[start : start + _INSERT_BATCH]
+        session.execute(
+            insert(ListEntry), [entry.row_values(version_id, row) for row, entry in batch]
+        )
     audit.record(
         session,
         actor=actor,
@@ -210,7 +216,7 @@ def import_list(
     published = None
     if publish_now:
         try:
-            published = publish(session, version, actor=actor, force=force)
+            published = publish(session, version, actor=actor, force=force, entries=entries)
         except NoChangesError as exc:
             raise NoChangesError(
                 f"no changes: {parsed.source_name} is identical to version {exc.base.id} "

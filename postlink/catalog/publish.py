@@ -25,13 +25,14 @@ Every change of status or window leaves an audit row, in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from postlink import audit
 from postlink.catalog.diff import CatalogDiff, diff_against_base
-from postlink.catalog.snapshots import VersionSnapshot, id_of
+from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot, id_of
 from postlink.catalog.versions import entries_of, lock_timeline, published_versions, state_of
 from postlink.errors import PostlinkError
 from postlink.identifiers import clean
@@ -99,9 +100,18 @@ def _label(version: ListVersion) -> str:
 
 
 def publish(
-    session: Session, version: ListVersion, *, actor: str, force: bool = False
+    session: Session,
+    version: ListVersion,
+    *,
+    actor: str,
+    force: bool = False,
+    entries: Sequence[EntrySnapshot] | None = None,
 ) -> PublishOutcome:
-    """Publish a draft under the rules above; raise ``NoChangesError`` for an identical list."""
+    """Publish a draft under the rules above; raise ``NoChangesError`` for an identical list.
+
+    ``entries`` are the draft's entries when the caller has them (the importer does), which
+    saves reading a large list back from the database.
+    """
     if version.status != VersionStatus.DRAFT:
         raise PostlinkError(
             f"{_label(version)} is {version.status}; only a draft can be published "
@@ -109,7 +119,9 @@ def publish(
         )
     lock_timeline(session)
     start = version.effective_from
-    diff = diff_against_base(session, entries_of(session, version), version)
+    if entries is None:
+        entries = entries_of(session, version)
+    diff = diff_against_base(session, entries, version)
     if diff.is_empty and diff.base is not None and not force:
         raise NoChangesError(
             f"no changes: {_label(version)} is identical to version {diff.base.id} "

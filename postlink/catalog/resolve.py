@@ -27,13 +27,13 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from postlink.catalog.limits import RESOLVER_REFRESH_SECONDS
 from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot
-from postlink.catalog.versions import published_versions
+from postlink.catalog.versions import entries_of, published_versions
 from postlink.identifiers import parse_agency_code, parse_procedure_code
-from postlink.models import ListEntry, ListVersion
+from postlink.models import ListVersion
 from postlink.settings import get_settings
 from postlink.timeutil import require_aware
 
@@ -112,13 +112,9 @@ def load_index(session: Session, code: str | None = None) -> CatalogIndex:
     windows: list[_Window] = []
     for version in versions:
         snapshot = VersionSnapshot.of(version)
-        query = select(ListEntry).where(ListEntry.version_id == snapshot.id)
-        if code is not None:
-            query = query.where(ListEntry.procedure_code == code)
         general: dict[str, Resolution] = {}
         by_agency: dict[tuple[str, str], Resolution] = {}
-        for row in session.exec(query):
-            entry = EntrySnapshot.of(row)
+        for entry in entries_of(session, version, code):
             found = Resolution(Outcome.FOUND, snapshot, entry)
             if entry.agency_code:
                 by_agency[entry.key] = found

@@ -10,7 +10,30 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Row
+from sqlmodel import col
+
 from postlink.models import Level, ListEntry, ListVersion
+
+#: The ``list_entry`` columns an ``EntrySnapshot`` is made of; reading only these (rather
+#: than ORM objects) keeps loading a 20,000-entry list fast and out of the identity map.
+ENTRY_COLUMNS = tuple(
+    col(column)
+    for column in (
+        ListEntry.procedure_code,
+        ListEntry.procedure_code_raw,
+        ListEntry.name,
+        ListEntry.field,
+        ListEntry.level,
+        ListEntry.agency,
+        ListEntry.agency_code,
+        ListEntry.postal_submission,
+        ListEntry.postal_return,
+        ListEntry.reason,
+        ListEntry.legal_basis,
+        ListEntry.note,
+    )
+)
 
 
 def id_of(version: ListVersion) -> int:
@@ -72,7 +95,8 @@ class EntrySnapshot:
         return (self.code, self.agency_code)
 
     @classmethod
-    def of(cls, entry: ListEntry) -> EntrySnapshot:
+    def of(cls, entry: ListEntry | Row[Any]) -> EntrySnapshot:
+        """From a ``list_entry`` row: an ORM object or a plain row of ``ENTRY_COLUMNS``."""
         return cls(
             code=entry.procedure_code,
             code_raw=entry.procedure_code_raw,

@@ -12,9 +12,10 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, text
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
-from postlink.catalog.snapshots import EntrySnapshot, id_of
+from postlink.catalog.snapshots import ENTRY_COLUMNS, EntrySnapshot, id_of
 from postlink.errors import PostlinkError
 from postlink.identifiers import clean
 from postlink.models import ListEntry, ListVersion, VersionStatus
@@ -83,11 +84,11 @@ def entries_of(
     session: Session, version: ListVersion, code: str | None = None
 ) -> list[EntrySnapshot]:
     """A version's entries in the order of the source file (or those of one base code)."""
-    query = select(ListEntry).where(ListEntry.version_id == id_of(version))
+    query = sql_select(*ENTRY_COLUMNS).where(col(ListEntry.version_id) == id_of(version))
     if code is not None:
-        query = query.where(ListEntry.procedure_code == code)
+        query = query.where(col(ListEntry.procedure_code) == code)
     query = query.order_by(col(ListEntry.source_row), col(ListEntry.id))
-    return [EntrySnapshot.of(entry) for entry in session.exec(query)]
+    return [EntrySnapshot.of(row) for row in session.execute(query)]
 
 
 def lock_timeline(session: Session) -> None:
