@@ -32,7 +32,7 @@ from sqlmodel import Session
 from postlink.catalog.limits import RESOLVER_REFRESH_SECONDS
 from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot
 from postlink.catalog.versions import entries_of, published_versions
-from postlink.identifiers import parse_agency_code, parse_procedure_code
+from postlink.identifiers import IdentifierError, parse_agency_code, parse_procedure_code
 from postlink.models import ListVersion
 from postlink.settings import get_settings
 from postlink.timeutil import require_aware
@@ -139,8 +139,18 @@ def _base_code(code: str) -> str:
 
 
 @lru_cache(maxsize=4_096)
-def _agency_code(agency: str) -> str:
-    return parse_agency_code(agency).text
+def _agency_code(agency: str) -> str | None:
+    """The normal form of an agency code, or None when it is not one.
+
+    Entries store normalised agency codes, so a malformed one in a postal record cannot
+    match an agency-specific entry: the general entry is then the answer, as for an agency
+    without an entry of its own. Refusing it would stop a record over a field that only
+    narrows the question.
+    """
+    try:
+        return parse_agency_code(agency).text
+    except IdentifierError:
+        return None
 
 
 def _question(
@@ -149,7 +159,7 @@ def _question(
     """The normalised question: local date ordinal, base code, agency code (or None).
 
     Raises ``ValueError`` for a naive ``at`` and ``IdentifierError`` (a ``ValueError``) for
-    a code or agency that is not well formed: those are records to flag, not to guess at.
+    a procedure code that is not well formed: such a record is to be flagged, not guessed at.
     """
     day = require_aware(at).astimezone(tz).toordinal()
     return day, _base_code(code), _agency_code(agency) if agency else None

@@ -37,6 +37,7 @@ from postlink.cli.output import (
 )
 from postlink.db import session_scope
 from postlink.errors import PostlinkError
+from postlink.identifiers import parse_agency_code
 from postlink.models import ListVersion
 from postlink.settings import get_settings
 from postlink.timeutil import format_local, utcnow
@@ -466,6 +467,8 @@ def resolve_command(
     """Whether a procedure could go through the post at a time, under the list then in force."""
     instant = _instant(at)
     try:
+        if agency:
+            parse_agency_code(agency)  # a typo here should be said, not answered generally
         with session_scope() as session:
             answer = resolve_code(session, code, instant, agency)
     except ValueError as exc:
