@@ -120,39 +120,21 @@ def _changes_between(old: EntrySnapshot, new: EntrySnapshot) -> list[Change]:
     return found
 
 
+def _whole(kind: ChangeKind, entry: EntrySnapshot) -> Change:
+    """An entry that was added or removed as a whole, with its eligibility."""
+    label = eligibility(entry)
+    before, after = ("", label) if kind is ChangeKind.ADDED else (label, "")
+    return Change(kind, entry.code, entry.agency_code, entry.name, "", before, after)
+
+
 def diff_entries(old: Iterable[EntrySnapshot], new: Iterable[EntrySnapshot]) -> list[Change]:
     """Every change from ``old`` to ``new``, grouped by kind, then by code and agency."""
     before = {entry.key: entry for entry in old}
     after = {entry.key: entry for entry in new}
-    changes: list[Change] = []
-    for key, entry in after.items():
-        if key not in before:
-            changes.append(
-                Change(
-                    ChangeKind.ADDED,
-                    entry.code,
-                    entry.agency_code,
-                    entry.name,
-                    "",
-                    "",
-                    eligibility(entry),
-                )
-            )
-        else:
-            changes.extend(_changes_between(before[key], entry))
-    for key, entry in before.items():
-        if key not in after:
-            changes.append(
-                Change(
-                    ChangeKind.REMOVED,
-                    entry.code,
-                    entry.agency_code,
-                    entry.name,
-                    "",
-                    eligibility(entry),
-                    "",
-                )
-            )
+    changes = [_whole(ChangeKind.ADDED, e) for key, e in after.items() if key not in before]
+    changes += [_whole(ChangeKind.REMOVED, e) for key, e in before.items() if key not in after]
+    for key in after.keys() & before.keys():
+        changes.extend(_changes_between(before[key], after[key]))
     order = list(ChangeKind)
     return sorted(changes, key=lambda c: (order.index(c.kind), c.code, c.agency_code))
 

@@ -6,7 +6,7 @@ could be changed under it, so the catalog hands out frozen values instead.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -15,25 +15,12 @@ from sqlmodel import col
 
 from postlink.models import Level, ListEntry, ListVersion
 
-#: The ``list_entry`` columns an ``EntrySnapshot`` is made of; reading only these (rather
-#: than ORM objects) keeps loading a 20,000-entry list fast and out of the identity map.
-ENTRY_COLUMNS = tuple(
-    col(column)
-    for column in (
-        ListEntry.procedure_code,
-        ListEntry.procedure_code_raw,
-        ListEntry.name,
-        ListEntry.field,
-        ListEntry.level,
-        ListEntry.agency,
-        ListEntry.agency_code,
-        ListEntry.postal_submission,
-        ListEntry.postal_return,
-        ListEntry.reason,
-        ListEntry.legal_basis,
-        ListEntry.note,
-    )
-)
+#: Entry attribute → ``list_entry`` column, where the names differ.
+_COLUMN_NAMES = {"code": "procedure_code", "code_raw": "procedure_code_raw"}
+
+
+def _column(attribute: str) -> str:
+    return _COLUMN_NAMES.get(attribute, attribute)
 
 
 def id_of(version: ListVersion) -> int:
@@ -97,39 +84,20 @@ class EntrySnapshot:
     @classmethod
     def of(cls, entry: ListEntry | Row[Any]) -> EntrySnapshot:
         """From a ``list_entry`` row: an ORM object or a plain row of ``ENTRY_COLUMNS``."""
-        return cls(
-            code=entry.procedure_code,
-            code_raw=entry.procedure_code_raw,
-            name=entry.name,
-            field=entry.field,
-            level=Level(entry.level) if entry.level else None,
-            agency=entry.agency,
-            agency_code=entry.agency_code,
-            postal_submission=entry.postal_submission,
-            postal_return=entry.postal_return,
-            reason=entry.reason,
-            legal_basis=entry.legal_basis,
-            note=entry.note,
-        )
+        values = {f.name: getattr(entry, _column(f.name)) for f in fields(cls)}
+        values["level"] = Level(values["level"]) if values["level"] else None
+        return cls(**values)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def row_values(self, version_id: int, source_row: int | None) -> dict[str, Any]:
         """The ``list_entry`` columns for a bulk insert of this entry into ``version_id``."""
-        return {
-            "version_id": version_id,
-            "procedure_code": self.code,
-            "procedure_code_raw": self.code_raw,
-            "name": self.name,
-            "field": self.field,
-            "level": self.level.value if self.level else None,
-            "agency": self.agency,
-            "agency_code": self.agency_code,
-            "postal_submission": self.postal_submission,
-            "postal_return": self.postal_return,
-            "reason": self.reason,
-            "legal_basis": self.legal_basis,
-            "note": self.note,
-            "source_row": source_row,
-        }
+        values = {_column(f.name): getattr(self, f.name) for f in fields(self)}
+        values["level"] = self.level.value if self.level else None
+        return values | {"version_id": version_id, "source_row": source_row}
+
+
+#: The ``list_entry`` columns an ``EntrySnapshot`` is made of; reading only these (rather
+#: than ORM objects) keeps loading a 20,000-entry list fast and out of the identity map.
+ENTRY_COLUMNS = tuple(col(getattr(ListEntry, _column(f.name))) for f in fields(EntrySnapshot))
