@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from postlink import defaults
 from postlink.postal.adapter import Clock
@@ -142,28 +144,42 @@ class MyVNPostAdapter:
     # --- Feed and tracking -------------------------------------------------------------------
 
     def changes(self, cursor: str | None) -> Iterator[Page]:
-        """One pass of GetListOrder over GUI then NHAN, as cursor.py explains."""
+        """One pass of GetListOrder over GUI then NHAN, as cursor.py explains.
+
+        The next page is fetched while this one is parsed and applied (one page ahead, in
+        one background thread), so reading the feed costs about what the post takes to
+        answer; records repeated from the previous page are dropped.
+        """
         today = self.clock().astimezone(mapping.VIETNAM).date()
         position = feed_cursor.begin(cursor, today, self.lookback_days)
-        assert position.to is not None
-        window = (f"{position.start:%d-%m-%Y}", f"{position.to:%d-%m-%Y}")
         previous: set[tuple[str, str]] = set()
-        while True:
-            params = mapping.list_order_params(
-                *window, position.feed, position.page, self.page_size
-            )
-            payload = self.proxy.get_list_order(params)
-            orders, bad = mapping.parse_list_response(payload, self.table, position.feed)
-            short = len(orders) + len(bad) < self.page_size
-            position = feed_cursor.after_page(position, short, self.overlap_days)
-            keys = {(order.order_id, order.raw_status) for order in orders}
-            fresh = [
-                order for order in orders if (order.order_id, order.raw_status) not in previous
-            ]
-            previous = keys
-            yield Page(orders=fresh, quarantined=bad, cursor=position.encode())
-            if position.to is None:
-                return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="postal-feed") as pool:
+            pending = pool.submit(self._feed_page, position)
+            while True:
+                payload = pending.result()
+                short = mapping.list_length(payload) < self.page_size
+                following = feed_cursor.after_page(position, short, self.overlap_days)
+                if following.to is not None:
+                    pending = pool.submit(self._feed_page, following)
+                orders, bad = mapping.parse_list_response(payload, self.table, position.feed)
+                keys = {(order.order_id, order.raw_status) for order in orders}
+                fresh = [o for o in orders if (o.order_id, o.raw_status) not in previous]
+                previous = keys
+                yield Page(orders=fresh, quarantined=bad, cursor=following.encode())
+                if following.to is None:
+                    return
+                position = following
+
+    def _feed_page(self, position: feed_cursor.FeedCursor) -> Any:
+        assert position.to is not None
+        params = mapping.list_order_params(
+            f"{position.start:%d-%m-%Y}",
+            f"{position.to:%d-%m-%Y}",
+            position.feed,
+            position.page,
+            self.page_size,
+        )
+        return self.proxy.get_list_order(params)
 
     def history(self, item_code: str) -> tuple[list[Event], list[Quarantined]]:
         payload = self.proxy.get_status_history(mapping.history_params(item_code))

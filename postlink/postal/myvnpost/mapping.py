@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from postlink.identifiers import (
+    DossierCode,
     IdentifierError,
     clean,
     find_dossier_code,
@@ -174,44 +177,88 @@ def _integer(record: dict[str, Any], key: str, *, required: bool = False) -> int
 
 
 def _text(record: dict[str, Any], key: str) -> str:
+    """A text field, cleaned. Most values are clean already and ``clean`` would dominate
+    the cost of reading a feed page, so cheap checks come first: printable (no tabs, no
+    non-breaking or zero-width spaces), no double or outer spaces, already NFC."""
     value = record.get(key)
-    return clean(str(value)) if value is not None else ""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if (
+        text.isprintable()
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+        and unicodedata.is_normalized("NFC", text)
+    ):
+        return text
+    return clean(text)
+
+
+_PARTY_FIELDS = ("Name", "Phone", "Address", "ProvinceCode", "CommuneCode")
 
 
 def _party(record: dict[str, Any], prefix: str) -> Party:
-    return Party(
-        name=_text(record, f"{prefix}Name"),
-        phone=_text(record, f"{prefix}Phone"),
-        address=_text(record, f"{prefix}Address"),
-        province_code=_text(record, f"{prefix}ProvinceCode"),
-        commune_code=_text(record, f"{prefix}CommuneCode"),
-    )
+    raw = tuple(record.get(prefix + name) for name in _PARTY_FIELDS)
+    try:
+        return _party_of(raw)
+    except TypeError:  # an unhashable value (a list, an object): read it the slow way
+        return Party(*(_text(record, prefix + name) for name in _PARTY_FIELDS))
+
+
+@lru_cache(maxsize=1024)
+def _party_of(raw: tuple[Any, ...]) -> Party:
+    """One side of most orders is the office itself: read it once, not once per order."""
+    return Party(*(_text({"v": value}, "v") for value in raw))
 
 
 def _item(record: dict[str, Any]) -> tuple[str | None, bool]:
     """The item number and whether its S10 check digit holds: a bad one is a flag (§3)."""
-    text = _text(record, "itemCode")
-    if not text:
+    value = record.get("itemCode")
+    if value is None or value == "":
         return None, True
     try:
-        item = parse_item_number(text)
+        item = parse_item_number(str(value))
     except IdentifierError:
-        return text.upper(), False
+        return clean(str(value)).upper(), False
     return item.text, item.check_digit_ok
+
+
+def _dossier_in(text: str) -> DossierCode | None:
+    """A dossier code has dashes (TT 01/2018 art. 19); most counter codes do not."""
+    return find_dossier_code(text) if "-" in text else None
+
+
+@lru_cache(maxsize=4096)
+def _procedure_in(text: str) -> tuple[str, str] | None:
+    """The procedure code in ``text`` and, when the note is ours (``TTHC <code>: <name>``),
+    its name. Notes repeat for every order of a procedure, so answers are remembered."""
+    code = find_procedure_code(text)
+    if code is None:
+        return None
+    name = _PROCEDURE_NAME.match(text)
+    return code.text, name.group("name") if name is not None else ""
 
 
 _PROCEDURE_NAME = re.compile(r"^TTHC\s+\S+?\s*:\s*(?P<name>[^|]+?)\s*(?:\||$)")
 
 
+_VIETNAM_TIME = re.compile(
+    r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}) (?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+)
+
+
 def _vietnam_time(day: str, hour: str = "") -> datetime:
     """``dd/mm/YYYY`` and ``HH:MM[:SS]`` in Vietnam time, as an aware UTC instant."""
-    parts = (day.strip() + " " + (hour.strip() or "00:00")).strip()
-    for form in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
-        try:
-            return datetime.strptime(parts, form).replace(tzinfo=VIETNAM).astimezone(UTC)
-        except ValueError:
-            continue
-    raise RecordError(f"time {parts!r} is not dd/mm/YYYY HH:MM")
+    parts = f"{day.strip()} {hour.strip() or '00:00'}"
+    match = _VIETNAM_TIME.fullmatch(parts)
+    try:
+        if match is None:
+            raise ValueError
+        d, m, y, hh, mm, ss = (int(match.group(g) or 0) for g in "dmyHMS")
+        return datetime(y, m, d, hh, mm, ss, tzinfo=VIETNAM).astimezone(UTC)
+    except ValueError:
+        raise RecordError(f"time {parts.strip()!r} is not dd/mm/YYYY HH:MM") from None
 
 
 def parse_order(record: Any, table: StatusTable, feed: FeedType | None = None) -> Order:
@@ -228,9 +275,8 @@ def parse_order(record: Any, table: StatusTable, feed: FeedType | None = None) -
     item_code, item_ok = _item(record)
     sale = _text(record, "saleOrderCode")
     note = _text(record, "contentNote")
-    dossier = find_dossier_code(sale) or find_dossier_code(note)
-    procedure = find_procedure_code(note) or find_procedure_code(sale)
-    name = _PROCEDURE_NAME.match(note)
+    dossier = _dossier_in(sale) or _dossier_in(note)
+    procedure = _procedure_in(note) or _procedure_in(sale)
     updated = _text(record, "lastUpdateTime")
     return Order(
         reference=sale or f"MYVNPOST-{order_hdr}",
@@ -243,8 +289,8 @@ def parse_order(record: Any, table: StatusTable, feed: FeedType | None = None) -
         status=table.status(raw_status),
         updated_at=_vietnam_time(*updated.split(" ", 1)) if updated else None,
         dossier_code=dossier.text if dossier is not None else None,
-        procedure_code=procedure.text if procedure is not None else None,
-        procedure_name=name.group("name") if name is not None and procedure is not None else "",
+        procedure_code=procedure[0] if procedure is not None else None,
+        procedure_name=procedure[1] if procedure is not None else "",
         sender=_party(record, "sender"),
         receiver=_party(record, "receiver"),
         main_fee=_integer(record, "mainFee"),
@@ -300,6 +346,11 @@ def list_order_params(
         "page": page,
         "isInternational": "false",
     }
+
+
+def list_length(payload: Any) -> int:
+    """How many records a GetListOrder page holds: a short page is the last (brief §1)."""
+    return len(_results(payload, "GetListOrder"))
 
 
 def parse_list_response(
