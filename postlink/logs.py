@@ -11,5 +11,6 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 def configure(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level.value, format=FORMAT, force=True)
-    # APScheduler logs every run at INFO; our own job lines say more, once.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # APScheduler logs every run and every skipped overlap; our own job lines say more, once.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

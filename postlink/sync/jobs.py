@@ -92,7 +92,10 @@ JOBS: tuple[Job, ...] = (
 
 
 def run_job(job: Job, ctx: SyncContext, settings: Settings) -> bool:
-    """Run ``job`` once if its lease is free; False when another worker holds it."""
+    """Run ``job`` once if its lease is free; False when another worker holds it or the
+    worker is stopping."""
+    if stop_requested.is_set():
+        return False
     instance = instance_name(settings)
     ttl = timedelta(seconds=settings.lease_ttl)
     with leases.hold(ctx.engine, job.name, instance, ttl) as lease:

@@ -75,8 +75,9 @@ def _payload(request: OrderRequest) -> dict[str, Any]:
     return asdict(request)
 
 
-def _from_payload(payload: dict[str, Any]) -> OrderRequest:
-    fields = dict(payload)
+def order_request(command: OutboxCommand) -> OrderRequest:
+    """The order a command asks the post to carry, rebuilt from its stored payload."""
+    fields = dict(command.payload)
     fields["leg"] = LegKind(fields["leg"])
     fields["sender"] = Party(**fields["sender"])
     fields["receiver"] = Party(**fields["receiver"])
@@ -169,7 +170,7 @@ def _claim(ctx: SyncContext, command_id: int) -> tuple[OrderRequest, int] | None
         command.attempts += 1
         command.updated_at = utcnow()
         session.add(command)
-        return _from_payload(command.payload), command.attempts
+        return order_request(command), command.attempts
 
 
 def _send(ctx: SyncContext, request: OrderRequest, attempt: int) -> Order:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from datetime import datetime
 from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from postlink import defaults
+from postlink.errors import PostlinkError
 from postlink.settings import Settings
 from postlink.sync.apply import SyncContext
 from postlink.sync.jobs import JOBS, Job, run_job, stop_requested
@@ -28,6 +30,8 @@ def _guarded(job: Job, ctx: SyncContext, settings: Settings) -> None:
     """A failed run is recorded and logged; the scheduler keeps going for the next one."""
     try:
         run_job(job, ctx, settings)
+    except PostlinkError as exc:  # the post is down, a setting is wrong: one line is enough
+        log.error("job=%s failed: %s", job.name, exc)
     except Exception:
         log.exception("job=%s failed", job.name)
 
@@ -54,18 +58,24 @@ def build_scheduler(ctx: SyncContext, settings: Settings) -> BlockingScheduler:
     return scheduler
 
 
-def run_worker(ctx: SyncContext, settings: Settings) -> None:
-    """Run until SIGTERM/SIGINT, then let the current job commit its page and stop."""
+def run_worker(ctx: SyncContext, settings: Settings, duration: float = 0) -> None:
+    """Run until SIGTERM/SIGINT (or ``duration`` seconds, if given), then let the current
+    job commit its page and stop."""
     scheduler = build_scheduler(ctx, settings)
     stop_requested.clear()
 
-    def _stop(signum: int, _frame: FrameType | None) -> None:
+    def _signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal=%s stopping after the current page", signal.Signals(signum).name)
         stop_requested.set()
-        scheduler.shutdown(wait=False)
 
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    def _stop_when_asked() -> None:
+        stop_requested.wait(duration or None)
+        stop_requested.set()
+        scheduler.shutdown(wait=True)  # returns once the running job has committed and left
+
+    signal.signal(signal.SIGTERM, _signal)
+    signal.signal(signal.SIGINT, _signal)
+    threading.Thread(target=_stop_when_asked, name="worker-stop", daemon=True).start()
     log.info("worker starting jobs=%s", ",".join(j.name for j in JOBS))
     scheduler.start()
     log.info("worker stopped")

@@ -1,0 +1,111 @@
+"""The daemon's commands as province IT uses them: sync --once, status, outbox, rematch."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from postlink.db import session_scope
+from postlink.models import AuditEntry, JobRun, Leg
+from postlink.settings import get_settings
+from postlink.timeutil import utcnow
+from tests.conftest import CliResult
+from tests.postal.fixtures import SandboxHandle
+
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def configured(
+    engine: Engine,
+    sandbox_factory: Callable[..., SandboxHandle],
+    published_list: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> SandboxHandle:
+    """A sandbox whose world ends today (the CLI's adapter reads the feed by the real date),
+    and the environment pointing every command at it."""
+    sandbox = sandbox_factory(start=date.today() - timedelta(days=15))
+    monkeypatch.setenv("POSTLINK_POSTAL_BASE_URL", sandbox.url)
+    monkeypatch.setenv("POSTLINK_POSTAL_RETRY_BUDGET", "5")
+    get_settings.cache_clear()
+    return sandbox
+
+
+def test_sync_once_then_status_is_healthy(
+    cli: Cli, engine: Engine, configured: SandboxHandle
+) -> None:
+    result = cli("sync", "--once", "--json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["ran"] == {
+        "pull": True,
+        "push": True,
+        "deadlines": True,
+        "housekeeping": True,
+    }
+    with Session(engine) as session:
+        assert session.exec(select(Leg)).first() is not None
+        outcomes = {run.job: run.outcome for run in session.exec(select(JobRun))}
+    assert outcomes == {"pull": "ok", "push": "ok", "deadlines": "ok", "housekeeping": "ok"}
+    status = cli("status", "--json")
+    assert status.code == 0
+    report = json.loads(status.stdout)
+    assert report["healthy"] is True
+    assert report["feed_lag_seconds"] is not None
+
+
+def test_status_is_unhealthy_when_a_job_has_not_succeeded(cli: Cli, engine: Engine) -> None:
+    with session_scope(engine) as session:
+        session.add(
+            JobRun(
+                job="pull",
+                instance="x",
+                started_at=utcnow() - timedelta(hours=3),
+                finished_at=utcnow() - timedelta(hours=3),
+                outcome="ok",
+            )
+        )
+    result = cli("status", "--json")
+    assert result.code == 1
+    jobs = {j["job"]: j for j in json.loads(result.stdout)["jobs"]}
+    assert jobs["pull"]["healthy"] is False
+
+
+def test_outbox_add_refuses_an_excluded_procedure(cli: Cli, configured: SandboxHandle) -> None:
+    result = cli(
+        "outbox",
+        "add",
+        "--leg",
+        "return",
+        "--dossier",
+        "000.00.12.H14-260119-0042",
+        "--procedure",
+        "2.000884",
+        "--name",
+        "Bế Thị Lan",
+        "--address",
+        "Hòa An",
+        "--json",
+    )
+    assert result.code == 0, result.stderr
+    [command] = json.loads(result.stdout)
+    assert command["state"] == "refused"
+    assert "23/2015" in command["refusal_reason"]
+
+
+def test_rematch_is_audited(cli: Cli, engine: Engine, configured: SandboxHandle) -> None:
+    assert cli("sync", "--once").code == 0
+    result = cli("rematch", "--reason", "back-dated correction", "--actor", "admin", "--json")
+    assert result.code == 0, result.stderr
+    changes = json.loads(result.stdout)
+    with Session(engine) as session:
+        legs = len(session.exec(select(Leg)).all())
+        row = session.exec(select(AuditEntry).where(AuditEntry.action == "rematch")).one()
+    assert changes["legs"] == legs
+    assert changes.get("changed", 0) == 0  # nothing was published since: nothing moves
+    assert row.actor == "admin"
+    assert row.reason == "back-dated correction"

@@ -1,0 +1,131 @@
+"""The outbox: idempotent registration, refusal of excluded legs, exactly one postal order
+per command even when the post drops answers or the worker dies mid-call."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from postlink.db import session_scope
+from postlink.errors import PostlinkError
+from postlink.models import Leg, LegKind, OutboxCommand, OutboxState
+from postlink.postal.models import Party
+from postlink.settings import Settings, get_settings
+from postlink.sync.outbox import Registration, order_request, push, register
+from postlink.sync.registrations import RegistrationFileError, read_registrations
+from tests.postal.fixtures import SandboxHandle
+from tests.sync.conftest import MakeContext
+
+CITIZEN = Party("Bế Thị Lan", "0912000111", "Tổ 3, xã Hòa An, tỉnh Cao Bằng", "04", "01654")
+
+
+def result(number: int, procedure: str = "1.001193") -> Registration:
+    return Registration(
+        LegKind.RETURN, f"000.00.12.H14-260119-{number:04d}", procedure, "Thủ tục", CITIZEN
+    )
+
+
+def settings_for_tests() -> Settings:
+    return get_settings().model_copy(update={"outbox_backoff": 0.0, "outbox_max_attempts": 5})
+
+
+def commands(engine: Engine) -> list[OutboxCommand]:
+    with Session(engine) as session:
+        return list(session.exec(select(OutboxCommand).order_by(OutboxCommand.id)).all())
+
+
+def test_excluded_procedure_is_refused_with_the_list_reason(
+    engine: Engine, sandbox_server: SandboxHandle, make_context: MakeContext
+) -> None:
+    ctx = make_context(sandbox_server)
+    with session_scope(engine) as session:
+        refused = register(session, ctx, get_settings(), result(1, "1.000894"), actor="t")
+        eligible = register(session, ctx, get_settings(), result(2), actor="t")
+    assert refused.state == OutboxState.REFUSED
+    assert "có mặt" in refused.refusal_reason
+    assert "60/2014" in refused.refusal_reason
+    assert eligible.state == OutboxState.PENDING
+    push(ctx, settings_for_tests(), Counter())
+    assert sandbox_server.control.stats()["created"] == {eligible.reference: 1}
+
+
+def test_registering_twice_is_a_no_op_but_different_details_are_refused(
+    engine: Engine, sandbox_server: SandboxHandle, make_context: MakeContext
+) -> None:
+    ctx = make_context(sandbox_server)
+    with session_scope(engine) as session:
+        first = register(session, ctx, get_settings(), result(3), actor="t")
+        again = register(session, ctx, get_settings(), result(3), actor="t")
+        assert first.id == again.id
+        changed = Registration(LegKind.RETURN, result(3).dossier_code, "1.001193", "Khác", CITIZEN)
+        with pytest.raises(PostlinkError, match="already registered with other details"):
+            register(session, ctx, get_settings(), changed, actor="t")
+
+
+def test_bad_registration_names_the_field(
+    engine: Engine, sandbox_server: SandboxHandle, make_context: MakeContext
+) -> None:
+    ctx = make_context(sandbox_server)
+    bad = Registration(LegKind.RETURN, "000.00.12.H14-261332-0001", "1.001193", "x", CITIZEN)
+    with session_scope(engine) as session, pytest.raises(PostlinkError, match="261332"):
+        register(session, ctx, get_settings(), bad, actor="t")
+
+
+@pytest.mark.parametrize("fault", ["dropped_create", "read_timeout", "server_error"])
+def test_one_postal_order_per_command_when_answers_are_lost(
+    engine: Engine,
+    sandbox_factory: Callable[..., SandboxHandle],
+    make_context: MakeContext,
+    fault: str,
+) -> None:
+    sandbox = sandbox_factory()
+    ctx = make_context(sandbox)
+    with session_scope(engine) as session:
+        registered = [
+            register(session, ctx, get_settings(), result(n), actor="t") for n in range(1, 5)
+        ]
+    sandbox.control.faults(rates={fault: 0.3})
+    for _ in range(6):
+        push(ctx, settings_for_tests(), Counter())
+    assert {c.state for c in commands(engine)} == {OutboxState.SENT}
+    assert sandbox.control.stats()["faults"].get(fault, 0) > 0
+    assert sandbox.control.stats()["created"] == {c.reference: 1 for c in registered}
+    with Session(engine) as session:
+        legs = session.exec(select(Leg)).all()
+    assert {leg.reference for leg in legs} == {c.reference for c in registered}
+
+
+def test_a_crash_between_call_and_commit_does_not_duplicate(
+    engine: Engine, sandbox_server: SandboxHandle, make_context: MakeContext
+) -> None:
+    """The post created the order, then the worker died before recording it: the attempt
+    counter was committed first, so the next attempt finds the order instead of creating."""
+    ctx = make_context(sandbox_server)
+    with session_scope(engine) as session:
+        command = register(session, ctx, get_settings(), result(4), actor="t")
+        command.attempts = 1  # as committed by the dead worker's claim
+    ctx.adapter.create_order(order_request(command))
+    push(ctx, settings_for_tests(), Counter())
+    assert sandbox_server.control.stats()["created"] == {command.reference: 1}
+    assert commands(engine)[0].state == OutboxState.SENT
+
+
+def test_registration_file_reports_every_bad_row_and_registers_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "results.csv"
+    path.write_text(
+        "leg,dossier_code,procedure_code,procedure_name,citizen_name,citizen_phone,"
+        "citizen_address,commune_code\n"
+        "return,000.00.12.H14-260119-0001,1.001193,Khai sinh,Bế Thị Lan,0912,Hòa An,01654\n"
+        "send,000.00.12.H14-260119-0002,1.001193,Khai sinh,Bế Văn A,0912,Hòa An,01654\n"
+        "return,000.00.12.H14-260119-0003,1.0011,Khai sinh,,0912,Hòa An,01654\n",
+        encoding="utf-8-sig",
+    )
+    with pytest.raises(RegistrationFileError) as info:
+        read_registrations(path)
+    found = {(p.row, p.column) for p in info.value.problems}
+    assert found == {(3, "leg"), (4, "procedure_code"), (4, "citizen_name")}
