@@ -66,6 +66,22 @@ class Leg(SQLModel, table=True):
         Index("ix_leg_j_date", "j_date"),
         Index("ix_leg_match", "match_class", "j_date"),
         Index("ix_leg_agency_kind", "agency_code", "kind", "j_date"),
+        # Reports (postlink.reports.conditions): a period is a range on J (or on creation
+        # when J is unknown), and the trailing columns cover every aggregate, so a report
+        # over a year of a million legs reads this index and never the table.
+        Index(
+            "ix_leg_period",
+            "j_date",
+            "created_at",
+            "agency_code",
+            "kind",
+            "status",
+            "procedure_code",
+            "deadline",
+            "closed_at",
+            "overdue",
+            "total_fee",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigID)

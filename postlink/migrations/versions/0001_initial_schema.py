@@ -245,6 +245,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_leg_item_code"), ["item_code"], unique=False)
         batch_op.create_index("ix_leg_j_date", ["j_date"], unique=False)
         batch_op.create_index("ix_leg_match", ["match_class", "j_date"], unique=False)
+        batch_op.create_index(
+            "ix_leg_period",
+            [
+                "j_date",
+                "created_at",
+                "agency_code",
+                "kind",
+                "status",
+                "procedure_code",
+                "deadline",
+                "closed_at",
+                "overdue",
+                "total_fee",
+            ],
+            unique=False,
+        )
         batch_op.create_index("ix_leg_status_deadline", ["status", "deadline"], unique=False)
 
     op.create_table(
@@ -380,6 +396,7 @@ def downgrade() -> None:
     op.drop_table("list_entry")
     with op.batch_alter_table("leg", schema=None) as batch_op:
         batch_op.drop_index("ix_leg_status_deadline")
+        batch_op.drop_index("ix_leg_period")
         batch_op.drop_index("ix_leg_match")
         batch_op.drop_index("ix_leg_j_date")
         batch_op.drop_index(batch_op.f("ix_leg_item_code"))
