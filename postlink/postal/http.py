@@ -228,6 +228,7 @@ class HttpClient:
         """One request: ``(None, payload)`` on success, else what went wrong."""
         started = time.monotonic()
         response: requests.Response | None = None
+        content = b""
         payload: Any = None
         try:
             response = self.session.request(
@@ -237,8 +238,12 @@ class HttpClient:
                 data=data,
                 headers=headers,
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                stream=True,
             )
-            result, payload = self._judge(response, error_in_body)
+            # The body in one read: requests reads 10 kB chunks by default, and each chunk
+            # waits for the GIL while the feed's other thread parses the previous page.
+            content = b"".join(response.iter_content(chunk_size=None))
+            result, payload = self._judge(response, content, error_in_body)
         except requests.ConnectTimeout:
             result = _Attempt("connect timeout", retryable=True, ambiguous=False)
         except requests.Timeout:
@@ -246,12 +251,18 @@ class HttpClient:
         except requests.ConnectionError as exc:
             refused = "refused" in str(exc).lower()
             result = _Attempt(f"connection error: {exc}", retryable=True, ambiguous=not refused)
-        self._record(operation, method, url, params, data, response, started, attempt, result)
+        except requests.RequestException as exc:  # a body cut or garbled in transit
+            result = _Attempt(f"broken answer: {exc}", retryable=True, ambiguous=True)
+        self._record(
+            operation, method, url, params, data, response, content, started, attempt, result
+        )
         return result, payload
 
     @staticmethod
     def _judge(
-        response: requests.Response, error_in_body: Callable[[Any], str | None] | None
+        response: requests.Response,
+        content: bytes,
+        error_in_body: Callable[[Any], str | None] | None,
     ) -> tuple[_Attempt | None, Any]:
         status = response.status_code
         if status == 429:
@@ -261,10 +272,10 @@ class HttpClient:
         if status in (401, 403):
             return _Attempt(f"HTTP {status}", retryable=False, ambiguous=False), None
         if status >= 400:
-            snippet = response.text[:200].replace("\n", " ")
+            snippet = content[:200].decode("utf-8", "replace").replace("\n", " ")
             return _Attempt(f"HTTP {status}: {snippet}", retryable=False, ambiguous=False), None
         try:
-            payload = json.loads(response.content)
+            payload = json.loads(content)
         except ValueError:
             return _Attempt("unreadable JSON body", retryable=True, ambiguous=True), None
         message = error_in_body(payload) if error_in_body is not None else None
@@ -280,6 +291,7 @@ class HttpClient:
         params: Mapping[str, str | int] | None,
         data: bytes | None,
         response: requests.Response | None,
+        content: bytes,
         started: float,
         attempt: int,
         result: _Attempt | None,
@@ -298,11 +310,7 @@ class HttpClient:
                 duration_ms=int((time.monotonic() - started) * 1000),
                 attempt=attempt,
                 request_body=redact_body(data.decode("utf-8", "replace") if data else "", secrets),
-                response_body=(
-                    redact_body(response.content[:65536].decode("utf-8", "replace"), secrets)
-                    if response is not None
-                    else ""
-                ),
+                response_body=redact_body(content[:65536].decode("utf-8", "replace"), secrets),
                 error="" if result is None else redact(result.outcome, secrets),
             )
         )
