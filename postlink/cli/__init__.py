@@ -14,7 +14,15 @@ import typer
 from rich.markup import escape
 
 from postlink import __version__
-from postlink.cli import catalog_cmd, config_cmd, db_cmd, postal_cmd, sandbox_cmd
+from postlink.cli import (
+    catalog_cmd,
+    config_cmd,
+    db_cmd,
+    handover_cmd,
+    postal_cmd,
+    report_cmd,
+    sandbox_cmd,
+)
 from postlink.cli.output import err_console
 from postlink.errors import ConfigError, PostlinkError
 
@@ -30,6 +38,8 @@ app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(postal_cmd.app, name="postal")
 app.command("sandbox")(sandbox_cmd.sandbox)
+app.add_typer(handover_cmd.app, name="handover")
+app.command("report")(report_cmd.report)
 
 _state = {"debug": False}
 

@@ -1,0 +1,87 @@
+"""Period report (TT 17/2017 art. 13): procedures, volumes per leg, fees, manual fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine, text
+
+from postlink.reports.document import Report, Table
+from postlink.reports.filters import ReportFilter, quarter, year
+from postlink.reports.strings import label
+from tests.reports.conftest import TZ, Scenario
+
+Build = Callable[[str, ReportFilter], Report]
+Q1 = (
+    "WHERE (j_date BETWEEN '2026-01-01' AND '2026-03-31') "
+    "OR (j_date IS NULL AND created_at >= :first AND created_at < :after)"
+)
+BOUNDS = dict(zip(("first", "after"), quarter("2026Q1").utc_bounds(TZ), strict=True))
+
+
+def _table(report: Report, key: str) -> Table:
+    return next(t for t in report.tables if t.key == key)
+
+
+def _sql(engine: Engine, query: str) -> list[tuple[object, ...]]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(query), BOUNDS)]
+
+
+def test_procedures_and_fees_match_plain_sql(
+    engine: Engine, scenario: Scenario, report_of: Build
+) -> None:
+    report = report_of("period", scenario.filter(period=quarter("2026Q1")))
+    table = _table(report, "section.procedures")
+    shown = {row[0]: (row[2], row[3], row[4], row[5]) for row in table.rows}
+    expected = {
+        code: (int(p), int(r), int(fees), int(known))
+        for code, p, r, fees, known in _sql(
+            engine,
+            "SELECT procedure_code, sum(CASE WHEN kind='pickup' THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN kind='return' THEN 1 ELSE 0 END), coalesce(sum(total_fee), 0), "
+            f"count(total_fee) FROM leg {Q1} GROUP BY procedure_code",
+        )
+    }
+    assert shown == expected
+    assert shown["1.001193"][2] == 26000 * 3 + 30500  # fees known on four legs, one in January
+    names = {row[0]: row[1] for row in table.rows}
+    assert names["1.000894"] == "Đăng ký kết hôn"
+
+
+def test_volumes_per_leg(engine: Engine, scenario: Scenario, report_of: Build) -> None:
+    report = report_of("period", scenario.filter(period=quarter("2026Q1")))
+    table = _table(report, "section.volumes")
+    keys = [c.key for c in table.columns]
+    rows = {row[0]: row for row in table.rows}
+    for kind in ("pickup", "return"):
+        ((total, delivered, failed, returned, cancelled),) = _sql(
+            engine,
+            "SELECT count(*), sum(CASE WHEN status='delivered' THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN status='pickup_failed' THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN status IN ('return_pending','returning','returned') THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN status='cancelled' THEN 1 ELSE 0 END) FROM leg "
+            f"{Q1.replace('WHERE', 'WHERE kind=' + repr(kind) + ' AND (')})",
+        )
+        row = rows[label("leg", kind)]
+        assert row[keys.index("col.total")] == total
+        assert row[keys.index("col.delivered")] == delivered
+        assert row[keys.index("col.failed")] == failed
+        assert row[keys.index("col.returned")] == returned
+        assert row[keys.index("col.cancelled")] == cancelled
+    grand = table.rows[-1]
+    assert grand[keys.index("col.total")] == _sql(engine, f"SELECT count(*) FROM leg {Q1}")[0][0]
+
+
+def test_manual_fields_left_blank(scenario: Scenario, report_of: Build) -> None:
+    report = report_of("period", scenario.filter(period=year(2026)))
+    manual = _table(report, "section.manual")
+    assert len(manual.rows) == 5
+    assert all(value is None for _, value in manual.rows)
+
+
+def test_empty_period(scenario: Scenario, report_of: Build) -> None:
+    report = report_of("period", scenario.filter(period=quarter("2025Q3")))
+    assert _table(report, "section.procedures").rows == []
+    assert _table(report, "section.volumes").rows == []
+    assert report.summary[0][1] == 0
