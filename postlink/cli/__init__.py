@@ -18,10 +18,13 @@ from postlink.cli import (
     catalog_cmd,
     config_cmd,
     db_cmd,
+    demo_cmd,
     handover_cmd,
+    outbox_cmd,
     postal_cmd,
     report_cmd,
     sandbox_cmd,
+    sync_cmd,
 )
 from postlink.cli.output import err_console
 from postlink.errors import ConfigError, PostlinkError
@@ -40,6 +43,9 @@ app.add_typer(postal_cmd.app, name="postal")
 app.command("sandbox")(sandbox_cmd.sandbox)
 app.add_typer(handover_cmd.app, name="handover")
 app.command("report")(report_cmd.report)
+app.add_typer(outbox_cmd.app, name="outbox")
+sync_cmd.register(app)
+app.command("demo")(demo_cmd.demo_command)
 
 _state = {"debug": False}
 
