@@ -32,3 +32,8 @@ class PostalProtocolError(PostalError):
 
 class WebhookRejected(PostalError):
     """A webhook body is unsigned, wrongly signed or malformed; nothing of it was processed."""
+
+
+class WebhookSignatureInvalid(WebhookRejected):
+    """The webhook's signature is missing, undecodable, wrong or cannot be checked (no key
+    configured): the sender is not proven to be the post, so the receiver answers 401."""

@@ -18,20 +18,20 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from postlink.postal.errors import WebhookRejected
+from postlink.postal.errors import WebhookSignatureInvalid
 from postlink.settings import Settings, WebhookVerification
 
 
 class Verifier(Protocol):
     def verify(self, text: bytes, signature: str) -> None:
-        """Return when ``signature`` (base64) signs ``text``; raise WebhookRejected otherwise."""
+        """Return when ``signature`` (base64) signs ``text``; else raise WebhookSignatureInvalid."""
 
 
 def _decode(signature: str) -> bytes:
     try:
         return base64.b64decode(signature, validate=True)
     except (binascii.Error, ValueError):
-        raise WebhookRejected("the webhook signature is not base64") from None
+        raise WebhookSignatureInvalid("the webhook signature is not base64") from None
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,9 @@ class RsaVerifier:
         try:
             self.public_key.verify(_decode(signature), text, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
-            raise WebhookRejected("the webhook's RSA-SHA256 signature does not match") from None
+            raise WebhookSignatureInvalid(
+                "the webhook's RSA-SHA256 signature does not match"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class HmacVerifier:
     def verify(self, text: bytes, signature: str) -> None:
         expected = hmac.new(self.secret, text, hashlib.sha256).digest()
         if not hmac.compare_digest(expected, _decode(signature)):
-            raise WebhookRejected("the webhook's HMAC-SHA256 signature does not match")
+            raise WebhookSignatureInvalid("the webhook's HMAC-SHA256 signature does not match")
 
 
 class NoVerification:
@@ -76,7 +78,7 @@ class Unconfigured:
     missing: str
 
     def verify(self, text: bytes, signature: str) -> None:
-        raise WebhookRejected(f"webhook verification is not configured: set {self.missing}")
+        raise WebhookSignatureInvalid(f"webhook verification is not configured: set {self.missing}")
 
 
 def verifier_from_settings(settings: Settings) -> Verifier:
