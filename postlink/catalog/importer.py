@@ -21,7 +21,7 @@ from postlink import audit
 from postlink.catalog.diff import CatalogDiff, ChangeKind, diff_against_base
 from postlink.catalog.header import HeaderError, find_header
 from postlink.catalog.limits import READ_CHUNK_BYTES
-from postlink.catalog.problems import CatalogValidationError, Problem, Problems
+from postlink.catalog.problems import CatalogValidationError, Problem, Problems, Severity
 from postlink.catalog.publish import ENTITY, NoChangesError, PublishOutcome, publish
 from postlink.catalog.reader import UnreadableError, open_rows
 from postlink.catalog.rows import RowParser
@@ -64,7 +64,22 @@ class ImportOutcome:
 
     @property
     def warnings(self) -> list[Problem]:
-        return self.parsed.problems.warnings_kept
+        """The file's warnings, then one per procedure the list in force has and this lacks:
+        worth a look, but not an error."""
+        base = self.diff.base
+        removed = [
+            Problem(
+                None,
+                None,
+                change.code,
+                f"{change.name!r} is on the list in force (version {base.id}) but not in this "
+                "file: it leaves the list when this version takes effect",
+                Severity.WARNING,
+            )
+            for change in self.diff.of_kind(ChangeKind.REMOVED)
+            if base is not None
+        ]
+        return self.parsed.problems.warnings_kept + removed
 
 
 def sha256_of(path: Path) -> str:
@@ -157,20 +172,6 @@ def _store(session: Session, parsed: ParsedList, version: ListVersion, *, actor:
     )
 
 
-def _warn_removed(problems: Problems, diff: CatalogDiff) -> None:
-    """A procedure that disappears from the list is worth a look, but it is not an error."""
-    if diff.base is None:
-        return
-    for removed in diff.of_kind(ChangeKind.REMOVED):
-        problems.warning(
-            None,
-            None,
-            removed.code,
-            f"{removed.name!r} is on the list in force (version {diff.base.id}) but not in this "
-            "file: it leaves the list when this version takes effect",
-        )
-
-
 def import_list(
     session: Session,
     path: Path,
@@ -228,5 +229,4 @@ def import_list(
         diff = published.diff
     else:
         diff = diff_against_base(session, entries, version)
-    _warn_removed(parsed.problems, diff)
     return ImportOutcome(VersionSnapshot.of(version), version.status, parsed, diff, published)

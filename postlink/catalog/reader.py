@@ -64,9 +64,13 @@ def open_rows(
     """Open ``path`` and yield its rows; the file is closed when the block ends."""
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
+        if encoding:
+            raise PostlinkError("--encoding applies to CSV files; a workbook has no encoding")
         with _xlsx_rows(path, sheet) as source:
             yield source
     elif suffix in CSV_SUFFIXES:
+        if sheet:
+            raise PostlinkError("--sheet applies to .xlsx workbooks; a CSV file has one table")
         with _csv_rows(path, encoding) as source:
             yield source
     else:

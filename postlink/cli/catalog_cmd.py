@@ -51,7 +51,7 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 VersionArg = Annotated[str, typer.Argument(help="Version id, or its exact decision number.")]
 ActorOption = Annotated[
     str | None,
-    typer.Option("--actor", help="Who does this, for the audit trail [default: login name]."),
+    typer.Option("--actor", help="Who does this, for the audit trail (default: your login name)."),
 ]
 
 
@@ -255,7 +255,8 @@ def import_command(
     if as_json:
         print_json(_import_json(outcome))
         return
-    _print_problems(outcome.warnings, outcome.parsed.problems.omitted)
+    # Procedures that leave the list are warnings too, but the diff below lists them.
+    _print_problems(outcome.parsed.problems.warnings_kept, outcome.parsed.problems.omitted)
     parsed, version = outcome.parsed, outcome.version
     _say(f"Read {len(parsed.entries)} procedures from {parsed.source_name} ({parsed.description}).")
     _print_diff(outcome.diff, _base_label(outcome.diff))

@@ -111,6 +111,16 @@ def test_xlsx_sheet_can_be_chosen(tmp_path: Path) -> None:
     assert read(path, sheet="Sheet")[1][1].cells[0] == "1.001193"
 
 
+def test_options_of_the_other_format_are_refused(tmp_path: Path) -> None:
+    workbook = write_xlsx(tmp_path / "list.xlsx", ROWS)
+    text = tmp_path / "list.csv"
+    text.write_bytes(csv_bytes(ROWS))
+    with pytest.raises(PostlinkError, match="--encoding applies to CSV files"):
+        read(workbook, encoding="utf-8")
+    with pytest.raises(PostlinkError, match=r"--sheet applies to \.xlsx workbooks"):
+        read(text, sheet="Sheet")
+
+
 def test_random_bytes_renamed_xlsx_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "list.xlsx"
     path.write_bytes(os.urandom(4096))
