@@ -11,8 +11,8 @@ import typer
 from postlink import defaults
 from postlink.cli.output import console
 from postlink.errors import PostlinkError
+from postlink.postal.sandbox.accounts import Credentials
 from postlink.postal.sandbox.faults import PROFILES, FaultSettings, profile
-from postlink.postal.sandbox.myvnpost.routes import Credentials
 from postlink.postal.sandbox.server import Sandbox, SandboxConfig, SandboxHTTPServer
 from postlink.settings import PostalAdapterName
 
@@ -43,16 +43,14 @@ def sandbox(
     username: Annotated[str, typer.Option(help="Accepted user name.")] = "sandbox",
     password: Annotated[str, typer.Option(help="Accepted password.")] = "sandbox",
     customer_code: Annotated[str, typer.Option(help="Accepted customer code.")] = "SANDBOX",
+    client_id: Annotated[str, typer.Option(help="Accepted NGSP client key.")] = "sandbox",
+    client_secret: Annotated[str, typer.Option(help="Accepted NGSP client secret.")] = "sandbox",
     webhook_secret: Annotated[str, typer.Option(help="HMAC secret of webhooks.")] = "sandbox",
     public_key_out: Annotated[
         Path | None, typer.Option(help="Write the webhook RSA public key (PEM) to this file.")
     ] = None,
 ) -> None:
     """Serve a seeded postal world with fault injection until interrupted (Ctrl-C)."""
-    if dialect is not PostalAdapterName.MYVNPOST:
-        raise PostlinkError(
-            f"the sandbox does not speak {dialect.value} yet; use --dialect myvnpost"
-        )
     try:
         config = SandboxConfig(
             seed=seed,
@@ -61,8 +59,9 @@ def sandbox(
             start=date.fromisoformat(start) if start else None,
             speed=0.0 if frozen else 1.0,
             faults=FaultSettings(rates=profile(faults)),
-            credentials=Credentials(username, password, customer_code),
+            credentials=Credentials(username, password, customer_code, client_id, client_secret),
             webhook_secret=webhook_secret,
+            dialect=dialect.value,
         )
         app = Sandbox(config)
     except ValueError as exc:
@@ -70,8 +69,11 @@ def sandbox(
     if public_key_out is not None:
         public_key_out.write_bytes(app.signer.public_pem())
     server = SandboxHTTPServer((host, port), app)
+    base = f"http://{host}:{server.server_address[1]}"
+    if dialect is PostalAdapterName.NGSP:
+        base += "/ngsp"
     console.print(
-        f"Postal sandbox ({dialect.value}) on http://{host}:{server.server_address[1]}: "
+        f"Postal sandbox ({dialect.value}), POSTLINK_POSTAL_BASE_URL={base}: "
         f"{orders} orders from {app.world.start} over {days} days, seed {seed}, "
         f"faults {faults}, clock {'frozen' if frozen else 'real time'}. Ctrl-C stops it."
     )

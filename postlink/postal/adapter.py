@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Protocol
 
-from postlink.errors import ConfigError
 from postlink.postal.http import Recorder
 from postlink.postal.models import CancelResult, Event, Order, OrderRequest, Page, Quarantined
 from postlink.settings import PostalAdapterName, Settings
@@ -58,7 +57,6 @@ def get_adapter(settings: Settings, recorder: Recorder, clock: Clock = utcnow) -
         from postlink.postal.myvnpost.adapter import MyVNPostAdapter
 
         return MyVNPostAdapter(settings, recorder, clock)
-    raise ConfigError(
-        f"POSTLINK_POSTAL_ADAPTER={settings.postal_adapter.value} is not implemented yet; "
-        "use myvnpost"
-    )
+    from postlink.postal.ngsp.adapter import NgspAdapter
+
+    return NgspAdapter(settings, recorder, clock)

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import requests
 
@@ -65,7 +66,10 @@ def discard(_record: ExchangeRecord) -> None:
 
 
 class TokenAuth(Protocol):
-    """Adds the session's credentials to a call and forgets them when the post refuses them."""
+    """Adds the session's credentials to a call and forgets them when the post refuses them;
+    ``issued`` lists the tokens handed out, so that the exchange log can mask them."""
+
+    issued: list[str]
 
     def headers(self) -> dict[str, str]: ...
 
@@ -154,22 +158,35 @@ class HttpClient:
         *,
         params: Mapping[str, str | int] | None = None,
         body: Any = None,
+        form: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
         auth: TokenAuth | None = None,
         idempotent: bool = True,
         error_in_body: Callable[[Any], str | None] | None = None,
     ) -> Any:
         """Send one logical call and return its decoded JSON body.
 
-        ``error_in_body`` reads a carrier's "HTTP 200 but failed" answer; for an idempotent
-        call that counts as transient, for any other it is the post's refusal.
+        ``body`` goes as JSON, ``form`` as a URL-encoded form (OAuth2 token requests);
+        ``headers`` are sent as given and never recorded. ``error_in_body`` reads a
+        carrier's "HTTP 200 but failed" answer; for an idempotent call that counts as
+        transient, for any other it is the post's refusal. A 401/403 on a call without
+        ``auth`` (a login) raises PostalAuthError at once.
         """
         url = f"{self.base_url}{path}"
-        data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
+        fixed = dict(headers or {})
+        if form is not None:
+            data: bytes | None = urlencode(form).encode()
+            fixed["Content-Type"] = "application/x-www-form-urlencoded"
+        elif body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode()
+            fixed["Content-Type"] = "application/json"
+        else:
+            data = None
         started = time.monotonic()
         attempt = replayed = 0
         while True:
             attempt += 1
-            headers = {"Content-Type": "application/json"} if data is not None else {}
+            headers = dict(fixed)
             if auth is not None:
                 headers.update(auth.headers())
             result, payload = self._attempt(
@@ -177,14 +194,20 @@ class HttpClient:
             )
             if result is None:
                 return payload
-            if result.outcome in ("HTTP 401", "HTTP 403") and auth is not None:
+            if result.outcome in ("HTTP 401", "HTTP 403") and auth is None:
+                raise PostalAuthError(
+                    f"{self.adapter} {operation}: the post refused the credentials "
+                    f"({result.outcome})"
+                )
+            if result.outcome in ("HTTP 401", "HTTP 403"):
                 if replayed:
                     raise PostalAuthError(
                         f"{self.adapter} {operation}: the post refused a fresh token "
                         f"({result.outcome}); check the account's rights"
                     )
                 replayed = 1
-                auth.invalidate()
+                if auth is not None:
+                    auth.invalidate()
                 continue
             if not idempotent and result.refusal:
                 raise PostalRefused(

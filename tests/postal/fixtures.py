@@ -21,6 +21,7 @@ import pytest
 
 from postlink.postal.http import ExchangeRecord, Recorder
 from postlink.postal.myvnpost.adapter import MyVNPostAdapter
+from postlink.postal.ngsp.adapter import NgspAdapter
 from postlink.postal.sandbox.control import SandboxControl
 from postlink.postal.sandbox.faults import FaultSettings
 from postlink.postal.sandbox.server import RunningSandbox, SandboxConfig, start_in_thread
@@ -62,6 +63,16 @@ class SandboxHandle:
             self.settings(**env),
             recorder or records.append,
             clock=self.running.sandbox.clock.now,
+        )
+        adapter.http.policy = dataclasses.replace(adapter.http.policy, backoff_base=0.01)
+        return adapter
+
+    def ngsp_adapter(self, recorder: Recorder | None = None, **env: str) -> NgspAdapter:
+        """The real national-gateway client against this sandbox (started with dialect ngsp)."""
+        records: list[ExchangeRecord] = []
+        settings = self.settings(POSTLINK_POSTAL_BASE_URL=f"{self.url}/ngsp", **env)
+        adapter = NgspAdapter(
+            settings, recorder or records.append, clock=self.running.sandbox.clock.now
         )
         adapter.http.policy = dataclasses.replace(adapter.http.policy, backoff_base=0.01)
         return adapter

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from postlink.models import Exchange
 from postlink.postal.exchange_log import DatabaseRecorder, purge
-from postlink.postal.sandbox.myvnpost.routes import Credentials
+from postlink.postal.sandbox.accounts import Credentials
 from postlink.timeutil import utcnow
 from tests.conftest import CliResult
 from tests.postal.fixtures import SandboxHandle

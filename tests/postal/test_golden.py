@@ -24,6 +24,7 @@ from postlink import defaults
 from postlink.postal.errors import WebhookRejected
 from postlink.postal.models import LegKind, OrderRequest, Party
 from postlink.postal.myvnpost import mapping
+from postlink.postal.ngsp import mapping as ngsp
 from postlink.postal.signatures import HmacVerifier
 from postlink.postal.statuses import read_status_table
 
@@ -73,6 +74,11 @@ def parse(case: dict[str, Any]) -> Any:
             receiver=Party(**fields["receiver"]),
         )
         return mapping.create_order_request(OrderRequest(**fields), case["customer_code"])
+    if operation == "NGSP tracking":
+        read, bad = ngsp.parse_events(ngsp.documents(case["response"]), table, "tracking")
+        orders, money_only = ngsp.latest_orders(read, table)
+        events = sorted((event for event, _ in read), key=lambda event: event.occurred_at)
+        return {"orders": orders, "events": events, "money_only": money_only, "quarantined": bad}
     if operation == "webhook":
         body = json.dumps(case["body"]).encode()
         records, signed, signature = mapping.read_webhook(body)

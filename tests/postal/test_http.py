@@ -9,8 +9,8 @@ import pytest
 
 from postlink.postal.errors import PostalAuthError, PostalUnavailable
 from postlink.postal.http import ExchangeRecord
+from postlink.postal.sandbox.accounts import Credentials
 from postlink.postal.sandbox.faults import FaultSettings
-from postlink.postal.sandbox.myvnpost.routes import Credentials
 from tests.postal.fixtures import SandboxHandle
 
 

@@ -11,15 +11,8 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from postlink import defaults
-from postlink.postal.adapter import Clock
-from postlink.postal.errors import (
-    PostalError,
-    PostalProtocolError,
-    PostalRefused,
-    PostalUnavailable,
-)
-from postlink.postal.http import HttpClient, HttpPolicy, OutcomeUnknown, Recorder
+from postlink.postal.base import AdapterBase
+from postlink.postal.errors import PostalProtocolError
 from postlink.postal.models import (
     CancelOutcome,
     CancelResult,
@@ -33,46 +26,26 @@ from postlink.postal.models import (
 from postlink.postal.myvnpost import cursor as feed_cursor
 from postlink.postal.myvnpost import mapping
 from postlink.postal.myvnpost.proxy import MyVNPostProxy, TokenLogin
+from postlink.postal.reconcile import reconcile_then_create
 from postlink.postal.signatures import Verifier, verifier_from_settings
-from postlink.postal.statuses import StatusTable, load_status_table
 from postlink.settings import Settings
-from postlink.timeutil import utcnow
 
 log = logging.getLogger("postlink.postal")
 
 
-class MyVNPostAdapter:
+class MyVNPostAdapter(AdapterBase):
     name = "myvnpost"
 
-    def __init__(
-        self,
-        settings: Settings,
-        recorder: Recorder,
-        clock: Clock = utcnow,
-        table: StatusTable | None = None,
-    ) -> None:
-        password = settings.postal_password.get_secret_value()
-        self.http = HttpClient(
-            adapter=self.name,
-            base_url=settings.postal_base_url,
-            policy=HttpPolicy.from_settings(settings),
-            recorder=recorder,
-            secrets=lambda: [password, *self.login.issued[-3:]],
-        )
+    def account_secret(self, settings: Settings) -> str:
+        return settings.postal_password.get_secret_value()
+
+    def connect(self, settings: Settings, secret: str) -> None:
         self.login = TokenLogin(
-            self.http, settings.postal_username, password, settings.postal_customer_code
+            self.http, settings.postal_username, secret, settings.postal_customer_code
         )
         self.proxy = MyVNPostProxy(self.http, self.login)
-        self.customer_code = settings.postal_customer_code
-        self.table = table or load_status_table(defaults.MYVNPOST_STATUS_FILE)
-        self.clock = clock
-        self.lookback_days = settings.postal_feed_lookback_days
         self.overlap_days = settings.postal_feed_overlap_days
-        self.page_size = settings.postal_feed_page_size
         self.verifier: Verifier = verifier_from_settings(settings)
-
-    def close(self) -> None:
-        self.http.close()
 
     # --- Orders ----------------------------------------------------------------------------
 
@@ -87,29 +60,11 @@ class MyVNPostAdapter:
         return next(iter(live or mine), None)
 
     def create_order(self, request: OrderRequest) -> Order:
-        """Look the reference up, create only if absent, and never blindly retry (brief §4).
-
-        A timeout, a 5xx or a cut answer may hide an order the post did create, so each
-        ambiguous failure is followed by a lookup; only an order still absent is created
-        again, at most POSTAL_CREATE_ATTEMPTS times. An error inside HTTP 200 ("system
-        busy" and a real refusal look alike) is tried again the same way, and raised as
-        PostalRefused when it persists. The first lookup also covers a daemon that died
-        between sending an order and recording it.
-        """
+        """Look the reference up, create only if absent, never blindly retry (reconcile.py)."""
         body = mapping.create_order_request(request, self.customer_code)
-        failure: PostalError | None = None
-        for attempt in range(defaults.POSTAL_CREATE_ATTEMPTS):
-            if attempt:
-                self.http.pause(attempt)
-            existing = self.find_order(request.reference)
-            if existing is not None:
-                return existing
-            try:
-                payload = self.proxy.create_order(body)
-            except (OutcomeUnknown, PostalRefused) as exc:
-                failure = exc
-                continue
-            record = mapping.created_order_record(payload)
+
+        def create() -> Order:
+            record = mapping.created_order_record(self.proxy.create_order(body))
             try:
                 return mapping.parse_order(record, self.table)
             except mapping.RecordError as exc:
@@ -117,15 +72,8 @@ class MyVNPostAdapter:
                     f"CreateOrder {request.reference}: the post created the order but its "
                     f"answer is unreadable ({exc}); it will be found by reference next time"
                 ) from None
-        existing = self.find_order(request.reference)
-        if existing is not None:
-            return existing
-        if isinstance(failure, PostalRefused):
-            raise failure
-        raise PostalUnavailable(
-            f"CreateOrder {request.reference}: {defaults.POSTAL_CREATE_ATTEMPTS} attempts "
-            f"failed ambiguously and the order is still absent; last: {failure}"
-        )
+
+        return reconcile_then_create(request.reference, self.find_order, create, self.http.pause)
 
     def cancel(self, order: str) -> CancelResult:
         """Cancel by reference or by the post's id. A refusal of an order that is in fact

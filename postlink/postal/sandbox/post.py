@@ -97,11 +97,16 @@ class Post:
             return None
         return self.order(int(original_id) - ORIGINAL_ID_BASE)
 
+    @property
+    def version(self) -> int:
+        """Changes whenever a client creates or cancels an order."""
+        return self._version
+
     def events(self, order: SimOrder, now: int) -> list[tuple[int, int]]:
         """The events that happened by ``now``, cut at a cancellation."""
-        return self._events(order.order_id, order.events, now)
+        return self.events_of(order.order_id, order.events, now)
 
-    def _events(
+    def events_of(
         self, order_id: int, timeline: tuple[tuple[int, int], ...], now: int
     ) -> list[tuple[int, int]]:
         stop = self._cancelled.get(order_id)
@@ -245,7 +250,7 @@ class Post:
                 shape = self.world.skeleton(index)
                 if shape.feed != feed:
                     continue
-                last = _state(self._events(index + 1, shape.events, now))[1]
+                last = _state(self.events_of(index + 1, shape.events, now))[1]
                 if low <= last < high:
                     scan.matches.append(index + 1)
             if scan.next_index >= scan.end_index and scan.api_ids:

@@ -27,16 +27,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 from postlink import defaults
 from postlink.postal.myvnpost.mapping import VIETNAM
+from postlink.postal.sandbox.accounts import Credentials
 from postlink.postal.sandbox.clock import SimClock
+from postlink.postal.sandbox.dialect import Dialect, Reply
 from postlink.postal.sandbox.faults import Faults, FaultSettings
 from postlink.postal.sandbox.myvnpost import records
-from postlink.postal.sandbox.myvnpost.routes import (
-    CREATE,
-    LOGIN,
-    Credentials,
-    MyVNPostRoutes,
-    Reply,
-)
+from postlink.postal.sandbox.myvnpost.routes import MyVNPostRoutes
+from postlink.postal.sandbox.ngsp.routes import NgspRoutes
 from postlink.postal.sandbox.post import Post
 from postlink.postal.sandbox.webhooks import BATCH, WebhookSigner, deliver
 from postlink.postal.sandbox.world import World
@@ -62,6 +59,7 @@ class SandboxConfig:
     faults: FaultSettings = field(default_factory=FaultSettings)
     credentials: Credentials = field(default_factory=Credentials)
     webhook_secret: str = "sandbox"
+    dialect: str = "myvnpost"
 
 
 class Sandbox:
@@ -76,7 +74,13 @@ class Sandbox:
         self.clock = SimClock(config.now or default_now, config.speed, config.tick_seconds)
         self.post = Post(self.world, self.clock)
         self.faults = Faults(config.seed, config.faults)
-        self.routes = MyVNPostRoutes(self.post, self.faults, config.credentials)
+        self.routes: Dialect
+        if config.dialect == "myvnpost":
+            self.routes = MyVNPostRoutes(self.post, self.faults, config.credentials)
+        elif config.dialect == "ngsp":
+            self.routes = NgspRoutes(self.post, self.faults, config.credentials)
+        else:
+            raise ValueError(f"unknown dialect {config.dialect!r} (known: myvnpost, ngsp)")
         self.signer = WebhookSigner(config.webhook_secret)
         self.requests: Counter[str] = Counter()
 
@@ -105,11 +109,12 @@ class Sandbox:
         if self.faults.roll("server_error"):
             handler.send(Reply(503, "<html><body>503 Service Unavailable</body></html>"))
             return
-        if operation != LOGIN and self.faults.roll("error_in_body"):
-            handler.send(Reply(200, {"success": False, "errorMessage": BUSY}))
+        if operation != self.routes.login_operation and self.faults.roll("error_in_body"):
+            handler.send(Reply(200, self.routes.busy(BUSY)))
             return
         reply = self.routes.handle(method, operation, query, handler.headers, body)
-        if operation == CREATE and reply.status == 200 and self.faults.roll("dropped_create"):
+        creating = operation == self.routes.create_operation
+        if creating and reply.status == 200 and self.faults.roll("dropped_create"):
             handler.close_connection = True  # created, but the answer never leaves
             return
         if self.faults.roll("read_timeout"):
@@ -161,7 +166,7 @@ class Sandbox:
         created: Counter[str] = Counter(o.reference for o in self.post.created_orders())
         return {
             "requests": dict(self.requests),
-            "logins": self.routes.logins,
+            "logins": self.routes.tokens.logins,
             "created": dict(created),
             "faults": self.faults.snapshot()["fired"],
         }

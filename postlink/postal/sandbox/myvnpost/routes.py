@@ -1,74 +1,45 @@
 """The MyVNPost endpoints of the sandbox (postal brief §1), over the sandbox post.
 
-The faults that need to know the dialect live here: expired tokens (a token is refused once
-it has been used, never on its first call, so a client that logs in again and replays once
-always gets through), duplicate records across feed pages, out-of-order history and the
-shape quirks. Transport faults are the server's.
+The faults that need to know the dialect live here: duplicate records across feed pages,
+out-of-order history and the shape quirks. Transport faults are the server's, expired
+tokens the token book's (accounts.py).
 """
 
 from __future__ import annotations
 
 import json
-import secrets
-from dataclasses import dataclass, field
 from datetime import datetime
-from threading import Lock
 from typing import Any
 
-from postlink.postal.sandbox.faults import Faults
+from postlink.postal.sandbox.dialect import Dialect, Reply
 from postlink.postal.sandbox.myvnpost import records
-from postlink.postal.sandbox.post import Post
 from postlink.postal.sandbox.world import SimOrder
 
 PREFIX = "/customer-partner/"
-LOGIN = "GetAccessToken"
-CREATE = "CreateOrder"
 MAX_PAGE_SIZE = 500
-
-
-@dataclass(frozen=True)
-class Credentials:
-    username: str = "sandbox"
-    password: str = "sandbox"
-    customer_code: str = "SANDBOX"
-
-
-@dataclass
-class Reply:
-    status: int
-    body: Any
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _error(status: int, message: str) -> Reply:
     return Reply(status, {"success": False, "errorMessage": message})
 
 
-class MyVNPostRoutes:
-    def __init__(self, post: Post, faults: Faults, credentials: Credentials) -> None:
-        self.post = post
-        self.faults = faults
-        self.credentials = credentials
-        self._tokens: dict[str, int] = {}
-        self._lock = Lock()
-        self.logins = 0
+class MyVNPostRoutes(Dialect):
+    prefix = PREFIX
+    login_operation = "GetAccessToken"
+    create_operation = "CreateOrder"
 
-    def handles(self, path: str) -> bool:
-        return path.startswith(PREFIX)
-
-    def operation(self, path: str) -> str:
-        return path.removeprefix(PREFIX)
+    def busy(self, message: str) -> dict[str, Any]:
+        return {"success": False, "errorMessage": message}
 
     def handle(
         self, method: str, operation: str, query: dict[str, str], headers: Any, body: bytes
     ) -> Reply:
-        if operation == LOGIN and method == "POST":
+        if operation == self.login_operation and method == "POST":
             return self._login(body)
-        refused = self._authorise(headers.get("token"))
-        if refused is not None:
-            return refused
+        if not self.tokens.admits(headers.get("token")):
+            return Reply(401, {"message": "Token không hợp lệ hoặc đã hết hạn"})
         routes = {
-            ("POST", CREATE): lambda: self._create(body),
+            ("POST", self.create_operation): lambda: self._create(body),
             ("GET", "getOrder"): lambda: self._get_order(query),
             ("GET", "GetListOrder"): lambda: self._list(query),
             ("GET", "GetStatusHistoryOrder"): lambda: self._history(query),
@@ -85,8 +56,7 @@ class MyVNPostRoutes:
     # --- Auth ---------------------------------------------------------------------------------
 
     def _login(self, body: bytes) -> Reply:
-        with self._lock:
-            self.logins += 1
+        self.tokens.login_attempted()
         try:
             data = json.loads(body)
         except ValueError:
@@ -96,22 +66,7 @@ class MyVNPostRoutes:
         if given != (wanted.username, wanted.password, wanted.customer_code):
             message = "Tên đăng nhập, mật khẩu hoặc mã khách hàng không đúng"
             return Reply(200, {"success": False, "token": None, "errorMessage": message})
-        token = secrets.token_hex(16)
-        with self._lock:
-            self._tokens[token] = 0
-        return Reply(200, {"success": True, "token": token, "errorMessage": None})
-
-    def _authorise(self, token: str | None) -> Reply | None:
-        with self._lock:
-            uses = self._tokens.get(token or "")
-            if uses is None:
-                return Reply(401, {"message": "Token không hợp lệ hoặc đã hết hạn"})
-            self._tokens[token or ""] = uses + 1
-        if uses and self.faults.roll("expired_token"):
-            with self._lock:
-                self._tokens.pop(token or "", None)
-            return Reply(401, {"message": "Token đã hết hạn"})
-        return None
+        return Reply(200, {"success": True, "token": self.tokens.issue(), "errorMessage": None})
 
     # --- Orders -------------------------------------------------------------------------------
 

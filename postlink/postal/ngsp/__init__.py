@@ -1,0 +1,1 @@
+"""The national integration gateway (NGSP, postal brief §2): mapping, proxy, adapter."""

@@ -1,0 +1,222 @@
+"""National gateway (NGSP) payloads ↔ postlink models: pure functions (postal brief §2).
+
+The gateway's tracking feed is a RESTHeart collection of events (``_embedded["rh:doc"]``),
+one document per status change, in ``_id`` order; orders are posted with PascalCase fields
+and answered with ``{"Status", "Message"}``. ``OrderNumber`` carries our reference
+(``<dossier>-P1``/``-R1``), so it stays stable across retries, unlike the platform the brief
+describes, which added a random suffix. The brief gives no status vocabulary: the gateway is
+assumed to relay VNPost's own codes, so the MyVNPost table applies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from postlink.identifiers import (
+    IdentifierError,
+    clean,
+    find_dossier_code,
+    find_procedure_code,
+    parse_item_number,
+)
+from postlink.postal.errors import PostalAuthError, PostalProtocolError
+from postlink.postal.models import (
+    Event,
+    Order,
+    OrderRequest,
+    Party,
+    Quarantined,
+    leg_of_reference,
+)
+from postlink.postal.statuses import StatusTable
+
+NO_PARTY = Party("", "", "")
+#: Statuses the gateway answers on success (``Status`` may be a number or text).
+ACCEPTED = frozenset({"200", "0", "00", "OK", "SUCCESS", "TRUE"})
+
+
+class RecordError(ValueError):
+    """A tracking document that cannot become a model; the message is the reason."""
+
+
+def _raw(record: Any) -> str:
+    return json.dumps(record, ensure_ascii=False, default=str)
+
+
+# --- Login and orders ---------------------------------------------------------------------------
+
+
+def parse_token_response(payload: Any, client_id: str) -> tuple[str, float]:
+    """The bearer token and its lifetime in seconds (OAuth2 client credentials)."""
+    if isinstance(payload, dict) and payload.get("access_token"):
+        try:
+            lifetime = float(payload.get("expires_in") or 300)
+        except (TypeError, ValueError):
+            lifetime = 300.0
+        return str(payload["access_token"]), lifetime
+    raise PostalAuthError(
+        f"the national gateway gave client {client_id!r} no token; check "
+        "POSTLINK_POSTAL_CLIENT_ID and POSTLINK_POSTAL_CLIENT_SECRET"
+    )
+
+
+def error_in_body(payload: Any) -> str | None:
+    """``{"Status", "Message"}`` with a Status other than success is a refusal (§2)."""
+    if isinstance(payload, dict) and str(payload.get("Status", "OK")).upper() not in ACCEPTED:
+        return f"{payload['Status']}: {payload.get('Message') or 'refused'}"
+    return None
+
+
+def create_order_request(request: OrderRequest, customer_code: str) -> dict[str, Any]:
+    return {
+        "CustomerCode": customer_code,
+        "OrderNumber": request.reference,
+        "ProcedureCode": request.procedure_code,
+        "ProcedureName": request.procedure_name,
+        "SenderName": request.sender.name,
+        "SenderAddress": request.sender.address,
+        "SenderTel": request.sender.phone,
+        "SenderProvince": request.sender.province_code,
+        "SenderDistrict": request.sender.commune_code,
+        "ReceiverName": request.receiver.name,
+        "ReceiverAddress": request.receiver.address,
+        "ReceiverTel": request.receiver.phone,
+        "ReceiverProvince": request.receiver.province_code,
+        "ReceiverDistrict": request.receiver.commune_code,
+        "CODAmount": 0,
+        "Description": f"TTHC {request.procedure_code}: {request.procedure_name}",
+    }
+
+
+# --- Tracking documents -------------------------------------------------------------------------
+
+
+def documents(payload: Any) -> list[Any]:
+    """The documents of a feed page (RESTHeart's ``_embedded["rh:doc"]``)."""
+    if not isinstance(payload, dict):
+        raise PostalProtocolError(f"NGSP tracking: expected an object, got {_raw(payload)[:200]}")
+    embedded = payload.get("_embedded") or {}
+    docs = embedded.get("rh:doc", []) if isinstance(embedded, dict) else None
+    if not isinstance(docs, list):
+        raise PostalProtocolError(
+            f"NGSP tracking: no '_embedded.rh:doc' list in {_raw(payload)[:200]}"
+        )
+    return docs
+
+
+def document_id(document: Any) -> str | None:
+    """The ``$oid`` of a document: the feed's cursor (§2)."""
+    if isinstance(document, dict) and isinstance(document.get("_id"), dict):
+        oid = document["_id"].get("$oid")
+        return str(oid) if oid else None
+    return None
+
+
+def _text(document: dict[str, Any], key: str) -> str:
+    value = document.get(key)
+    return clean(str(value)) if value is not None else ""
+
+
+def _event_time(document: dict[str, Any]) -> datetime:
+    value = document.get("EventTime")
+    if isinstance(value, dict):  # Mongo extended JSON: {"$date": epoch ms}
+        value = value.get("$date")
+    try:
+        return datetime.fromtimestamp(int(value) / 1000, UTC)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise RecordError(f"EventTime={value!r} is not epoch milliseconds") from None
+
+
+def _status(document: dict[str, Any]) -> str:
+    value = document.get("StatusCode")
+    if (
+        value is None
+        or isinstance(value, bool)
+        or str(value).strip().lstrip("-").isdigit() is False
+    ):
+        raise RecordError(f"StatusCode={value!r} is not a status code")
+    return str(int(value))
+
+
+def parse_event(document: Any, table: StatusTable) -> Event:
+    if not isinstance(document, dict):
+        raise RecordError(f"a tracking document must be an object, not {type(document).__name__}")
+    item = _text(document, "ItemCode").upper()
+    if not item:
+        raise RecordError("ItemCode is missing")
+    raw_code = _status(document)
+    return Event(
+        item_code=item,
+        raw_code=raw_code,
+        raw_label=_text(document, "StatusMessage") or table.label(raw_code),
+        status=table.status(raw_code),
+        occurred_at=_event_time(document),
+        location=_text(document, "POSID"),
+    )
+
+
+def parse_events(
+    docs: Iterable[Any], table: StatusTable, source: str
+) -> tuple[list[tuple[Event, dict[str, Any]]], list[Quarantined]]:
+    """Each readable document with its event; the others quarantined."""
+    read: list[tuple[Event, dict[str, Any]]] = []
+    bad: list[Quarantined] = []
+    for document in docs:
+        try:
+            read.append((parse_event(document, table), document))
+        except RecordError as exc:
+            bad.append(Quarantined(source=source, reason=str(exc), raw=_raw(document)))
+    return read, bad
+
+
+def order_from(event: Event, document: dict[str, Any]) -> Order:
+    """The order as its latest (non-money) event shows it; the feed carries no parties."""
+    reference = _text(document, "OrderNumber")
+    try:
+        check_ok = parse_item_number(event.item_code).check_digit_ok
+    except IdentifierError:
+        check_ok = False
+    note = _text(document, "Notes")
+    dossier = find_dossier_code(reference) or find_dossier_code(note)
+    procedure = _text(document, "ProcedureCode") or None
+    if procedure is None:
+        found = find_procedure_code(note)
+        procedure = found.text if found is not None else None
+    return Order(
+        reference=reference or f"NGSP-{event.item_code}",
+        order_id=reference or event.item_code,
+        item_code=event.item_code,
+        item_check_ok=check_ok,
+        leg=leg_of_reference(reference),
+        raw_status=event.raw_code,
+        raw_label=event.raw_label,
+        status=event.status,
+        updated_at=event.occurred_at,
+        dossier_code=dossier.text if dossier is not None else None,
+        procedure_code=procedure,
+        procedure_name=_text(document, "ProcedureName"),
+        sender=NO_PARTY,
+        receiver=NO_PARTY,
+        main_fee=None,
+        total_fee=None,
+        raw=document,
+    )
+
+
+def latest_orders(
+    read: list[tuple[Event, dict[str, Any]]], table: StatusTable
+) -> tuple[list[Order], list[str]]:
+    """One order per item from a page of events: its latest state-changing event. Items
+    whose only events here are money events are returned apart: their state needs a lookup."""
+    latest: dict[str, tuple[Event, dict[str, Any]]] = {}
+    money_only: dict[str, None] = {}
+    for event, document in sorted(read, key=lambda pair: pair[0].occurred_at):
+        if table.is_money(event.status):
+            money_only.setdefault(event.item_code, None)
+            continue
+        latest[event.item_code] = (event, document)
+    orders = [order_from(event, document) for event, document in latest.values()]
+    return orders, [item for item in money_only if item not in latest]

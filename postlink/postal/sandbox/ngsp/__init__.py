@@ -1,0 +1,1 @@
+"""The sandbox's national gateway (NGSP) dialect (postal brief §2)."""
