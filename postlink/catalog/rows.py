@@ -2,9 +2,10 @@
 
 Rules, from the domain brief §5 and QĐ 45/2016/QĐ-TTg:
 
-* A row without a code whose only text is a section title carries its level ("A. THỦ TỤC
-  HÀNH CHÍNH CẤP TỈNH") or its field ("I. Lĩnh vực Hộ tịch") down to the rows below; a
-  level section starts a new block, so it clears the field.
+* A row whose only text is a section title (merged across the row, so in whichever column
+  comes first) carries its level ("A. THỦ TỤC HÀNH CHÍNH CẤP TỈNH") or its field ("I. Lĩnh
+  vực Hộ tịch") down to the rows below; a level section starts a new block, so it clears
+  the field. A row's own level or field cell wins over its section.
 * Eligibility marks: ``X``, ``x``, ``✓``, ``Có``, ``Yes``, ``1`` mean yes; blank, ``-``,
   ``Không``, ``No``, ``0`` mean no. Anything else is an error, not a guess.
 * Codes are reduced to the base code (``2.000815.000.00.00.H14`` → ``2.000815``) and the

@@ -37,7 +37,7 @@ from postlink.cli.output import (
 )
 from postlink.db import session_scope
 from postlink.errors import PostlinkError
-from postlink.identifiers import parse_agency_code
+from postlink.identifiers import parse_agency_code, parse_procedure_code
 from postlink.models import ListVersion
 from postlink.settings import get_settings
 from postlink.timeutil import format_local, utcnow
@@ -438,16 +438,18 @@ def diff_command(
 def _resolution_json(
     code: str, at: datetime, agency: str | None, answer: Resolution
 ) -> dict[str, Any]:
-    entry = answer.entry.as_dict() if answer.entry else dict.fromkeys(_ENTRY_FIELDS)
+    """The entry's fields at the top level (null when not found), the version nested."""
+    if answer.entry is not None:
+        entry = answer.entry.as_dict()
+    else:
+        entry = dict.fromkeys(EntrySnapshot.__dataclass_fields__)
+        entry["code"] = parse_procedure_code(code).base
     return {
         "outcome": answer.outcome.value,
         "query": {"code": code, "at": at.isoformat(), "agency": agency},
         **entry,
         "version": answer.version.as_dict() if answer.version else None,
     }
-
-
-_ENTRY_FIELDS = tuple(EntrySnapshot.__dataclass_fields__)
 
 
 @app.command("resolve")

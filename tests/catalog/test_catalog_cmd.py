@@ -203,8 +203,9 @@ def test_no_list_and_not_on_list_answers(published: Cli) -> None:
     missing = json.loads(
         ok(published("catalog", "resolve", "1.234567", "--at", "2026-02-01", "--json")).stdout
     )
-    assert (missing["outcome"], missing["name"], missing["version"]["id"]) == (
+    assert (missing["outcome"], missing["code"], missing["name"]) == (
         "not_on_list",
+        "1.234567",
         None,
-        1,
     )
+    assert missing["version"]["id"] == 1
