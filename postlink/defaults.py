@@ -71,3 +71,11 @@ OUTBOX_BACKOFF = 30.0
 OUTBOX_BACKOFF_CAP = 3600.0
 #: Seconds a scheduled run may start late (server paused, long previous run) and still run.
 MISFIRE_GRACE = 3600
+
+#: Where ``postlink serve`` listens by default: loopback, behind the province's reverse proxy.
+WEB_HOST = "127.0.0.1"
+WEB_PORT = 8000
+#: Hours a web console login lasts before staff must sign in again (one working day).
+WEB_SESSION_HOURS = 12
+#: Largest list file an admin may upload, in bytes (a province list is well under 1 MiB).
+WEB_UPLOAD_MAX_BYTES = 10 * 1024 * 1024

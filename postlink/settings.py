@@ -216,6 +216,35 @@ class Settings(BaseModel):
         description="Seconds before the first outbox retry; doubles each time, capped at an hour.",
     )
 
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Key signing the web console's session cookies; empty: generated once "
+        "into POSTLINK_DATA_DIR/secret_key (mode 0600).",
+    )
+    web_host: str = Field(
+        default=defaults.WEB_HOST, description="Address `postlink serve` listens on."
+    )
+    web_port: int = Field(
+        default=defaults.WEB_PORT, ge=1, le=65_535, description="Port `postlink serve` listens on."
+    )
+    web_forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Reverse proxies whose X-Forwarded-Proto/For headers are trusted "
+        "(comma-separated addresses); HTTPS seen through them makes session cookies Secure.",
+    )
+    web_session_hours: int = Field(
+        default=defaults.WEB_SESSION_HOURS,
+        ge=1,
+        le=24 * 30,
+        description="Hours a web console login lasts.",
+    )
+    web_upload_max_bytes: int = Field(
+        default=defaults.WEB_UPLOAD_MAX_BYTES,
+        ge=1024,
+        le=512 * 1024 * 1024,
+        description="Largest list file (XLSX/CSV) an admin may upload, in bytes.",
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

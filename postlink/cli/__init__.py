@@ -25,6 +25,7 @@ from postlink.cli import (
     report_cmd,
     sandbox_cmd,
     sync_cmd,
+    web_cmd,
 )
 from postlink.cli.output import err_console
 from postlink.errors import ConfigError, PostlinkError
@@ -46,6 +47,9 @@ app.command("report")(report_cmd.report)
 app.add_typer(outbox_cmd.app, name="outbox")
 sync_cmd.register(app)
 app.command("demo")(demo_cmd.demo_command)
+app.command("serve")(web_cmd.serve)
+app.add_typer(web_cmd.users, name="user")
+app.add_typer(web_cmd.tokens, name="token")
 
 _state = {"debug": False}
 

@@ -1,0 +1,211 @@
+"""Admin: the procedure lists. Upload → every error, or the diff → publish → history.
+
+Everything is ``postlink.catalog``: an upload is ``import_list`` as a draft (the file is
+validated whole first; a file with errors stores nothing and every problem is shown with
+its row, column, value and reason), the draft's page shows ``diff_against_base`` (what
+publishing would change from its effective date), and publishing is ``publish`` with its
+window rules (QĐ 45/2016 art. 18). Each step is audited by the catalog under the admin's
+name. Uploads are limited in size (``POSTLINK_WEB_UPLOAD_MAX_BYTES``) and type (.xlsx or
+.csv, checked by content as well as by name).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from sqlmodel import Session
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse, Response
+
+from postlink.catalog.diff import diff_against_base
+from postlink.catalog.history import procedure_history
+from postlink.catalog.importer import ImportOutcome, import_list
+from postlink.catalog.problems import CatalogValidationError
+from postlink.catalog.publish import NoChangesError, publish, withdraw
+from postlink.catalog.versions import all_versions, entries_of
+from postlink.db import session_scope
+from postlink.errors import PostlinkError
+from postlink.models import ListVersion, User, VersionStatus
+from postlink.web.forms import parse_day
+from postlink.web.security import csrf_protect, db_session, require_admin
+from postlink.web.state import state_of
+from postlink.web.templating import flash, page
+
+router = APIRouter(
+    prefix="/admin/catalog",
+    include_in_schema=False,
+    dependencies=[Depends(require_admin), Depends(csrf_protect)],
+)
+
+Admin = Annotated[User, Depends(require_admin)]
+Db = Annotated[Session, Depends(db_session)]
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+@router.get("")
+def versions(request: Request, user: Admin, session: Db, code: str = "") -> Response:
+    history = None
+    if code.strip():
+        try:
+            history = procedure_history(session, code.strip()[:80])
+        except PostlinkError as exc:
+            flash(request, str(exc), "error")
+    context = {"versions": all_versions(session), "code": code, "history": history}
+    return page(request, "admin/catalog.html", context, user=user)
+
+
+def _upload_form(request: Request, user: User, **context: object) -> Response:
+    values = {"problems": [], "error": "", "fields": {}, **context}
+    status = 422 if values["problems"] or values["error"] else 200
+    return page(request, "admin/upload.html", values, user=user, status_code=status)
+
+
+@router.get("/upload")
+def upload_form(request: Request, user: Admin) -> Response:
+    return _upload_form(request, user)
+
+
+def _saved_upload(upload: UploadFile, limit: int, folder: Path) -> Path:
+    """The upload written to ``folder`` under its own suffix, after the size and type checks."""
+    name = Path(upload.filename or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise PostlinkError(f"Tệp «{name}» không phải .xlsx hoặc .csv.")
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise PostlinkError(f"Tệp lớn hơn giới hạn {limit // 1024} KiB.")
+    if suffix == ".xlsx" and not data.startswith(_XLSX_MAGIC):
+        raise PostlinkError(f"Tệp «{name}» không phải tệp Excel .xlsx hợp lệ.")
+    if (
+        suffix == ".csv"
+        and b"\x00" in data[:4096]
+        and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    ):
+        raise PostlinkError(f"Tệp «{name}» không phải tệp văn bản CSV.")
+    path = folder / (name or f"upload{suffix}")
+    path.write_bytes(data)
+    return path
+
+
+@router.post("/upload")
+def upload(
+    request: Request,
+    user: Admin,
+    file: UploadFile,
+    decision: Annotated[str, Form(max_length=100)],
+    effective_from: Annotated[str, Form(max_length=10)],
+    reason: Annotated[str, Form(max_length=2000)],
+    signed_on: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Validate and store the file as a draft; show its errors, or its diff to publish."""
+    web = state_of(request)
+    fields = {"decision": decision, "effective_from": effective_from, "signed_on": signed_on}
+    fields["reason"] = reason
+    try:
+        effective = parse_day(effective_from, "hiệu lực")
+        if effective is None or not reason.strip():
+            raise PostlinkError("Nhập ngày hiệu lực và lý do (căn cứ) của danh mục.")
+        with tempfile.TemporaryDirectory() as folder:
+            path = _saved_upload(file, web.settings.web_upload_max_bytes, Path(folder))
+            with session_scope(web.engine) as session:
+                outcome = import_list(
+                    session,
+                    path,
+                    decision=decision,
+                    effective_from=effective,
+                    signed_on=parse_day(signed_on, "ký"),
+                    note=reason,
+                    actor=user.username,
+                )
+    except CatalogValidationError as exc:
+        return _upload_form(request, user, problems=exc.problems, error=str(exc), fields=fields)
+    except PostlinkError as exc:
+        return _upload_form(request, user, error=str(exc), fields=fields)
+    return _draft_page(request, user, outcome)
+
+
+def _draft_page(request: Request, user: User, outcome: ImportOutcome) -> Response:
+    context = {
+        "version": outcome.version,
+        "status": outcome.status,
+        "note": outcome.parsed.source_name,
+        "diff": outcome.diff,
+        "warnings": outcome.warnings,
+    }
+    return page(request, "admin/draft.html", context, user=user)
+
+
+def _version(session: Session, version_id: int) -> ListVersion:
+    version = session.get(ListVersion, version_id)
+    if version is None:
+        raise HTTPException(404)
+    return version
+
+
+@router.get("/versions/{version_id}")
+def version_page(request: Request, user: Admin, session: Db, version_id: int) -> Response:
+    version = _version(session, version_id)
+    diff = diff_against_base(session, entries_of(session, version), version)
+    context = {
+        "version": version,
+        "status": version.status,
+        "note": version.source_name,
+        "diff": diff,
+        "warnings": [],
+    }
+    return page(request, "admin/draft.html", context, user=user)
+
+
+@router.post("/versions/{version_id}/publish")
+def publish_version(
+    request: Request,
+    user: Admin,
+    version_id: int,
+    force: Annotated[bool, Form()] = False,
+) -> Response:
+    web = state_of(request)
+    try:
+        with session_scope(web.engine) as session:
+            outcome = publish(
+                session, _version(session, version_id), actor=user.username, force=force
+            )
+    except NoChangesError as exc:
+        flash(request, f"{exc} Đánh dấu «Công bố dù không thay đổi» nếu vẫn muốn công bố.", "error")
+        return RedirectResponse(f"/admin/catalog/versions/{version_id}", status_code=303)
+    except PostlinkError as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse(f"/admin/catalog/versions/{version_id}", status_code=303)
+    web.ctx.resolver.invalidate()
+    flash(
+        request,
+        f"Đã công bố danh mục {outcome.version.decision}, "
+        f"hiệu lực từ {outcome.version.effective_from:%d/%m/%Y}.",
+    )
+    return RedirectResponse("/admin/catalog", status_code=303)
+
+
+@router.post("/versions/{version_id}/withdraw")
+def withdraw_version(
+    request: Request,
+    user: Admin,
+    version_id: int,
+    reason: Annotated[str, Form(max_length=2000)],
+) -> Response:
+    web = state_of(request)
+    try:
+        with session_scope(web.engine) as session:
+            version = _version(session, version_id)
+            if version.status == VersionStatus.PUBLISHED:
+                raise PostlinkError(
+                    "Thu hồi danh mục đang áp dụng làm thay đổi căn cứ xét hồ sơ; "
+                    "hãy dùng lệnh postlink catalog withdraw."
+                )
+            withdraw(session, version, actor=user.username, reason=reason)
+    except PostlinkError as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse(f"/admin/catalog/versions/{version_id}", status_code=303)
+    flash(request, f"Đã hủy bản nháp {version_id}.")
+    return RedirectResponse("/admin/catalog", status_code=303)

@@ -1,0 +1,56 @@
+"""Staff pages: the dashboard, the search and the dossier page.
+
+The dossier page is the one place that shows a citizen's full phone number and address
+(Decree 13/2023/NĐ-CP: only to logged-in staff who need it); every list masks the phone.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlmodel import Session
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from postlink.models import User
+from postlink.web import dashboard, lookup
+from postlink.web.security import csrf_protect, db_session, require_staff
+from postlink.web.state import state_of
+from postlink.web.templating import page
+
+router = APIRouter(
+    include_in_schema=False, dependencies=[Depends(require_staff), Depends(csrf_protect)]
+)
+
+Staff = Annotated[User, Depends(require_staff)]
+Db = Annotated[Session, Depends(db_session)]
+
+
+@router.get("/")
+def home(request: Request, user: Staff, session: Db) -> Response:
+    web = state_of(request)
+    board = dashboard.build(session, web.engine, web.settings)
+    return page(request, "dashboard.html", {"board": board}, user=user)
+
+
+@router.get("/search")
+def search(request: Request, user: Staff, session: Db, q: str = "") -> Response:
+    hits = lookup.search(session, q[:100])
+    return page(request, "search.html", {"q": q, "hits": hits}, user=user)
+
+
+@router.get("/dossiers/{code}")
+def dossier(request: Request, user: Staff, session: Db, code: str) -> Response:
+    view = lookup.dossier_view(session, code)
+    if view is None:
+        raise HTTPException(404)
+    return page(request, "dossier.html", {"view": view}, user=user)
+
+
+@router.get("/legs/{leg_id}")
+def leg(request: Request, user: Staff, session: Db, leg_id: int) -> Response:
+    view = lookup.leg_view(session, leg_id)
+    if view is None:
+        raise HTTPException(404)
+    return page(request, "dossier.html", {"view": view}, user=user)

@@ -1,0 +1,129 @@
+"""The reports of ``postlink.reports`` on the web: the same filter, the same renderers.
+
+The filter form becomes one ``ReportFilter``, exactly as ``postlink report`` builds it, so a
+page and its CSV, XLSX or PDF export always agree. Phone numbers stay masked: a report may
+leave the office (Decree 13/2023/NĐ-CP); full contact is on the dossier page only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from postlink.errors import PostlinkError
+from postlink.models import LegKind, User
+from postlink.reports.filters import ReportFilter, choose_period
+from postlink.reports.registry import ReportName, build_report
+from postlink.reports.render import Format, render
+from postlink.timeutil import local_date, utcnow
+from postlink.web.forms import parse_day
+from postlink.web.security import csrf_protect, require_staff
+from postlink.web.state import state_of
+from postlink.web.templating import page
+
+router = APIRouter(
+    include_in_schema=False, dependencies=[Depends(require_staff), Depends(csrf_protect)]
+)
+
+#: Reports with a page; the handover record is reached from its handover.
+PAGES = (ReportName.DELIVERY, ReportName.EXCLUSIONS, ReportName.PERIOD)
+TITLES = {
+    ReportName.DELIVERY: "Tình trạng tiếp nhận và trả kết quả",
+    ReportName.EXCLUSIONS: "Thủ tục không thực hiện qua BCCI",
+    ReportName.PERIOD: "Báo cáo định kỳ (Điều 13 TT 17/2017)",
+}
+MEDIA = {
+    Format.HTML: "text/html; charset=utf-8",
+    Format.CSV: "text/csv; charset=utf-8",
+    Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Format.PDF: "application/pdf",
+}
+
+
+class ReportForm:
+    """The filter fields of every report page, as query parameters."""
+
+    def __init__(
+        self,
+        start: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+        end: Annotated[str | None, Query(alias="to", max_length=10)] = None,
+        quarter: Annotated[str | None, Query(max_length=6)] = None,
+        half: Annotated[str | None, Query(max_length=6)] = None,
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+        agency: Annotated[str | None, Query(max_length=40)] = None,
+        leg: LegKind | None = None,
+        as_of: Annotated[str | None, Query(max_length=10)] = None,
+    ) -> None:
+        self.values = {
+            "from": start or "",
+            "to": end or "",
+            "quarter": quarter or "",
+            "half": half or "",
+            "year": str(year or ""),
+            "agency": agency or "",
+            "leg": leg.value if leg else "",
+            "as_of": as_of or "",
+        }
+        self.start, self.end, self.quarter, self.half, self.year = start, end, quarter, half, year
+        self.agency, self.leg, self.as_of = agency, leg, as_of
+
+    def to_filter(self, today: date) -> ReportFilter:
+        period = choose_period(
+            start=parse_day(self.start, "từ"),
+            end=parse_day(self.end, "đến"),
+            quarter_spec=self.quarter or None,
+            half_spec=self.half or None,
+            year_value=self.year,
+            today=today,
+        )
+        return ReportFilter(
+            period=period,
+            as_of=parse_day(self.as_of, "tính đến") or today,
+            agency=(self.agency or "").strip() or None,
+            leg=self.leg,
+        )
+
+    @property
+    def query(self) -> str:
+        return urlencode({k: v for k, v in self.values.items() if v})
+
+
+Form = Annotated[ReportForm, Depends()]
+
+
+@router.get("/reports")
+def index(request: Request, user: Annotated[User, Depends(require_staff)]) -> Response:
+    return page(
+        request, "reports.html", {"pages": PAGES, "titles": TITLES, "chosen": None}, user=user
+    )
+
+
+@router.get("/reports/{name}")
+def report_page(
+    request: Request, user: Annotated[User, Depends(require_staff)], name: ReportName, form: Form
+) -> Response:
+    if name not in PAGES:
+        return index(request, user)
+    context = {"pages": PAGES, "titles": TITLES, "chosen": name, "form": form, "error": ""}
+    try:
+        form.to_filter(local_date(utcnow(), state_of(request).settings.tz))
+    except PostlinkError as exc:
+        context["error"] = str(exc)
+    return page(request, "reports.html", context, user=user)
+
+
+@router.get("/reports/{name}/file.{fmt}")
+def report_file(request: Request, name: ReportName, fmt: Format, form: Form) -> Response:
+    """The report itself: HTML for the page's frame and for printing, or an export."""
+    web = state_of(request)
+    flt = form.to_filter(local_date(utcnow(), web.settings.tz))
+    data = render(build_report(web.engine, name, flt, web.settings), fmt, web.settings)
+    headers = {}
+    if fmt is not Format.HTML:
+        stamp = f"{flt.period.start:%Y%m%d}-{flt.period.end:%Y%m%d}"
+        headers["Content-Disposition"] = f'attachment; filename="{name.value}-{stamp}.{fmt.value}"'
+    return Response(data, media_type=MEDIA[fmt], headers=headers)

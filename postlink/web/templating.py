@@ -1,0 +1,107 @@
+"""Jinja2 for the console: autoescaped, strict, and speaking the office's Vietnamese.
+
+Everything on a page that comes from the post, from an upload or from a citizen is escaped
+(autoescape on, no ``|safe`` in the console's templates), so a name like ``<script>`` shows
+as text. Dates are dd/mm/yyyy and times are shown in ``POSTLINK_TIMEZONE`` (domain brief §7);
+phone numbers are masked everywhere but the dossier page (Decree 13/2023/NĐ-CP).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.responses import HTMLResponse
+
+from postlink.models import User
+from postlink.reports.formatting import day, mask_phone, number
+from postlink.reports.render import TEMPLATES_DIR
+from postlink.reports.strings import label
+from postlink.settings import Settings
+from postlink.timeutil import format_local
+from postlink.web.security import CSRF_FIELD, csrf_token
+
+#: Words of the console not already in the reports' catalogue (postlink.reports.strings).
+WORDS: dict[str, str] = {
+    "match.eligible": "Đúng danh mục",
+    "match.excluded": "Không thực hiện qua BCCI",
+    "match.unknown_procedure": "Chưa xác định thủ tục",
+    "match.no_list_in_force": "Không có danh mục hiệu lực",
+    "match.invalid": "Sai thủ tục",
+    "outbox.pending": "Chờ gửi bưu điện",
+    "outbox.sent": "Đã tạo đơn",
+    "outbox.refused": "Bị từ chối",
+    "outbox.failed": "Gửi thất bại",
+    "role.staff": "Cán bộ",
+    "role.admin": "Quản trị",
+    "version.draft": "Bản nháp",
+    "version.published": "Đang áp dụng",
+    "version.superseded": "Đã được thay thế",
+    "version.withdrawn": "Đã thu hồi",
+    "change.added": "Thêm mới",
+    "change.removed": "Bị loại khỏi danh mục",
+    "change.eligibility": "Thay đổi hình thức BCCI",
+    "change.renamed": "Đổi tên",
+    "change.reason": "Đổi lý do",
+    "change.details": "Thay đổi khác",
+    "direction.in": "Nhận hồ sơ từ bưu điện",
+    "direction.out": "Giao kết quả cho bưu điện",
+}
+
+
+def word(prefix: str, value: str | None) -> str:
+    """The console's label for a coded value, falling back to the reports' catalogue."""
+    if value is None:
+        return "—"
+    return WORDS.get(f"{prefix}.{value}") or label(prefix, value)
+
+
+def build_templates(settings: Settings) -> Jinja2Templates:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def moment(value: datetime | None) -> str:
+        return format_local(value, settings.tz)
+
+    environment.filters.update(
+        moment=moment, day=day, masked=mask_phone, number=number, yesno=_yesno
+    )
+    environment.globals.update(word=word, office=settings.office_name, csrf_field=CSRF_FIELD)
+    return Jinja2Templates(env=environment)
+
+
+def _yesno(flag: bool) -> str:
+    return "Có" if flag else "Không"
+
+
+def page(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    user: User | None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render ``templates/web/<name>`` with the user, the CSRF token and pending messages."""
+    flashes = request.session.pop("flash", []) if "flash" in request.session else []
+    full = {
+        "user": user,
+        "csrf": csrf_token(request),
+        "flashes": flashes,
+        **context,
+    }
+    templates: Jinja2Templates = request.app.state.web.templates
+    return templates.TemplateResponse(request, f"web/{name}", full, status_code=status_code)
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """A message shown once on the next page (after a redirect)."""
+    request.session["flash"] = [*request.session.get("flash", []), [kind, message]]
