@@ -66,8 +66,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(t=text, label=label, Kind=Kind)
-    env.filters["barcode"] = code128_svg
+    env.globals.update(t=text, label=label)
     return env
 
 

@@ -42,8 +42,6 @@ VI: dict[str, str] = {
     " (Nghị định 13/2023/NĐ-CP).",
     "label.empty": "Không có dữ liệu trong kỳ.",
     "label.total": "Tổng cộng",
-    "label.yes": "Có",
-    "label.no": "Không",
     "label.none": "—",
     "label.no_list": "Không có danh mục nào có hiệu lực ngày {day}.",
     "label.decision_of": "{decision}, hiệu lực từ {day}",
@@ -98,7 +96,6 @@ VI: dict[str, str] = {
     "section.by_agency": "Số trường hợp theo cơ quan",
     "section.status_counts": "Số lượng theo trạng thái",
     "section.on_time": "Tỷ lệ đúng hạn",
-    "section.charts": "Diễn biến theo ngày",
     "section.overdue": "Quá hạn chưa hoàn thành (cũ nhất trước)",
     "section.failed_delivery": "Phát không thành công và số lần mời nhận",
     "section.returned": "Kết quả chuyển hoàn về cơ quan",
@@ -128,10 +125,8 @@ VI: dict[str, str] = {
     "col.action": "Việc cán bộ cần làm",
     "col.citizen": "Công dân",
     "col.phone": "Điện thoại",
-    "col.address": "Địa chỉ",
     "col.count": "Số trường hợp",
     "col.item": "Số hiệu bưu gửi",
-    "col.barcode": "Mã vạch",
     "col.j_date": "Ngày J",
     "col.deadline": "Hạn (J + n)",
     "col.days_overdue": "Số ngày làm việc quá hạn",
@@ -157,7 +152,6 @@ VI: dict[str, str] = {
     "col.unresolved_late": "Quá hạn chưa có kết quả",
     "col.item_name": "Nội dung",
     "col.value": "Số liệu",
-    "col.day": "Ngày",
     # Period report manual fields (TT 17/2017 art. 13)
     "manual.complaints": "Số đơn khiếu nại, phản ánh đã nhận",
     "manual.complaints_resolved": "Số đơn khiếu nại, phản ánh đã giải quyết",
@@ -167,7 +161,6 @@ VI: dict[str, str] = {
     "manual.note": "Các ô trống do đơn vị điền trước khi gửi Sở; số liệu bưu điện không ghi nhận"
     " trạng thái thất lạc, cột «Quá hạn chưa có kết quả» là các trường hợp cần kiểm tra.",
     # Handover record
-    "handover.office": "Cơ quan",
     "handover.opening": "Hôm nay, vào lúc {hour} giờ {minute} phút, ngày {day} tháng {month}"
     " năm {year}, tại {office}, chúng tôi gồm:",
     "handover.giver": "Bên giao",
@@ -181,7 +174,6 @@ VI: dict[str, str] = {
     " sách dưới đây để chuyển phát đến công dân.",
     "handover.sign": "(Ký, ghi rõ họ tên)",
     "handover.record_no": "Số: {number}",
-    "handover.list_title": "Biên bản giao nhận",
     "handover.direction.in": "Bưu chính giao hồ sơ",
     "handover.direction.out": "Cơ quan giao kết quả",
     "sign.preparer": "Người lập biểu",

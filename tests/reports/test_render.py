@@ -128,23 +128,28 @@ def _non_blank(png: Path) -> None:
 def test_screenshot_of_each_html_report(
     engine: Engine, scenario: Scenario, report_of: Build, handover_id: int, tmp_path: Path
 ) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("pages do not depend on the backend (their numbers are tested on both)")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shots, browsers = [], []
     for name, report in _all_reports(scenario, report_of, handover_id).items():
         page = tmp_path / f"{name}.html"
         page.write_bytes(render(report, Format.HTML, scenario.settings))
-        shot = ARTIFACTS / f"{engine.dialect.name}-{name}.png"
-        subprocess.run(
-            [
-                str(shutil.which("chromium")),
-                *CHROMIUM_FLAGS,
-                "--window-size=1240,1600",
-                f"--screenshot={shot}",
-                page.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=60,
+        shots.append(ARTIFACTS / f"{name}.png")
+        command = [
+            str(shutil.which("chromium")),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / name}",
+            "--window-size=1240,1600",
+            f"--screenshot={shots[-1]}",
+            page.as_uri(),
+        ]
+        browsers.append(
+            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         )
+    for browser in browsers:
+        assert browser.wait(timeout=60) == 0
+    for shot in shots:
         _non_blank(shot)
 
 
