@@ -77,5 +77,8 @@ def run_worker(ctx: SyncContext, settings: Settings, duration: float = 0) -> Non
     signal.signal(signal.SIGINT, _signal)
     threading.Thread(target=_stop_when_asked, name="worker-stop", daemon=True).start()
     log.info("worker starting jobs=%s", ",".join(j.name for j in JOBS))
-    scheduler.start()
+    try:
+        scheduler.start()
+    finally:
+        stop_requested.clear()  # the process may go on (tests, the demo) and run jobs again
     log.info("worker stopped")
