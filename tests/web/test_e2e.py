@@ -1,0 +1,218 @@
+"""End to end in a real browser: Debian's Chromium (never a downloaded one) driven by
+Playwright against the app served by uvicorn on a loopback port (issue 7).
+
+Screenshots land in ``test-artifacts/web/`` and are checked not to be blank.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from PIL import Image, ImageStat
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from postlink import defaults
+from postlink.models import Dossier, Leg, ListVersion
+from postlink.sync.apply import SyncContext
+from postlink.sync.pull import pull
+from tests.web.conftest import ADMIN, STAFF
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _serve(app: FastAPI) -> Iterator[str]:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True, name="web-under-test")
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page_on(chromium: Browser) -> Iterator[Page]:
+    """A fresh page at an office screen's size, speaking Vietnamese."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def shot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot and check it is not blank."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    with Image.open(path) as image:
+        spread = ImageStat.Stat(image.convert("L")).stddev[0]
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000) or []
+    assert spread > 5, f"{path} looks blank (stddev {spread:.1f})"
+    assert len(colours) > 20, f"{path} has only {len(colours)} colours"
+    return path
+
+
+def log_in(page: Page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/")
+    expect(page).to_have_url(f"{base}/login?next=/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Tổng quan hôm nay")).to_be_visible()
+
+
+def _broken_list(folder: Path) -> Path:
+    text = (defaults.CONFIG_DIR / "catalog" / "cao-bang-2026-07.csv").read_text("utf-8-sig")
+    text = text.replace("1.990301,", "1.99O301,", 1).replace(
+        ",Sở Xây dựng,,X,X,", ",Sở Xây dựng,,X,có lẽ,", 1
+    )
+    path = folder / "danh-muc-loi.csv"
+    path.write_text(text, encoding="utf-8-sig")
+    return path
+
+
+def _upload(page: Page, base: str, path: Path) -> None:
+    page.goto(f"{base}/admin/catalog/upload")
+    page.set_input_files("input[name=file]", str(path))
+    page.get_by_label("Số quyết định").fill("1234/QĐ-UBND")
+    page.get_by_label("Ngày ký").fill("2026-06-15")
+    page.get_by_label("Ngày hiệu lực").fill("2026-07-01")
+    page.get_by_label("Lý do / căn cứ").fill("Quyết định 1234/QĐ-UBND thay thế danh mục 125")
+    page.get_by_role("button", name="Kiểm tra và xem thay đổi").click()
+
+
+def test_admin_uploads_a_list_sees_errors_then_the_diff_and_publishes(
+    app: FastAPI, page_on: Page, published_list: int, engine: Engine, tmp_path: Path
+) -> None:
+    page = page_on
+    for base in _serve(app):
+        log_in(page, base, *ADMIN)
+        shot(page, f"dashboard-{engine.dialect.name}")
+
+        _upload(page, base, _broken_list(tmp_path))
+        problems = page.locator("table.problems tbody tr")
+        expect(problems.first).to_be_visible()
+        expect(page.locator("table.problems")).to_contain_text("1.99O301")
+        expect(page.locator("table.problems")).to_contain_text("có lẽ")
+        rows = set(page.locator("table.problems tbody tr td:first-child").all_inner_texts())
+        assert {"24", "27"} <= rows, rows
+        shot(page, f"upload-errors-{engine.dialect.name}")
+
+        _upload(page, base, defaults.CONFIG_DIR / "catalog" / "cao-bang-2026-07.csv")
+        expect(
+            page.get_by_role("heading", name="Thay đổi so với danh mục đang áp dụng")
+        ).to_contain_text("125/QĐ-UBND")
+        diff = page.locator("table.diff")
+        added = diff.locator("tr", has_text="1.990105")
+        expect(added).to_contain_text("Thêm mới")
+        expect(added).to_contain_text("Nhận hồ sơ và trả kết quả qua BCCI")
+        narrowed = diff.locator("tr", has_text="1.991104").first
+        expect(narrowed).to_contain_text("Chỉ nhận hồ sơ qua BCCI")
+        shot(page, f"upload-diff-{engine.dialect.name}")
+
+        page.get_by_role("button", name="Công bố danh mục").click()
+        expect(page.locator(".flash.ok")).to_contain_text("Đã công bố danh mục 1234/QĐ-UBND")
+        new = page.locator("table.versions tr", has_text="1234/QĐ-UBND")
+        expect(new).to_contain_text("Đang áp dụng")
+        expect(new).to_contain_text("01/07/2026 → nay")
+        old = page.locator("table.versions tr", has_text="125/QĐ-UBND")
+        expect(old).to_contain_text("01/01/2026 → 01/07/2026")
+        shot(page, f"catalog-published-{engine.dialect.name}")
+    with Session(engine) as session:
+        published = session.exec(select(ListVersion).where(ListVersion.status == "published")).all()
+    assert {v.decision for v in published} == {"125/QĐ-UBND", "1234/QĐ-UBND"}
+
+
+def test_staff_opens_a_dossier_receives_a_handover_and_prints_it(
+    sandbox_app: FastAPI, sandbox_ctx: SyncContext, page_on: Page, engine: Engine
+) -> None:
+    pull(sandbox_ctx, Counter())
+    with Session(engine) as session:
+        dossier = session.exec(
+            select(Dossier)
+            .join(Leg, col(Leg.dossier_id) == col(Dossier.id))
+            .where(Leg.kind == "pickup", col(Leg.item_code).is_not(None))
+            .order_by(col(Dossier.id))
+        ).first()
+    assert dossier is not None
+    page = page_on
+    for base in _serve(sandbox_app):
+        log_in(page, base, *STAFF)
+        page.get_by_role("link", name="Tra cứu").click()
+        page.get_by_label("Mã hồ sơ, số hiệu bưu gửi hoặc số điện thoại công dân").fill(
+            dossier.code
+        )
+        page.get_by_role("button", name="Tìm").click()
+        page.get_by_role("link", name=dossier.code).click()
+        expect(page.get_by_role("heading", name=f"Hồ sơ {dossier.code}")).to_be_visible()
+        expect(page.locator("ol.timeline").first).to_be_visible()
+        expect(page.locator("dl.facts").first).to_contain_text(dossier.citizen_phone)
+        shot(page, f"dossier-{engine.dialect.name}")
+
+        page.get_by_role("link", name="Nhận hồ sơ").click()
+        rows = page.locator("table.data tbody tr")
+        expect(rows.first).to_be_visible()
+        rows.nth(0).get_by_label("Đủ").check()
+        rows.nth(1).get_by_label("Thiếu").check()
+        received = rows.nth(0).locator("td.mono").inner_text()
+        page.get_by_label("Nhân viên bưu chính").fill("Hoàng Văn Bưu")
+        shot(page, f"receive-{engine.dialect.name}")
+        page.get_by_role("button", name="Ký biên bản giao nhận").click()
+        expect(page.locator(".flash.ok")).to_contain_text("Đã ký biên bản giao nhận số")
+
+        with page.expect_popup() as opened:
+            page.get_by_role("link", name="Mở biên bản để in").click()
+        record = opened.value
+        record.wait_for_load_state()
+        expect(record.locator("h1")).to_contain_text("Biên bản giao nhận hồ sơ")
+        expect(record.locator("body")).to_contain_text("Hoàng Văn Bưu")
+        expect(record.locator("body")).to_contain_text(received)
+        record.emulate_media(media="print")
+        shot(record, f"handover-record-{engine.dialect.name}")
+        pdf = ARTIFACTS / f"handover-record-{engine.dialect.name}.pdf"
+        record.pdf(path=str(pdf), format="A4")
+        assert pdf.read_bytes().startswith(b"%PDF")
+    with Session(engine) as session:
+        filed = session.exec(select(Dossier).where(col(Dossier.filed_at).is_not(None))).all()
+    assert len(filed) == 1, "only the complete dossier gets a filing time (QĐ 45 art. 7 cl. 4)"
