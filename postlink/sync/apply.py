@@ -33,7 +33,7 @@ from postlink.postal.models import Event as PostalEvent
 from postlink.postal.models import Order, Party
 from postlink.postal.models import Quarantined as PostalQuarantined
 from postlink.sync.deadlines import DeadlinePolicy
-from postlink.sync.lifecycle import Step, fold
+from postlink.sync.lifecycle import FAILED_DELIVERY, Step, fold
 from postlink.sync.match import judge_leg
 from postlink.timeutil import local_date, utcnow
 from postlink.upsert import insert_for
@@ -66,20 +66,36 @@ def newest_per_reference(orders: Iterable[Order]) -> list[Order]:
 
 
 def orders_needing_history(session: Session, adapter: str, orders: Sequence[Order]) -> list[Order]:
-    """Orders whose tracking may have moved: new to us, or a raw status we have not seen."""
+    """Orders whose tracking may hold events we lack: new to us, or updated at the post after
+    the newest event we store.
+
+    The update time, not the status, is the signal: a fee paid after pickup or a
+    cancellation fee after a cancellation adds an event but leaves the status as it was, and
+    an order first seen in the answer to our own CreateOrder has its status but none of its
+    events yet. The feed's date window is built on that same update time. Tracking events
+    carry whole minutes, so the update time is compared to the minute. Without an update
+    time only a status we have not seen tells.
+    """
     references = [o.reference for o in orders]
-    known = dict(
-        session.exec(
-            select(Leg.reference, Leg.raw_status).where(
+    known = {
+        reference: (raw_status, last_event_at)
+        for reference, raw_status, last_event_at in session.exec(
+            select(Leg.reference, Leg.raw_status, Leg.last_event_at).where(
                 col(Leg.adapter) == adapter, col(Leg.reference).in_(references)
             )
         ).all()
-    )
-    return [
-        o
-        for o in orders
-        if o.item_code and (o.reference not in known or known[o.reference] != o.raw_status)
-    ]
+    }
+    return [o for o in orders if o.item_code and _may_have_moved(o, known.get(o.reference))]
+
+
+def _may_have_moved(order: Order, known: tuple[str, datetime | None] | None) -> bool:
+    if known is None:
+        return True
+    raw_status, last_event_at = known
+    if order.updated_at is None:
+        return order.raw_status != raw_status
+    updated = order.updated_at.replace(second=0, microsecond=0)
+    return last_event_at is None or updated > last_event_at
 
 
 def fetch_histories(
@@ -182,6 +198,12 @@ def _refresh_leg(leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncConte
 
 
 def _fold_leg(leg: Leg, order: Order | None, events: Sequence[Event], tz: ZoneInfo) -> None:
+    """The leg's state from its stored events, its previous state and the order's record.
+
+    The previous state and the record carry a status when no event does (an order seen
+    only in the feed or in our CreateOrder answer), but they repeat an event when one does,
+    so delivery attempts (QĐ 45/2016 art. 10 invitations) are counted on the events alone.
+    """
     steps = [Step(e.occurred_at, e.status, e.raw_code, e.raw_label) for e in events]
     if leg.status_at is not None:
         steps.append(Step(leg.status_at, leg.status, leg.raw_status, leg.raw_label))
@@ -195,7 +217,7 @@ def _fold_leg(leg: Leg, order: Order | None, events: Sequence[Event], tz: ZoneIn
         leg.raw_label = state.status_step.raw_label
     elif order is not None and leg.status_at is None:
         leg.status, leg.raw_status, leg.raw_label = order.status, order.raw_status, order.raw_label
-    leg.invitations = state.failed_deliveries
+    leg.invitations = sum(1 for e in events if e.status == FAILED_DELIVERY)
     leg.closed_at = state.closed_at
     leg.last_event_at = max((e.occurred_at for e in events), default=leg.last_event_at)
     if state.taken_at is not None and leg.j_date is None:

@@ -3,49 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from postlink import defaults
-from postlink.models import Event, Leg, MatchClass, SyncCursor
-from postlink.postal.statuses import load_status_table
+from postlink.db import session_scope
+from postlink.models import Leg, LegKind, MatchClass, SyncCursor
+from postlink.postal.models import Party
+from postlink.postal.sandbox.world import ORIGINAL_ID_BASE, World
+from postlink.settings import get_settings
+from postlink.sync.outbox import Registration, push, register
 from postlink.sync.pull import pull
-from tests.postal.fixtures import SandboxHandle
+from tests.postal.fixtures import WORLD_START, SandboxHandle
 from tests.sync.conftest import MakeContext
+from tests.sync.truth import assert_equals_truth, stored
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def stored(engine: Engine) -> tuple[dict[str, Leg], set[tuple[str, str, datetime]]]:
-    with Session(engine) as session:
-        legs = {leg.order_id: leg for leg in session.exec(select(Leg)).all()}
-        events = {(e.item_code, e.raw_code, e.occurred_at) for e in session.exec(select(Event))}
-        event_count = len(session.exec(select(Event)).all())
-    assert event_count == len(events), "an event was stored twice"
-    return legs, events
-
-
-def assert_equals_truth(engine: Engine, sandbox: SandboxHandle) -> dict[str, Leg]:
-    truth: dict[str, Any] = sandbox.control.truth()
-    table = load_status_table(defaults.MYVNPOST_STATUS_FILE)
-    legs, events = stored(engine)
-    assert set(legs) == {o["order_id"] for o in truth["orders"]}, "orders lost or invented"
-    for record in truth["orders"]:
-        leg = legs[record["order_id"]]
-        assert leg.item_code == record["item_code"], record["order_id"]
-        assert leg.raw_status == str(record["status"]), record["order_id"]
-        assert leg.status == table.status(str(record["status"])), record["order_id"]
-    truth_events = {
-        (o["item_code"], str(e["code"]), datetime.fromisoformat(e["at"]))
-        for o in truth["orders"]
-        for e in o["events"]
-    }
-    assert events == truth_events, "events lost or invented"
-    return legs
 
 
 def test_full_sync_equals_truth_and_repeats_as_a_no_op(
@@ -54,7 +30,7 @@ def test_full_sync_equals_truth_and_repeats_as_a_no_op(
     ctx = make_context(sandbox_server)
     first: Counter[str] = Counter()
     pull(ctx, first)
-    legs = assert_equals_truth(engine, sandbox_server)
+    legs = assert_equals_truth(engine, sandbox_server.control.truth())
     assert first["legs_new"] == len(legs)
 
     with Session(engine) as session:
@@ -76,15 +52,52 @@ def test_time_moves_on_and_the_sync_follows(
     sandbox = sandbox_factory(now=datetime(2026, 1, 14, 9, 0, tzinfo=VIETNAM))
     ctx = make_context(sandbox)
     pull(ctx, Counter())
-    assert_equals_truth(engine, sandbox)
+    assert_equals_truth(engine, sandbox.control.truth())
     sandbox.control.advance(days=3)
     pull(ctx, Counter())
-    assert_equals_truth(engine, sandbox)
+    assert_equals_truth(engine, sandbox.control.truth())
     sandbox.control.advance(days=3)
     pull(ctx, Counter())
-    assert_equals_truth(engine, sandbox)
+    assert_equals_truth(engine, sandbox.control.truth())
     with Session(engine) as session:
         assert session.exec(select(SyncCursor)).one().position
+
+
+def test_an_event_that_keeps_the_status_is_still_fetched(
+    engine: Engine, sandbox_factory: Any, make_context: MakeContext
+) -> None:
+    """A cancellation fee (code 29) follows a cancellation (9) without changing the status:
+    the feed shows the same status with a later update time, and that must be enough."""
+    world = World(1, 200, WORLD_START, 15)
+    index = next(i for i in range(200) if 29 in [c for _, c in world.skeleton(i).events])
+    (cancelled, _), (fee, _) = world.skeleton(index).events[-2:]
+    origin = datetime.combine(WORLD_START, time(0), tzinfo=VIETNAM)
+    sandbox = sandbox_factory(now=origin + timedelta(minutes=cancelled + 1))
+    ctx = make_context(sandbox)
+    pull(ctx, Counter())
+    assert_equals_truth(engine, sandbox.control.truth())
+    sandbox.control.advance(minutes=fee - cancelled)
+    pull(ctx, Counter())
+    legs = assert_equals_truth(engine, sandbox.control.truth())
+    assert legs[str(ORIGINAL_ID_BASE + index + 1)].status == "cancelled"
+
+
+def test_an_order_we_created_gets_its_history_from_the_feed(
+    engine: Engine, sandbox_server: SandboxHandle, make_context: MakeContext
+) -> None:
+    """The push records the post's answer to CreateOrder (a status, no events); the next
+    pull must still fetch the order's tracking events."""
+    ctx = make_context(sandbox_server)
+    citizen = Party("Bế Thị Lan", "0912000111", "Tổ 3, xã Hòa An, tỉnh Cao Bằng", "04", "01654")
+    registration = Registration(
+        LegKind.RETURN, "000.00.21.H14-260119-0001", "1.001193", "Đăng ký khai sinh", citizen
+    )
+    settings = get_settings()
+    with session_scope(engine) as session:
+        register(session, ctx, settings, registration, actor="test")
+    push(ctx, settings, Counter())
+    pull(ctx, Counter())
+    assert_equals_truth(engine, sandbox_server.control.truth())
 
 
 def test_records_land_in_the_right_classes(
