@@ -4,7 +4,9 @@ It prepares the SQLite database, publishes the sample Cao Bằng lists (January 
 2026), starts the postal sandbox in this process with a seeded world whose clock runs
 faster than real time, registers a few results for postal return (one of them for an
 excluded procedure, which is refused), and runs the real worker against it with short
-intervals, printing what has flowed in every few seconds.
+intervals, printing what has flowed in every few seconds. The web console runs beside
+them on ``POSTLINK_WEB_PORT`` (or a free port when that one is taken), with a demo admin
+account created only in a database that has no account yet.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from postlink import defaults, migrate
 from postlink.catalog.importer import import_list
 from postlink.catalog.resolve import Resolver
 from postlink.db import session_scope
-from postlink.models import Leg, ListVersion, OutboxCommand
+from postlink.models import Leg, ListVersion, OutboxCommand, User
 from postlink.postal.adapter import get_adapter
 from postlink.postal.exchange_log import DatabaseRecorder
 from postlink.postal.models import LegKind, Party
@@ -32,6 +34,9 @@ from postlink.settings import Settings
 from postlink.sync.apply import SyncContext
 from postlink.sync.deadlines import load_policy
 from postlink.sync.outbox import Registration, register
+from postlink.web.accounts import add_user, find_user
+from postlink.web.app import create_app
+from postlink.web.server import BackgroundServer, free_port, port_is_free
 
 SAMPLE_LISTS = (
     ("cao-bang-2026-01.csv", "125/QĐ-UBND", date(2026, 1, 1)),
@@ -46,6 +51,11 @@ DEMO_RESULTS = (
     ("000.00.12.H14-261126-0003", "2.000815", "Chứng thực bản sao từ bản chính", "Lục Văn Hòa"),
     ("000.00.12.H14-261126-0004", "1.000894", "Đăng ký kết hôn", "Đàm Thị Hạnh"),
 )
+
+
+#: The demo's web login: an admin, created only where no account exists (never beside real
+#: accounts), so that a demo never opens a known password on a real deployment.
+DEMO_LOGIN = ("demo", "postlink-demo")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,3 +160,23 @@ def watch(
     """Call ``show`` with a snapshot every ``every`` seconds until ``stop`` is set."""
     while not stop.wait(every):
         show(snapshot(engine))
+
+
+def demo_login(engine: Engine) -> tuple[str, str] | None:
+    """The demo admin's name and password, creating the account in an empty user table;
+    None when the database already has other accounts."""
+    with session_scope(engine) as session:
+        if find_user(session, DEMO_LOGIN[0]) is not None:
+            return DEMO_LOGIN
+        if session.exec(select(func.count()).select_from(User)).one():
+            return None
+        add_user(session, *DEMO_LOGIN, role="admin", full_name="Quản trị (demo)", actor="demo")
+        return DEMO_LOGIN
+
+
+def start_web(settings: Settings, engine: Engine, ctx: SyncContext) -> BackgroundServer:
+    """The web app on the worker's context, on its configured port or a free one."""
+    host, port = settings.web_host, settings.web_port
+    if not port_is_free(host, port):
+        port = free_port(host)
+    return BackgroundServer(create_app(settings, engine, ctx), host, port).start()

@@ -16,6 +16,8 @@ def test_demo_runs_the_worker_on_the_sandbox(cli: Callable[..., CliResult], engi
     assert result.code == 0, result.stderr
     assert "Published sample list 125/QĐ-UBND" in result.stdout
     assert "refused" in result.stdout
+    assert "Web console: http://127.0.0.1:" in result.stdout
+    assert "log in as user demo, password postlink-demo" in result.stdout
     with Session(engine) as session:
         legs = session.exec(select(Leg)).all()
         commands = session.exec(select(OutboxCommand)).all()

@@ -26,7 +26,7 @@ def demo_command(
         float, typer.Option(help="Stop after this many seconds (0: run until Ctrl-C).")
     ] = 0,
 ) -> None:
-    """Run postlink end to end with no credentials: sandbox, sample lists, worker."""
+    """Run postlink end to end with no credentials: sandbox, sample lists, worker, web."""
     settings = demo.demo_settings(get_settings())
     logs.configure(settings)
     engine = get_engine()
@@ -38,6 +38,10 @@ def demo_command(
     for command in demo.register_results(ctx, settings):
         note = f" — refused: {command.refusal_reason}" if command.refusal_reason else ""
         console.print(f"Outbox: {command.reference} {command.state}{note}")
+    web = demo.start_web(settings, engine, ctx)
+    login = demo.demo_login(engine)
+    who = f"user {login[0]}, password {login[1]}" if login else "an existing account"
+    console.print(f"Web console: {web.url}/ (log in as {who})", highlight=False)
     console.print("Worker running; counts every 10 s. Ctrl-C stops it.")
     watching = threading.Event()
     threading.Thread(
@@ -48,5 +52,6 @@ def demo_command(
     finally:
         watching.set()
         _show(demo.snapshot(engine))
+        web.stop()
         ctx.adapter.close()
         sandbox.stop()

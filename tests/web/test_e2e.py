@@ -7,15 +7,11 @@ Screenshots land in ``test-artifacts/web/`` and are checked not to be blank.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -26,6 +22,7 @@ from postlink import defaults
 from postlink.models import Dossier, Leg, ListVersion
 from postlink.sync.apply import SyncContext
 from postlink.sync.pull import pull
+from postlink.web.server import BackgroundServer, free_port
 from tests.web.conftest import ADMIN, STAFF
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
@@ -49,25 +46,10 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _serve(app: FastAPI) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True, name="web-under-test")
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    server = BackgroundServer(app, "127.0.0.1", free_port()).start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture
