@@ -41,7 +41,7 @@ def demo_command(
     web = demo.start_web(settings, engine, ctx)
     login = demo.demo_login(engine)
     who = f"user {login[0]}, password {login[1]}" if login else "an existing account"
-    console.print(f"Web console: {web.url}/ (log in as {who})", highlight=False)
+    console.print(f"Web console: {web.url}/ (log in as {who})", highlight=False, soft_wrap=True)
     console.print("Worker running; counts every 10 s. Ctrl-C stops it.")
     watching = threading.Event()
     threading.Thread(
