@@ -79,3 +79,7 @@ WEB_PORT = 8000
 WEB_SESSION_HOURS = 12
 #: Largest list file an admin may upload, in bytes (a province list is well under 1 MiB).
 WEB_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+#: Days of J dates the worker's daily delivery and exclusions reports cover, ending today.
+DAILY_REPORT_DAYS = 30
+#: Seconds between renders of the daily report set (each render replaces today's files).
+REPORTS_INTERVAL = 3600

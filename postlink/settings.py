@@ -196,6 +196,12 @@ class Settings(BaseModel):
         le=7 * 86_400,
         description="Seconds between housekeeping runs (exchange-log retention).",
     )
+    reports_interval: int = Field(
+        default=defaults.REPORTS_INTERVAL,
+        ge=60,
+        le=86_400,
+        description="Seconds between renders of the daily report set into the report folder.",
+    )
     lease_ttl: int = Field(
         default=defaults.LEASE_TTL,
         ge=2,

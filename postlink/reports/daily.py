@@ -1,9 +1,9 @@
 """The daily set: the reports staff open each morning, rendered by the worker.
 
 Into ``<report dir>/<YYYY-MM-DD>/``: the delivery status and exclusions reports over the
-last ``WINDOW_DAYS`` days (so a leg stays visible until long after its J + n deadline),
-every handover record signed that day, and an index page linking them. Earlier days'
-folders are kept; the top-level index lists them all, newest first.
+last ``defaults.DAILY_REPORT_DAYS`` days (so a leg stays visible until long after its J + n
+deadline), every handover record signed that day, and an index page linking them. Earlier
+days' folders are kept; the top-level index lists them all, newest first.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
+from postlink import defaults
 from postlink.models import Handover
 from postlink.reports.files import write_atomically, write_report
 from postlink.reports.filters import ReportFilter, between
@@ -22,8 +23,6 @@ from postlink.reports.render import Format, environment
 from postlink.reports.strings import text
 from postlink.settings import Settings
 
-#: Days of J dates the daily delivery and exclusions reports cover, ending today.
-WINDOW_DAYS = 30
 INDEX = "index.html"
 
 
@@ -51,7 +50,9 @@ def render_daily(engine: Engine, settings: Settings, today: date) -> Path:
     """Render the set for ``today`` and refresh the indexes; returns the day's folder."""
     root = settings.effective_report_dir
     folder = root / today.isoformat()
-    flt = ReportFilter(period=between(today - timedelta(days=WINDOW_DAYS - 1), today), as_of=today)
+    flt = ReportFilter(
+        period=between(today - timedelta(days=defaults.DAILY_REPORT_DAYS - 1), today), as_of=today
+    )
     links: list[tuple[str, str]] = []
     for name in (ReportName.DELIVERY, ReportName.EXCLUSIONS):
         file_name = f"{name.value}.html"

@@ -21,6 +21,7 @@ from postlink.catalog.resolve import Resolver
 from postlink.db import get_engine, session_scope
 from postlink.postal import exchange_log
 from postlink.postal.adapter import get_adapter
+from postlink.reports.daily import render_daily
 from postlink.settings import Settings
 from postlink.sync import leases, runs
 from postlink.sync.apply import SyncContext
@@ -83,11 +84,20 @@ def _housekeeping(
     counts["exchanges_purged"] = exchange_log.purge(retention, ctx.engine)
 
 
+def _reports(
+    ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.HeldLease
+) -> None:
+    """The daily set staff open each morning (issue 6), rendered by date into the report folder."""
+    render_daily(ctx.engine, settings, local_date(utcnow(), ctx.tz))
+    counts["rendered"] = 1
+
+
 JOBS: tuple[Job, ...] = (
     Job("pull", lambda s: s.pull_interval, _pull),
     Job("push", lambda s: s.push_interval, _push),
     Job("deadlines", lambda s: s.deadlines_interval, _deadlines),
     Job("housekeeping", lambda s: s.housekeeping_interval, _housekeeping),
+    Job("reports", lambda s: s.reports_interval, _reports),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -37,7 +38,7 @@ def configured(
 
 
 def test_sync_once_then_status_is_healthy(
-    cli: Cli, engine: Engine, configured: SandboxHandle
+    cli: Cli, engine: Engine, configured: SandboxHandle, tmp_path: Path
 ) -> None:
     result = cli("sync", "--once", "--json")
     assert result.code == 0, result.stderr
@@ -46,11 +47,19 @@ def test_sync_once_then_status_is_healthy(
         "push": True,
         "deadlines": True,
         "housekeeping": True,
+        "reports": True,
     }
     with Session(engine) as session:
         assert session.exec(select(Leg)).first() is not None
         outcomes = {run.job: run.outcome for run in session.exec(select(JobRun))}
-    assert outcomes == {"pull": "ok", "push": "ok", "deadlines": "ok", "housekeeping": "ok"}
+    assert outcomes == {
+        "pull": "ok",
+        "push": "ok",
+        "deadlines": "ok",
+        "housekeeping": "ok",
+        "reports": "ok",
+    }
+    assert (tmp_path / "var" / "reports" / "index.html").exists()
     status = cli("status", "--json")
     assert status.code == 0
     report = json.loads(status.stdout)
