@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from postlink.catalog.resolve import Outcome, Resolver
+from postlink.identifiers import IdentifierError
 from postlink.models import Dossier, Leg, LegKind, MatchClass
 from postlink.timeutil import local_date
 
@@ -54,7 +55,10 @@ def judge(
             "",
         )
     at = datetime.combine(on, time(12), tzinfo=tz)
-    resolution = resolver.resolve(code, at, agency_code or None)
+    try:
+        resolution = resolver.resolve(code, at, agency_code or None)
+    except IdentifierError as exc:
+        return Match(MatchClass.INVALID, None, f"bad procedure code in the record: {exc}", "")
     version_id = resolution.version.id if resolution.version else None
     if resolution.outcome is Outcome.NO_LIST_IN_FORCE:
         return Match(
