@@ -66,6 +66,11 @@ class Leg(SQLModel, table=True):
         Index("ix_leg_j_date", "j_date"),
         Index("ix_leg_match", "match_class", "j_date"),
         Index("ix_leg_agency_kind", "agency_code", "kind", "j_date"),
+        # The web dashboard (postlink.web.dashboard): today's arrivals are a range on the
+        # time the status was reached, and the overdue panel counts and lists open overdue
+        # legs by deadline straight from this index.
+        Index("ix_leg_status_at", "status_at"),
+        Index("ix_leg_open_overdue", "overdue", "closed_at", "deadline"),
         # Reports (postlink.reports.conditions): a period is a range on J (or on creation
         # when J is unknown), and the trailing columns cover every aggregate, so a report
         # over a year of a million legs reads this index and never the table.

@@ -65,7 +65,16 @@ def _panel(session: Session, rows: AnySelect, count: AnySelect) -> Panel:
     return Panel(int(session.execute(count).scalar_one()), [tuple(row) for row in found])
 
 
-def build(session: Session, engine: Engine, settings: Settings) -> Dashboard:
+def build(engine: Engine, settings: Settings) -> Dashboard:
+    """The panels from one session, then the job health (which opens its own), so a request
+    never holds two pooled connections at once (20 such requests could exhaust the pool
+    while each waits for its second)."""
+    with Session(engine) as session:
+        panels = _panels(session, settings)
+    return Dashboard(*panels, jobs=collect(engine, settings)["jobs"])
+
+
+def _panels(session: Session, settings: Settings) -> tuple[Panel, Panel, Panel, Panel]:
     now = utcnow()
     today = local_date(now, settings.tz)
     since = datetime.combine(today, time(0), tzinfo=settings.tz)
@@ -84,26 +93,25 @@ def build(session: Session, engine: Engine, settings: Settings) -> Dashboard:
         col(Leg.j_date) >= today - timedelta(days=EXCLUDED_DAYS),
     )
     count = select(func.count()).select_from(Leg)
-    return Dashboard(
-        arrivals=_panel(
+    return (
+        _panel(
             session,
             legs_with_dossiers().where(*arrived).order_by(col(Leg.status_at).desc()),
             count.where(*arrived),
         ),
-        pending_results=_panel(
+        _panel(
             session,
             select(OutboxCommand).where(*pending).order_by(col(OutboxCommand.id)),
             select(func.count()).select_from(OutboxCommand).where(*pending),
         ),
-        overdue=_panel(
+        _panel(
             session,
             legs_with_dossiers().where(*overdue).order_by(col(Leg.deadline), col(Leg.id)),
             count.where(*overdue),
         ),
-        excluded=_panel(
+        _panel(
             session,
             legs_with_dossiers().where(*excluded).order_by(col(Leg.j_date).desc()),
             count.where(*excluded),
         ),
-        jobs=collect(engine, settings)["jobs"],
     )

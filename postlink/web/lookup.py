@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, and_, col, or_, select
 
 from postlink.identifiers import IdentifierError, parse_dossier_code
 from postlink.models import Dossier, Event, Handover, HandoverItem, Leg, OutboxCommand
@@ -45,7 +45,9 @@ def _dossier_code(text: str) -> str:
         return text
 
 
-def search(session: Session, query: str) -> list[Hit]:
+def search(session: Session, query: str, adapter: str) -> list[Hit]:
+    """Dossiers by code or phone, legs by waybill number or by our reference with
+    ``adapter`` (the unique key of a leg, so every lookup is one index probe)."""
     text = query.strip()
     if not text:
         return []
@@ -63,7 +65,12 @@ def search(session: Session, query: str) -> list[Hit]:
         ).all()
     )
     by_item = session.exec(
-        select(Leg).where(or_(col(Leg.item_code) == text.upper(), col(Leg.reference) == text))
+        select(Leg).where(
+            or_(
+                col(Leg.item_code) == text.upper(),
+                and_(col(Leg.adapter) == adapter, col(Leg.reference) == text),
+            )
+        )
     ).all()
     known = {d.id for d in dossiers}
     orphans = [Hit(None, [leg]) for leg in by_item if leg.dossier_id is None]

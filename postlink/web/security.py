@@ -135,11 +135,14 @@ def db_session(request: Request) -> Any:
         yield session
 
 
-def current_user(request: Request, session: Annotated[Session, Depends(db_session)]) -> User | None:
+def current_user(request: Request) -> User | None:
+    """The logged-in user, read in a session of its own that is closed at once, so that the
+    request holds no pooled connection while it does other work."""
     uid = request.session.get("uid")
     if not isinstance(uid, int):
         return None
-    user = session.get(User, uid)
+    with Session(request.app.state.web.engine, expire_on_commit=False) as session:
+        user = session.get(User, uid)
     if user is None or not user.active or request.session.get("pw") != password_fingerprint(user):
         request.session.clear()
         return None

@@ -246,6 +246,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_leg_j_date", ["j_date"], unique=False)
         batch_op.create_index("ix_leg_match", ["match_class", "j_date"], unique=False)
         batch_op.create_index(
+            "ix_leg_open_overdue", ["overdue", "closed_at", "deadline"], unique=False
+        )
+        batch_op.create_index(
             "ix_leg_period",
             [
                 "j_date",
@@ -261,6 +264,7 @@ def upgrade() -> None:
             ],
             unique=False,
         )
+        batch_op.create_index("ix_leg_status_at", ["status_at"], unique=False)
         batch_op.create_index("ix_leg_status_deadline", ["status", "deadline"], unique=False)
 
     op.create_table(
@@ -396,7 +400,9 @@ def downgrade() -> None:
     op.drop_table("list_entry")
     with op.batch_alter_table("leg", schema=None) as batch_op:
         batch_op.drop_index("ix_leg_status_deadline")
+        batch_op.drop_index("ix_leg_status_at")
         batch_op.drop_index("ix_leg_period")
+        batch_op.drop_index("ix_leg_open_overdue")
         batch_op.drop_index("ix_leg_match")
         batch_op.drop_index("ix_leg_j_date")
         batch_op.drop_index(batch_op.f("ix_leg_item_code"))

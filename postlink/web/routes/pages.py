@@ -28,15 +28,15 @@ Db = Annotated[Session, Depends(db_session)]
 
 
 @router.get("/")
-def home(request: Request, user: Staff, session: Db) -> Response:
+def home(request: Request, user: Staff) -> Response:
     web = state_of(request)
-    board = dashboard.build(session, web.engine, web.settings)
+    board = dashboard.build(web.engine, web.settings)
     return page(request, "dashboard.html", {"board": board}, user=user)
 
 
 @router.get("/search")
 def search(request: Request, user: Staff, session: Db, q: str = "") -> Response:
-    hits = lookup.search(session, q[:100])
+    hits = lookup.search(session, q[:100], state_of(request).ctx.adapter.name)
     return page(request, "search.html", {"q": q, "hits": hits}, user=user)
 
 
