@@ -10,12 +10,16 @@ successful run of each sync job.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import Engine, Select, func
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from postlink.models import Dossier, Leg, LegKind, MatchClass, OutboxCommand, OutboxState
@@ -35,6 +39,8 @@ ARRIVED = (
 PANEL_ROWS = 20
 #: Days back the excluded-procedure panel looks (by J date).
 EXCLUDED_DAYS = 30
+#: Seconds the job health shown on the dashboard may be old.
+JOB_HEALTH_TTL = 5.0
 
 LegRow = tuple[Leg, Dossier | None]
 AnySelect = Select[*tuple[Any, ...]]
@@ -60,18 +66,63 @@ def legs_with_dossiers() -> Select[Leg, Dossier]:
     return sa_select(Leg, Dossier).outerjoin(Dossier, col(Dossier.id) == col(Leg.dossier_id))
 
 
+#: What a panel row shows (templates/web/_macros.html): loading only these columns keeps a
+#: dashboard view cheap under load.
+_LEG_SHOWN = (
+    "id",
+    "kind",
+    "reference",
+    "procedure_code",
+    "item_code",
+    "status",
+    "j_date",
+    "deadline",
+    "overdue",
+)
+_DOSSIER_SHOWN = ("code", "citizen_name", "citizen_phone")
+
+
+def _only(model: type[Any], names: tuple[str, ...]) -> Any:
+    return load_only(*(getattr(model, name) for name in names))
+
+
+def panel_rows() -> Select[Leg, Dossier]:
+    return legs_with_dossiers().options(_only(Leg, _LEG_SHOWN), _only(Dossier, _DOSSIER_SHOWN))
+
+
 def _panel(session: Session, rows: AnySelect, count: AnySelect) -> Panel:
     found = list(session.execute(rows.limit(PANEL_ROWS)).all())
     return Panel(int(session.execute(count).scalar_one()), [tuple(row) for row in found])
 
 
-def build(engine: Engine, settings: Settings) -> Dashboard:
+class JobHealth:
+    """``sync.status.collect``'s per-job health, re-read at most every ``ttl`` seconds.
+
+    Jobs run every 30 seconds or more, so a few seconds of staleness changes nothing a
+    person sees, while every dashboard view would otherwise run a dozen more queries.
+    """
+
+    def __init__(self, ttl: float = JOB_HEALTH_TTL, clock: Callable[[], float] = monotonic):
+        self.ttl, self.clock = ttl, clock
+        self._lock = threading.Lock()
+        self._read_at = -ttl
+        self._jobs: list[dict[str, Any]] = []
+
+    def jobs(self, engine: Engine, settings: Settings) -> list[dict[str, Any]]:
+        with self._lock:
+            if self.clock() - self._read_at >= self.ttl:
+                self._jobs = collect(engine, settings)["jobs"]
+                self._read_at = self.clock()
+            return self._jobs
+
+
+def build(engine: Engine, settings: Settings, health: JobHealth) -> Dashboard:
     """The panels from one session, then the job health (which opens its own), so a request
     never holds two pooled connections at once (20 such requests could exhaust the pool
     while each waits for its second)."""
     with Session(engine) as session:
         panels = _panels(session, settings)
-    return Dashboard(*panels, jobs=collect(engine, settings)["jobs"])
+    return Dashboard(*panels, jobs=health.jobs(engine, settings))
 
 
 def _panels(session: Session, settings: Settings) -> tuple[Panel, Panel, Panel, Panel]:
@@ -96,7 +147,7 @@ def _panels(session: Session, settings: Settings) -> tuple[Panel, Panel, Panel, 
     return (
         _panel(
             session,
-            legs_with_dossiers().where(*arrived).order_by(col(Leg.status_at).desc()),
+            panel_rows().where(*arrived).order_by(col(Leg.status_at).desc()),
             count.where(*arrived),
         ),
         _panel(
@@ -106,12 +157,12 @@ def _panels(session: Session, settings: Settings) -> tuple[Panel, Panel, Panel, 
         ),
         _panel(
             session,
-            legs_with_dossiers().where(*overdue).order_by(col(Leg.deadline), col(Leg.id)),
+            panel_rows().where(*overdue).order_by(col(Leg.deadline), col(Leg.id)),
             count.where(*overdue),
         ),
         _panel(
             session,
-            legs_with_dossiers().where(*excluded).order_by(col(Leg.j_date).desc()),
+            panel_rows().where(*excluded).order_by(col(Leg.j_date).desc()),
             count.where(*excluded),
         ),
     )

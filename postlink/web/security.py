@@ -149,14 +149,15 @@ def current_user(request: Request) -> User | None:
     return user
 
 
-def require_staff(user: Annotated[User | None, Depends(current_user)]) -> User:
-    """Staff pages: any active account (admins have staff rights)."""
+async def require_staff(user: Annotated[User | None, Depends(current_user)]) -> User:
+    """Staff pages: any active account (admins have staff rights). Async because it does
+    no I/O: FastAPI would otherwise send it through the thread pool on every request."""
     if user is None:
         raise LoginRequired
     return user
 
 
-def require_admin(user: Annotated[User, Depends(require_staff)]) -> User:
+async def require_admin(user: Annotated[User, Depends(require_staff)]) -> User:
     if user.role != Role.ADMIN:
         raise Forbidden
     return user

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from postlink.settings import Settings
 from postlink.sync.apply import SyncContext
+from postlink.web.dashboard import JobHealth
 from postlink.web.throttle import LoginThrottle
 
 
@@ -24,6 +25,7 @@ class WebState:
     ctx: SyncContext
     templates: Jinja2Templates
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    job_health: JobHealth = field(default_factory=JobHealth)
     #: One webhook batch is applied at a time: the adapter's HTTP session is not shared
     #: between threads, and SQLite has one writer anyway.
     webhook_lock: threading.Lock = field(default_factory=threading.Lock)

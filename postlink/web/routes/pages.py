@@ -2,6 +2,9 @@
 
 The dossier page is the one place that shows a citizen's full phone number and address
 (Decree 13/2023/NĐ-CP: only to logged-in staff who need it); every list masks the phone.
+These pages open their database session in the handler rather than through a generator
+dependency, which FastAPI would enter and leave through its thread pool on every request
+(they are the pages under load: bench/web_bench.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from starlette.responses import Response
 
 from postlink.models import User
 from postlink.web import dashboard, lookup
-from postlink.web.security import csrf_protect, db_session, require_staff
+from postlink.web.security import csrf_protect, require_staff
 from postlink.web.state import state_of
 from postlink.web.templating import page
 
@@ -24,33 +27,36 @@ router = APIRouter(
 )
 
 Staff = Annotated[User, Depends(require_staff)]
-Db = Annotated[Session, Depends(db_session)]
 
 
 @router.get("/")
 def home(request: Request, user: Staff) -> Response:
     web = state_of(request)
-    board = dashboard.build(web.engine, web.settings)
+    board = dashboard.build(web.engine, web.settings, web.job_health)
     return page(request, "dashboard.html", {"board": board}, user=user)
 
 
 @router.get("/search")
-def search(request: Request, user: Staff, session: Db, q: str = "") -> Response:
-    hits = lookup.search(session, q[:100], state_of(request).ctx.adapter.name)
+def search(request: Request, user: Staff, q: str = "") -> Response:
+    web = state_of(request)
+    with Session(web.engine) as session:
+        hits = lookup.search(session, q[:100], web.ctx.adapter.name)
     return page(request, "search.html", {"q": q, "hits": hits}, user=user)
 
 
 @router.get("/dossiers/{code}")
-def dossier(request: Request, user: Staff, session: Db, code: str) -> Response:
-    view = lookup.dossier_view(session, code)
+def dossier(request: Request, user: Staff, code: str) -> Response:
+    with Session(state_of(request).engine) as session:
+        view = lookup.dossier_view(session, code)
     if view is None:
         raise HTTPException(404)
     return page(request, "dossier.html", {"view": view}, user=user)
 
 
 @router.get("/legs/{leg_id}")
-def leg(request: Request, user: Staff, session: Db, leg_id: int) -> Response:
-    view = lookup.leg_view(session, leg_id)
+def leg(request: Request, user: Staff, leg_id: int) -> Response:
+    with Session(state_of(request).engine) as session:
+        view = lookup.leg_view(session, leg_id)
     if view is None:
         raise HTTPException(404)
     return page(request, "dossier.html", {"view": view}, user=user)
