@@ -4,8 +4,9 @@ Starts ``postlink sandbox`` (frozen clock, N orders) in a subprocess, then reads
 change feed twice, each in a fresh process so that its peak memory is its own:
 
 - floor: plain ``requests.get`` + ``json.loads`` over the same pages, nothing else;
-- client: ``MyVNPostAdapter.changes(None)``: retries, redaction and exchange records (kept
-  in memory here, or in SQLite with ``--exchange-log``), parsing and validation into models.
+- client: ``MyVNPostAdapter.changes(None)``: retries, redacted exchange records (built and
+  dropped here, or stored in SQLite with ``--exchange-log``), parsing and validation into
+  models.
 
 A warm-up pass first fills the sandbox's window cache, so both runs pay the same server
 cost; then floor and client alternate for ``--rounds`` rounds and the best run of each
@@ -85,7 +86,7 @@ def client(url: str, days: int, size: int, exchange_log: bool) -> int:
         "POSTLINK_DATA_DIR": os.environ.get("BENCH_DATA_DIR", "var/bench"),
     }
     settings = load_settings(env, Path("/nonexistent/.env"))
-    kept: list[ExchangeRecord] = []
+    statuses: list[int | None] = []
     if exchange_log:
         from postlink import migrate
         from postlink.db import make_engine
@@ -94,7 +95,10 @@ def client(url: str, days: int, size: int, exchange_log: bool) -> int:
         migrate.upgrade(engine)
         recorder: Any = DatabaseRecorder(engine)
     else:
-        recorder = kept.append
+
+        def recorder(record: ExchangeRecord) -> None:
+            statuses.append(record.status_code)
+
     end = datetime.combine(START + timedelta(days=days), datetime.min.time(), tzinfo=VIETNAM)
     adapter = MyVNPostAdapter(settings, recorder, clock=lambda: end)
     return sum(len(page.orders) + len(page.quarantined) for page in adapter.changes(None))
@@ -119,6 +123,14 @@ def _run_phase(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     return result
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory (Linux ``VmHWM``), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _free_port() -> int:
@@ -163,6 +175,7 @@ def main() -> None:
             for name, kept in runs.items():
                 kept.append(_run_phase(name, url, args))
         results = {name: min(kept, key=lambda r: r["seconds"]) for name, kept in runs.items()}
+        sandbox_peak = _peak_rss_mb(sandbox.pid)
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=30)
@@ -172,6 +185,7 @@ def main() -> None:
             f"{name:>6}: {result['records']} records in {result['seconds']:.2f} s = "
             f"{rates[name]:,.0f} records/s, peak RSS {result['peak_mb']:.0f} MB"
         )
+    print(f"sandbox: {args.orders} orders served with a peak RSS of {sandbox_peak:.0f} MB")
     print(
         f" ratio: client reaches {rates['client'] / rates['floor']:.0%} of the floor (goal 80%), "
         f"best of {args.rounds} runs each"

@@ -61,10 +61,6 @@ class ExchangeRecord:
 Recorder = Callable[[ExchangeRecord], None]
 
 
-def discard(_record: ExchangeRecord) -> None:
-    """A recorder that keeps nothing (benchmarks of the parsing path)."""
-
-
 class TokenAuth(Protocol):
     """Adds the session's credentials to a call and forgets them when the post refuses them;
     ``issued`` lists the tokens handed out, so that the exchange log can mask them."""
