@@ -1,0 +1,111 @@
+"""Staff and admin pages through the in-process client: reports, results, uploads, audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from postlink.db import session_scope
+from postlink.models import Dossier, OutboxCommand
+from tests.web.conftest import ADMIN, STAFF, MakeBrowser
+
+FILED = datetime(2026, 1, 12, 2, 30, tzinfo=UTC)
+
+
+def test_report_page_and_its_exports_share_one_filter(browser_for: MakeBrowser) -> None:
+    staff = browser_for(*STAFF)
+    page = staff.get("/reports/delivery?quarter=2026Q1&leg=pickup")
+    assert page.status_code == 200
+    assert 'src="/reports/delivery/file.html?quarter=2026Q1&amp;leg=pickup"' in page.text
+    csv = staff.get("/reports/delivery/file.csv?quarter=2026Q1&leg=pickup")
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert 'filename="delivery-20260101-20260331.csv"' in csv.headers["content-disposition"]
+    assert "Quý I năm 2026" in csv.content.decode("utf-8-sig")
+    xlsx = staff.get("/reports/exclusions/file.xlsx?year=2026")
+    assert xlsx.content.startswith(b"PK")
+    bad = staff.get("/reports/period?from=31/02/2026")
+    assert "không hợp lệ" in bad.text
+
+
+def _filed_dossier(engine: Engine, code: str, procedure: str) -> int:
+    with session_scope(engine) as session:
+        dossier = Dossier(
+            code=code,
+            procedure_code=procedure,
+            procedure_code_raw=procedure,
+            procedure_name="Thủ tục",
+            agency_code="000.00.12.H14",
+            citizen_name="Lục Văn Hòa",
+            citizen_phone="0912345678",
+            citizen_address="Tổ 1, phường Thục Phán, tỉnh Cao Bằng",
+            filed_at=FILED,
+        )
+        session.add(dossier)
+        session.flush()
+        assert dossier.id is not None
+        return dossier.id
+
+
+def test_results_become_return_orders_and_excluded_ones_are_refused(
+    browser_for: MakeBrowser, engine: Engine, published_list: int
+) -> None:
+    birth = _filed_dossier(engine, "000.00.12.H14-260112-0001", "1.001193")
+    marriage = _filed_dossier(engine, "000.00.12.H14-260112-0002", "1.000894")
+    staff = browser_for(*STAFF)
+    listed = staff.get("/results").text
+    assert "000.00.12.H14-260112-0001" in listed
+    assert "0912***678" in listed
+    assert staff.post("/results/orders", {"dossier": [birth, marriage]}).status_code == 303
+    after = staff.get("/results").text
+    assert "000.00.12.H14-260112-0001: đã tạo lệnh trả kết quả qua bưu điện." in after
+    assert "000.00.12.H14-260112-0002: bị từ chối" in after
+    with Session(engine) as session:
+        states = dict(
+            session.exec(
+                select(OutboxCommand.dossier_code, OutboxCommand.state).order_by(
+                    col(OutboxCommand.id)
+                )
+            ).all()
+        )
+    assert states == {
+        "000.00.12.H14-260112-0001": "pending",
+        "000.00.12.H14-260112-0002": "refused",
+    }
+    assert "000.00.12.H14-260112-0001" in staff.get("/").text, "pending on the dashboard"
+
+
+def test_upload_refuses_other_types_and_oversized_files(browser_for: MakeBrowser) -> None:
+    admin = browser_for(*ADMIN)
+    fields = {"decision": "1/QĐ-UBND", "effective_from": "2026-07-01", "reason": "thử"}
+    old_excel = admin.post(
+        "/admin/catalog/upload", fields, files={"file": ("danh-muc.xls", b"\xd0\xcf\x11\xe0")}
+    )
+    assert old_excel.status_code == 422
+    assert "không phải .xlsx hoặc .csv" in old_excel.text
+    fake = admin.post(
+        "/admin/catalog/upload", fields, files={"file": ("danh-muc.xlsx", b"not a zip")}
+    )
+    assert "không phải tệp Excel .xlsx hợp lệ" in fake.text
+    huge = admin.post(
+        "/admin/catalog/upload",
+        fields,
+        files={"file": ("big.csv", b"a,b\n" * (3 * 1024 * 1024))},
+    )
+    assert huge.status_code == 413
+
+
+def test_admin_actions_are_audited_with_the_user_and_the_log_filters(
+    browser_for: MakeBrowser,
+) -> None:
+    admin = browser_for(*ADMIN)
+    answer = admin.post(
+        "/admin/users", {"username": "hoa", "password": "hoa-password", "role": "staff"}
+    )
+    assert answer.status_code == 303
+    assert admin.post("/admin/tokens", {"name": "một cửa"}).status_code == 200
+    log = admin.get("/admin/audit?actor=admin&action=user.").text
+    assert "user.create" in log
+    assert "token.create" not in log
+    assert "token.create" in admin.get("/admin/audit?entity=api_token").text
