@@ -13,6 +13,7 @@ from typing import Protocol
 
 from postlink.postal.http import Recorder
 from postlink.postal.models import CancelResult, Event, Order, OrderRequest, Page, Quarantined
+from postlink.postal.statuses import StatusTable
 from postlink.settings import PostalAdapterName, Settings
 from postlink.timeutil import utcnow
 
@@ -24,6 +25,8 @@ class PostalAdapter(Protocol):
     values; ``PostalError`` subclasses mean no usable answer (see ``postal.errors``)."""
 
     name: str
+    #: Raw codes → normalised statuses, and which statuses are terminal or money events.
+    table: StatusTable
 
     def create_order(self, request: OrderRequest) -> Order:
         """Create the order unless one with its reference exists (reconcile, then create)."""
