@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from postlink.models.types import BigID, UTCDateTime
@@ -67,10 +67,17 @@ class Leg(SQLModel, table=True):
         Index("ix_leg_match", "match_class", "j_date"),
         Index("ix_leg_agency_kind", "agency_code", "kind", "j_date"),
         # The web dashboard (postlink.web.dashboard): today's arrivals are a range on the
-        # time the status was reached, and the overdue panel counts and lists open overdue
-        # legs by deadline straight from this index.
+        # time the status was reached, and the overdue panel counts and lists the open
+        # overdue legs by deadline from a partial index holding only them (PostgreSQL
+        # would not read a full index in order past "closed_at IS NULL").
         Index("ix_leg_status_at", "status_at"),
-        Index("ix_leg_open_overdue", "overdue", "closed_at", "deadline"),
+        Index(
+            "ix_leg_open_overdue",
+            "deadline",
+            "id",
+            postgresql_where=text("overdue AND closed_at IS NULL"),
+            sqlite_where=text("overdue = 1 AND closed_at IS NULL"),
+        ),
         # Reports (postlink.reports.conditions): a period is a range on J (or on creation
         # when J is unknown), and the trailing columns cover every aggregate, so a report
         # over a year of a million legs reads this index and never the table.

@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 from time import monotonic
 from typing import Any
 
-from sqlalchemy import Engine, Select, func
+from sqlalchemy import Engine, Select, func, true
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
@@ -138,7 +138,8 @@ def _panels(session: Session, settings: Settings) -> tuple[Panel, Panel, Panel, 
         col(OutboxCommand.state) == OutboxState.PENDING,
         col(OutboxCommand.leg_kind) == LegKind.RETURN,
     )
-    overdue = (col(Leg.overdue).is_(True), col(Leg.closed_at).is_(None))
+    # "= true", not "IS TRUE": PostgreSQL can only seek an index with the former.
+    overdue = (col(Leg.overdue) == true(), col(Leg.closed_at).is_(None))
     excluded = (
         col(Leg.match_class) == MatchClass.EXCLUDED,
         col(Leg.j_date) >= today - timedelta(days=EXCLUDED_DAYS),

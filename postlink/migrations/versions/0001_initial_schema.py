@@ -246,7 +246,11 @@ def upgrade() -> None:
         batch_op.create_index("ix_leg_j_date", ["j_date"], unique=False)
         batch_op.create_index("ix_leg_match", ["match_class", "j_date"], unique=False)
         batch_op.create_index(
-            "ix_leg_open_overdue", ["overdue", "closed_at", "deadline"], unique=False
+            "ix_leg_open_overdue",
+            ["deadline", "id"],
+            unique=False,
+            postgresql_where=sa.text("overdue AND closed_at IS NULL"),
+            sqlite_where=sa.text("overdue = 1 AND closed_at IS NULL"),
         )
         batch_op.create_index(
             "ix_leg_period",
@@ -402,7 +406,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_leg_status_deadline")
         batch_op.drop_index("ix_leg_status_at")
         batch_op.drop_index("ix_leg_period")
-        batch_op.drop_index("ix_leg_open_overdue")
+        batch_op.drop_index(
+            "ix_leg_open_overdue",
+            postgresql_where=sa.text("overdue AND closed_at IS NULL"),
+            sqlite_where=sa.text("overdue = 1 AND closed_at IS NULL"),
+        )
         batch_op.drop_index("ix_leg_match")
         batch_op.drop_index("ix_leg_j_date")
         batch_op.drop_index(batch_op.f("ix_leg_item_code"))
