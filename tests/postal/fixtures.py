@@ -33,14 +33,14 @@ WORLD_START = date(2026, 1, 5)
 #: Client settings for tests: quick timeouts, a feed reaching back over the whole world.
 CLIENT_ENV = {
     "POSTLINK_POSTAL_CONNECT_TIMEOUT": "2",
-    "POSTLINK_POSTAL_READ_TIMEOUT": "0.3",
+    "POSTLINK_POSTAL_READ_TIMEOUT": "0.5",
     "POSTLINK_POSTAL_RETRY_BUDGET": "15",
     "POSTLINK_POSTAL_FEED_LOOKBACK_DAYS": "120",
     "POSTLINK_POSTAL_FEED_PAGE_SIZE": "25",
 }
 
 #: Fault durations that keep a faulty run short; the stall outlasts the read timeout above.
-FAST_FAULTS = FaultSettings(latency_seconds=0.01, retry_after_seconds=0.05, timeout_seconds=0.5)
+FAST_FAULTS = FaultSettings(latency_seconds=0.01, retry_after_seconds=0.05, timeout_seconds=0.8)
 
 
 @dataclasses.dataclass

@@ -29,7 +29,7 @@ def test_no_password_or_token_reaches_the_log_or_the_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     sandbox = sandbox_factory(credentials=Credentials(password=PASSWORD))
-    sandbox.control.faults(rates={**ALL_FAULTS, "read_timeout": 0.0})
+    sandbox.control.faults(rates={**ALL_FAULTS, "read_timeout": 0.0, "expired_token": 0.5})
     adapter = sandbox.adapter(DatabaseRecorder(), POSTLINK_POSTAL_PASSWORD=PASSWORD)
     adapter.create_order(request_for(1))
     for page in adapter.changes(None):
