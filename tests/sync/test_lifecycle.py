@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from postlink import defaults
+from postlink.postal.statuses import load_status_table
 from postlink.sync.lifecycle import RANK, TERMINAL, Step, fold
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -76,3 +78,13 @@ def test_fold_is_independent_of_arrival_order(raw: list[tuple[int, str]]) -> Non
     )
     if first_terminal is not None and final is not None:
         assert final in TERMINAL
+
+
+def test_carrier_status_tables_agree_with_the_lifecycle() -> None:
+    """The carrier's data file marks terminal and money statuses; the fold relies on the
+    same sets, so a table edited one way and the lifecycle the other would be caught here."""
+    table = load_status_table(defaults.MYVNPOST_STATUS_FILE)
+    assert set(table.terminal) == TERMINAL
+    assert set(table.money) == {"payment"}
+    for status in table.statuses.values():
+        assert status in RANK or status in TERMINAL or status in table.money, status
