@@ -33,6 +33,11 @@ POSTAL_BACKOFF_BASE = 0.5
 POSTAL_BACKOFF_MAX = 30.0
 #: Times an order creation is attempted (each after checking the order is still absent).
 POSTAL_CREATE_ATTEMPTS = 3
+#: Times a call refused with 401/403 is replayed with a new token. Once is enough for an
+#: expired token; the second covers calls in flight together (the sync fetches tracking
+#: histories concurrently), where another call's login may have replaced or used up the
+#: token this call was replayed with. A third refusal means the account lacks the right.
+POSTAL_TOKEN_REPLAYS = 2
 #: Characters of a request or response body kept in the exchange log.
 EXCHANGE_BODY_MAX_CHARS = 16_000
 

@@ -11,7 +11,8 @@ stays a list of endpoints:
 - a call that is not idempotent (order creation) is never retried after an ambiguous
   failure: ``OutcomeUnknown`` hands the decision to the adapter, which reconciles by
   reference first. A 429 or a refused connection is not ambiguous (nothing was processed);
-- on 401/403 the token is dropped, the adapter logs in again and the call is replayed once;
+- on 401/403 the token is dropped, the adapter logs in again and the call is replayed (at
+  most ``POSTAL_TOKEN_REPLAYS`` times: concurrent calls share the token);
 - every attempt is reported to the exchange-log recorder, secrets redacted.
 """
 
@@ -196,12 +197,12 @@ class HttpClient:
                     f"({result.outcome})"
                 )
             if result.outcome in ("HTTP 401", "HTTP 403"):
-                if replayed:
+                if replayed >= defaults.POSTAL_TOKEN_REPLAYS:
                     raise PostalAuthError(
                         f"{self.adapter} {operation}: the post refused a fresh token "
                         f"({result.outcome}); check the account's rights"
                     )
-                replayed = 1
+                replayed += 1
                 if auth is not None:
                     auth.invalidate()
                 continue
