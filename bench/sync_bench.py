@@ -1,0 +1,259 @@
+"""How fast the sync backfills from the post, and what an empty poll costs.
+
+Starts ``postlink sandbox`` (frozen clock, a world ending today) in a subprocess, then for
+each backend runs, in a fresh child process so that its peak memory is its own:
+
+- a backfill: the pull job (``sync.pull.pull`` on the context ``postlink worker`` builds:
+  MyVNPost adapter, exchange log in the database, sample catalog published) from no cursor
+  to the end of the feed, every order with its tracking history;
+- an incremental poll with nothing new: the same job again, from the stored cursor.
+
+It prints orders/s, events/s and peak RSS for the backfill, and requests made (counted by
+the sandbox) and milliseconds for the empty poll. Two world sizes at the same daily volume
+show how the cost grows: the backfill is linear in the orders, while the empty poll only
+re-reads the overlap window (orders updated in the last ``overlap + 1`` days, as MyVNPost's
+feed has date granularity), so it depends on the daily volume, not on the total.
+
+    .venv/bin/python bench/sync_bench.py                       # 10,000 and 100,000 orders
+    .venv/bin/python bench/sync_bench.py --orders 10000 --backends sqlite
+
+PostgreSQL runs when ``--postgres-url`` or ``POSTLINK_TEST_DATABASE_URL`` is set; each run
+gets a schema of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import requests
+
+#: Orders the world's post handles per day (the days of each world follow from it).
+ORDERS_PER_DAY = 500
+
+
+def _requests(url: str) -> int:
+    from postlink.postal.sandbox.control import SandboxControl
+
+    control = SandboxControl(url)
+    made = sum(n for name, n in control.stats()["requests"].items() if "/_sandbox/" not in name)
+    control.close()
+    return made
+
+
+def _prepare(database_url: str) -> None:
+    """A migrated database with the sample list published, as a province starts."""
+    from postlink import defaults, migrate
+    from postlink.catalog.importer import import_list
+    from postlink.db import make_engine, session_scope
+
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    with session_scope(engine) as session:
+        import_list(
+            session,
+            defaults.CONFIG_DIR / "catalog" / "cao-bang-2026-01.csv",
+            decision="125/QĐ-UBND",
+            effective_from=date(2026, 1, 1),
+            actor="bench",
+            publish_now=True,
+        )
+    engine.dispose()
+
+
+def _sync_phase(url: str, database_url: str, days: int) -> dict[str, Any]:
+    """Backfill, then poll again; run in a child process (see ``_run_phase``)."""
+    os.environ.update(
+        {
+            "POSTLINK_DATABASE_URL": database_url,
+            "POSTLINK_POSTAL_BASE_URL": url,
+            "POSTLINK_POSTAL_READ_TIMEOUT": "120",
+            "POSTLINK_POSTAL_FEED_LOOKBACK_DAYS": str(days + 1),
+            "POSTLINK_LOG_LEVEL": "WARNING",
+        }
+    )
+    from sqlalchemy import func
+    from sqlmodel import Session, select
+
+    from postlink.models import Event, Leg
+    from postlink.settings import get_settings
+    from postlink.sync.jobs import build_context
+    from postlink.sync.pull import pull
+
+    _prepare(database_url)
+    baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ctx = build_context(get_settings())
+    before = _requests(url)
+    started = time.perf_counter()
+    backfill: Counter[str] = Counter()
+    pull(ctx, backfill)
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    backfill_requests = _requests(url) - before
+    with Session(ctx.engine) as session:
+        legs = session.exec(select(func.count()).select_from(Leg)).one()
+        events = session.exec(select(func.count()).select_from(Event)).one()
+
+    before = _requests(url)
+    started = time.perf_counter()
+    poll: Counter[str] = Counter()
+    pull(ctx, poll)
+    poll_ms = (time.perf_counter() - started) * 1000
+    ctx.adapter.close()
+    return {
+        "orders": legs,
+        "events": events,
+        "seconds": seconds,
+        "backfill_requests": backfill_requests,
+        "peak_mb": peak_mb,
+        "baseline_mb": baseline_mb,
+        "poll_ms": poll_ms,
+        "poll_requests": _requests(url) - before,
+        "poll_orders": poll["orders"],
+        "poll_histories": poll["histories"],
+        "poll_events_new": poll["events_new"],
+    }
+
+
+def _run_phase(url: str, database_url: str, days: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--phase", "sync", "--url", url]
+    command += ["--database-url", database_url, "--days", str(days)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTLINK_")}
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _warm_up(url: str, days: int) -> None:
+    """Read the whole feed once, so that every backend finds the sandbox's scan cached."""
+    from postlink.postal.myvnpost.adapter import MyVNPostAdapter
+    from postlink.settings import load_settings
+
+    env = {
+        "POSTLINK_POSTAL_BASE_URL": url,
+        "POSTLINK_POSTAL_READ_TIMEOUT": "300",
+        "POSTLINK_POSTAL_FEED_LOOKBACK_DAYS": str(days + 1),
+    }
+    adapter = MyVNPostAdapter(load_settings(env, Path("/nonexistent/.env")), lambda _r: None)
+    for _ in adapter.changes(None):
+        pass
+    adapter.close()
+
+
+class _Postgres:
+    """A fresh schema on the server for one run, dropped afterwards."""
+
+    def __init__(self, base_url: str) -> None:
+        from sqlalchemy import text
+        from sqlalchemy.engine import make_url
+
+        from postlink.db import make_engine
+
+        self.schema = f"plbench_{uuid.uuid4().hex[:12]}"
+        self.admin = make_engine(base_url)
+        with self.admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+        url = make_url(base_url).update_query_dict({"options": f"-csearch_path={self.schema}"})
+        self.url = url.render_as_string(hide_password=False)
+
+    def drop(self) -> None:
+        from sqlalchemy import text
+
+        with self.admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+        self.admin.dispose()
+
+
+def _bench_world(orders: int, backends: list[str], postgres_url: str | None) -> None:
+    days = max(1, orders // ORDERS_PER_DAY)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    world = ["--orders", str(orders), "--days", str(days), "--frozen"]
+    sandbox = subprocess.Popen(
+        [sys.executable, "-m", "postlink", "sandbox", "--port", str(port), *world],
+        stdout=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if not k.startswith("POSTLINK_")},
+    )
+    try:
+        for _ in range(200):
+            try:
+                requests.get(f"{url}/_sandbox/clock", timeout=5)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        _warm_up(url, days)
+        for backend in backends:
+            if backend == "sqlite":
+                with tempfile.TemporaryDirectory() as folder:
+                    result = _run_phase(url, f"sqlite:///{folder}/bench.db", days)
+            else:
+                assert postgres_url is not None
+                schema = _Postgres(postgres_url)
+                try:
+                    result = _run_phase(url, schema.url, days)
+                finally:
+                    schema.drop()
+            _report(orders, days, backend, result)
+    finally:
+        sandbox.terminate()
+        sandbox.wait(timeout=30)
+
+
+def _report(orders: int, days: int, backend: str, r: dict[str, Any]) -> None:
+    print(
+        f"{orders:>7,} orders / {days} days, {backend:<10} backfill: {r['orders']:,} orders, "
+        f"{r['events']:,} events in {r['seconds']:.1f} s = {r['orders'] / r['seconds']:,.0f} "
+        f"orders/s, {r['events'] / r['seconds']:,.0f} events/s, {r['backfill_requests']:,} "
+        f"requests, peak RSS {r['peak_mb']:.0f} MB ({r['baseline_mb']:.0f} MB before)",
+        flush=True,
+    )
+    print(
+        f"{'':>7}{'':>18}{'':<10} empty poll: {r['poll_requests']} requests, "
+        f"{r['poll_ms']:,.0f} ms ({r['poll_orders']:,} orders re-read, "
+        f"{r['poll_histories']} histories, {r['poll_events_new']} new events)",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--orders", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--postgres-url", default=os.environ.get("POSTLINK_TEST_DATABASE_URL"))
+    parser.add_argument("--phase", choices=["sync"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--days", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(_sync_phase(args.url, args.database_url, args.days)))
+        return
+    backends = list(args.backends)
+    if "postgresql" in backends and not args.postgres_url:
+        print("PostgreSQL skipped: set --postgres-url or POSTLINK_TEST_DATABASE_URL")
+        backends.remove("postgresql")
+    for orders in args.orders:
+        _bench_world(orders, backends, args.postgres_url)
+
+
+if __name__ == "__main__":
+    main()
