@@ -11,28 +11,32 @@ import logging
 from dataclasses import asdict
 from datetime import timedelta
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, insert
 from sqlmodel import select
 
-from postlink.db import session_scope
+from postlink.db import get_engine, session_scope
 from postlink.models import Exchange
 from postlink.postal.http import ExchangeRecord
 from postlink.timeutil import utcnow
 
 log = logging.getLogger("postlink.postal")
+EXCHANGES = Exchange.__table__  # type: ignore[attr-defined]
 
 
 class DatabaseRecorder:
     """A recorder writing ``Exchange`` rows; a failed write is logged, never raised, because
-    losing one diagnostic row must not stop the exchange it describes."""
+    losing one diagnostic row must not stop the exchange it describes.
+
+    A Core insert rather than an ORM object: a backfill logs one row per tracking call, and
+    building and flushing a model per row cost a third of the call on the client's side."""
 
     def __init__(self, engine: Engine | None = None) -> None:
         self.engine = engine
 
     def __call__(self, record: ExchangeRecord) -> None:
         try:
-            with session_scope(self.engine) as session:
-                session.add(Exchange(**asdict(record)))
+            with (self.engine or get_engine()).begin() as connection:
+                connection.execute(insert(EXCHANGES), {**asdict(record), "at": utcnow()})
         except Exception:
             log.exception("could not write the exchange log row of %s", record.operation)
 

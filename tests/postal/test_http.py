@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
 from postlink.postal.errors import PostalAuthError, PostalUnavailable
-from postlink.postal.http import ExchangeRecord
+from postlink.postal.http import ExchangeRecord, HttpClient, HttpPolicy
 from postlink.postal.sandbox.accounts import Credentials
 from postlink.postal.sandbox.faults import FaultSettings
 from tests.postal.fixtures import SandboxHandle
@@ -93,3 +94,25 @@ def test_expired_token_means_one_new_login_and_one_replay(
     stats = sandbox.control.stats()
     assert stats["logins"] == 4, "the first login, then one per expired token"
     assert stats["faults"]["expired_token"] == 3
+
+
+def test_proxy_and_ca_bundle_variables_are_read_once_and_honoured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("http_proxy", "https_proxy", "no_proxy", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.caobang.gov.vn:3128")
+    monkeypatch.setenv("NO_PROXY", "sandbox.local")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/caobang-ca.pem")
+    policy = HttpPolicy(connect_timeout=1, read_timeout=1, retry_budget=1)
+    discard: list[ExchangeRecord] = []
+    proxied = HttpClient("myvnpost", "https://api.vnpost.vn", policy, discard.append)
+    assert proxied.session.proxies["https"] == "http://proxy.caobang.gov.vn:3128"
+    assert proxied.session.verify == "/etc/ssl/caobang-ca.pem"
+    direct = HttpClient("myvnpost", "https://sandbox.local", policy, discard.append)
+    assert "https" not in direct.session.proxies
+    pinned = HttpClient(
+        "myvnpost", "https://api.vnpost.vn", replace(policy, verify="/ca.pem"), discard.append
+    )
+    assert pinned.session.verify == "/ca.pem", "POSTLINK_POSTAL_CA_BUNDLE wins"
