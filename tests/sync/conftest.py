@@ -18,8 +18,9 @@ from postlink.settings import get_settings
 from postlink.sync.apply import SyncContext
 from postlink.sync.deadlines import load_policy
 from tests.postal.fixtures import SandboxHandle, sandbox_factory, sandbox_server
+from tests.sync.daemons import daemons
 
-__all__ = ["sandbox_factory", "sandbox_server"]
+__all__ = ["daemons", "sandbox_factory", "sandbox_server"]
 
 SAMPLE_LIST = defaults.CONFIG_DIR / "catalog" / "cao-bang-2026-01.csv"
 

@@ -1,0 +1,171 @@
+"""The real programs as subprocesses: ``postlink sandbox`` and ``postlink worker``.
+
+The chaos and two-worker tests need what an in-process test cannot give: a process that
+dies by SIGKILL with no chance to clean up, and two schedulers that share nothing but the
+database and the post. Every process started here is killed when the test ends, pass or
+fail, before the ``engine`` fixture empties the database.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+import requests
+from sqlalchemy import Engine
+
+from postlink.postal.sandbox.control import SandboxControl
+from tests.conftest import Database
+
+T = TypeVar("T")
+
+#: Client settings that keep a faulty run quick: a stalled answer is given up after the
+#: read timeout, and a call is abandoned (the job fails and runs again) after the budget.
+FAST_CLIENT = {
+    "POSTLINK_POSTAL_CONNECT_TIMEOUT": "2",
+    "POSTLINK_POSTAL_READ_TIMEOUT": "0.5",
+    "POSTLINK_POSTAL_RETRY_BUDGET": "6",
+    "POSTLINK_LOG_LEVEL": "INFO",
+}
+#: Seconds between two looks at the database while waiting for something to happen.
+POLL_SECONDS = 0.1
+#: Fault durations to set with the rates: stalls outlast the read timeout above.
+FAST_FAULTS = {"latency_seconds": 0.02, "retry_after_seconds": 0.1, "timeout_seconds": 1.0}
+
+
+def wait_for(
+    condition: Callable[[], T], timeout: float, what: str, worker: Worker | None = None
+) -> T:
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds
+    naming ``what`` (with the end of ``worker``'s log, which says why)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        exited = worker is not None and worker.process.poll() is not None
+        if exited or time.monotonic() > deadline:
+            why = "the worker exited" if exited else f"timed out after {timeout:g} s"
+            log = f"\n{worker.instance}'s log:\n{worker.log_tail()}" if worker else ""
+            raise AssertionError(f"{why} waiting for {what}{log}")
+        time.sleep(POLL_SECONDS)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _clean_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("POSTLINK_")}
+
+
+@dataclass
+class SandboxProcess:
+    process: subprocess.Popen[bytes]
+    url: str
+    control: SandboxControl
+
+
+@dataclass
+class Worker:
+    """A ``postlink worker`` process, its instance name and its log file."""
+
+    process: subprocess.Popen[bytes]
+    instance: str
+    log: Path
+
+    def kill(self) -> None:
+        """SIGKILL: no signal handler, no ``finally``, no committed page of its own."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """SIGTERM, as systemd stops it: the worker ends its current page and exits 0."""
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=30)
+        assert code == 0, f"{self.instance} exited {code} on SIGTERM:\n{self.log_tail()}"
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@dataclass
+class Daemons:
+    """Starts sandboxes and workers for one test and stops them all afterwards."""
+
+    folder: Path
+    database_url: str
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def sandbox(self, *, orders: int, days: int, seed: int = 1) -> SandboxProcess:
+        """A world of ``orders`` over ``days`` ending today (the clock frozen there, as the
+        worker reads the feed by the real date); faults off until the test sets them."""
+        port = free_port()
+        command = [sys.executable, "-m", "postlink", "sandbox", "--port", str(port)]
+        command += ["--orders", str(orders), "--days", str(days), "--seed", str(seed), "--frozen"]
+        log = (self.folder / f"sandbox-{port}.log").open("wb")
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=_clean_environment()
+        )
+        self.processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        wait_for(lambda: _answers(url), 30, f"the sandbox on {url}")
+        return SandboxProcess(process, url, SandboxControl(url))
+
+    def environment(self, sandbox_url: str, **settings: str) -> dict[str, str]:
+        """The worker's environment: this test's database and sandbox, quick timeouts."""
+        return {
+            **_clean_environment(),
+            **FAST_CLIENT,
+            "POSTLINK_ENV_FILE": str(self.folder / "absent.env"),
+            "POSTLINK_DATA_DIR": str(self.folder / "var"),
+            "POSTLINK_DATABASE_URL": self.database_url,
+            "POSTLINK_POSTAL_BASE_URL": sandbox_url,
+            **settings,
+        }
+
+    def worker(self, environment: dict[str, str], instance: str) -> Worker:
+        log = self.folder / f"worker-{instance}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "postlink", "worker"],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                env={**environment, "POSTLINK_WORKER_INSTANCE": instance},
+            )
+        self.processes.append(process)
+        return Worker(process, instance, log)
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(f"{url}/_sandbox/clock", timeout=1).ok
+    except requests.RequestException:
+        return False
+
+
+@pytest.fixture
+def daemons(engine: Engine, database: Database, tmp_path: Path) -> Iterator[Daemons]:
+    """Subprocess helpers on this test's database; everything is stopped at the end (before
+    ``engine`` empties the database)."""
+    started = Daemons(tmp_path, database.url)
+    yield started
+    started.stop_all()
