@@ -315,6 +315,23 @@ def _match_leg(leg: Leg, dossier: Dossier | None, ctx: SyncContext) -> bool:
     return True
 
 
+def _quarantine(session: Session, adapter: str, source: str, reason: str, raw: str) -> int:
+    """Keep an unreadable record for review once: overlapping polls and webhook replays
+    bring the same record back, and staff should see it once until they resolve it."""
+    seen = session.exec(
+        select(Quarantined.id).where(
+            Quarantined.adapter == adapter,
+            Quarantined.reason == reason,
+            Quarantined.raw == raw,
+            col(Quarantined.resolved_at).is_(None),
+        )
+    ).first()
+    if seen is not None:
+        return 0
+    session.add(Quarantined(adapter=adapter, source=source, reason=reason, raw=raw))
+    return 1
+
+
 def apply_orders(
     session: Session,
     ctx: SyncContext,
@@ -328,22 +345,14 @@ def apply_orders(
     counts: Counter[str] = Counter()
     adapter = ctx.adapter.name
     for bad in quarantined:
-        session.add(Quarantined(adapter=adapter, source=bad.source, reason=bad.reason, raw=bad.raw))
-    counts["quarantined"] += len(quarantined)
+        counts["quarantined"] += _quarantine(session, adapter, bad.source, bad.reason, bad.raw)
     batch = newest_per_reference(orders)
     dossiers = _upsert_dossiers(session, batch)
     legs, counts["legs_new"] = _upsert_legs(session, adapter, batch)
     for order in batch:
         if order.reference not in legs:
-            session.add(
-                Quarantined(
-                    adapter=adapter,
-                    source=source,
-                    reason=f"order {order.reference}: cannot tell pickup from return",
-                    raw=str(order.raw),
-                )
-            )
-            counts["quarantined"] += 1
+            reason = f"order {order.reference}: cannot tell pickup from return"
+            counts["quarantined"] += _quarantine(session, adapter, source, reason, str(order.raw))
             continue
         _refresh_leg(legs[order.reference], order, dossiers.get(order.dossier_code or ""), ctx)
     received = utcnow()
