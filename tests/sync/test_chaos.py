@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from postlink.models import JobRun, Leg, OutboxCommand, OutboxState, SyncCursor
 from postlink.postal.sandbox.faults import KINDS, profile
 from postlink.settings import get_settings
+from postlink.sync.registrations import COLUMNS
 from postlink.timeutil import utcnow
 from tests.conftest import CliResult
 from tests.sync.daemons import FAST_FAULTS, Daemons, SandboxProcess, Worker, wait_for
@@ -75,18 +76,7 @@ def _registrations_file(folder: Path) -> Path:
     path = folder / "registrations.csv"
     with path.open("w", newline="", encoding="utf-8") as file:
         rows = csv.writer(file)
-        rows.writerow(
-            [
-                "leg",
-                "dossier_code",
-                "procedure_code",
-                "procedure_name",
-                "citizen_name",
-                "citizen_phone",
-                "citizen_address",
-                "commune_code",
-            ]
-        )
+        rows.writerow(COLUMNS)
         for number in range(1, REGISTRATIONS + 1):
             leg = "pickup" if number % 2 else "return"
             code, name = EXCLUDED[number // 10 % 2] if number % 10 == 0 else ELIGIBLE
