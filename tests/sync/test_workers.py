@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from postlink.models import JobRun, Lease, OutboxCommand, OutboxState, SyncCursor
 from postlink.settings import get_settings
+from postlink.sync.registrations import COLUMNS
 from postlink.timeutil import utcnow
 from tests.conftest import CliResult
 from tests.sync.daemons import Daemons, Worker, wait_for
@@ -41,10 +42,7 @@ pytestmark = pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 def _register(cli: Callable[..., CliResult], folder: Path) -> set[str]:
     """Outbox commands for both workers to compete over; returns their references."""
     path = folder / "registrations.csv"
-    lines = [
-        "leg,dossier_code,procedure_code,procedure_name,citizen_name,citizen_phone,"
-        "citizen_address,commune_code"
-    ]
+    lines = [",".join(COLUMNS)]
     lines += [
         f"return,000.00.21.H14-261130-{n:04d},1.001193,Đăng ký khai sinh,Bế Thị Lan,"
         f"0912000111,Tổ {n} xã Hòa An,01654"
