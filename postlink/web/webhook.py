@@ -5,13 +5,12 @@ only needs an acknowledgement), and the orders are then applied by the same step
 of the change feed (``postlink.sync.pull``): find the orders whose status we have not seen,
 fetch their tracking history, and apply orders and events in one transaction.
 
-Why not apply the webhook's orders first and fetch history later: ``apply_orders`` stores
-each order's raw status on its leg, and ``orders_needing_history`` decides whether the next
-poll fetches history by comparing that raw status with the feed's. A webhook that stored
-the status without the events would make the poll skip the history of exactly the orders it
-announced. So nothing is written until the history is in hand: if the post's history call
-fails, the webhook changes nothing and the next poll does the whole job. A replayed webhook
-finds every status already seen, fetches nothing, and its upserts change nothing.
+Why not apply the webhook's orders first and fetch history later: the sync decides what
+needs history from what is stored (``orders_needing_history`` compares the order's update
+time with the leg's newest stored event), and a half-applied webhook would leave the leg's
+status ahead of its events. So nothing is written until the history is in hand: if the
+post's history call fails, the webhook changes nothing and the next poll does the whole job.
+A replayed webhook finds nothing new, fetches nothing, and its upserts change nothing.
 """
 
 from __future__ import annotations
