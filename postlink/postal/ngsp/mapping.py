@@ -17,7 +17,7 @@ from typing import Any
 
 from postlink.identifiers import (
     IdentifierError,
-    clean,
+    clean_value,
     find_dossier_code,
     find_procedure_code,
     parse_item_number,
@@ -115,11 +115,6 @@ def document_id(document: Any) -> str | None:
     return None
 
 
-def _text(document: dict[str, Any], key: str) -> str:
-    value = document.get(key)
-    return clean(str(value)) if value is not None else ""
-
-
 def _event_time(document: dict[str, Any]) -> datetime:
     value = document.get("EventTime")
     if isinstance(value, dict):  # Mongo extended JSON: {"$date": epoch ms}
@@ -144,17 +139,17 @@ def _status(document: dict[str, Any]) -> str:
 def parse_event(document: Any, table: StatusTable) -> Event:
     if not isinstance(document, dict):
         raise RecordError(f"a tracking document must be an object, not {type(document).__name__}")
-    item = _text(document, "ItemCode").upper()
+    item = clean_value(document.get("ItemCode")).upper()
     if not item:
         raise RecordError("ItemCode is missing")
     raw_code = _status(document)
     return Event(
         item_code=item,
         raw_code=raw_code,
-        raw_label=_text(document, "StatusMessage") or table.label(raw_code),
+        raw_label=clean_value(document.get("StatusMessage")) or table.label(raw_code),
         status=table.status(raw_code),
         occurred_at=_event_time(document),
-        location=_text(document, "POSID"),
+        location=clean_value(document.get("POSID")),
     )
 
 
@@ -174,14 +169,14 @@ def parse_events(
 
 def order_from(event: Event, document: dict[str, Any]) -> Order:
     """The order as its latest (non-money) event shows it; the feed carries no parties."""
-    reference = _text(document, "OrderNumber")
+    reference = clean_value(document.get("OrderNumber"))
     try:
         check_ok = parse_item_number(event.item_code).check_digit_ok
     except IdentifierError:
         check_ok = False
-    note = _text(document, "Notes")
+    note = clean_value(document.get("Notes"))
     dossier = find_dossier_code(reference) or find_dossier_code(note)
-    procedure = _text(document, "ProcedureCode") or None
+    procedure = clean_value(document.get("ProcedureCode")) or None
     if procedure is None:
         found = find_procedure_code(note)
         procedure = found.text if found is not None else None
@@ -197,7 +192,7 @@ def order_from(event: Event, document: dict[str, Any]) -> Order:
         updated_at=event.occurred_at,
         dossier_code=dossier.text if dossier is not None else None,
         procedure_code=procedure,
-        procedure_name=_text(document, "ProcedureName"),
+        procedure_name=clean_value(document.get("ProcedureName")),
         sender=NO_PARTY,
         receiver=NO_PARTY,
         main_fee=None,
