@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
+import orjson
 import requests
 
 from postlink import defaults
@@ -104,6 +105,17 @@ class HttpPolicy:
         return float(min(self.backoff_max, self.backoff_base * 2.0 ** (retry - 1))) * (
             0.5 + jitter / 2
         )
+
+
+def decode_json(content: bytes) -> Any:
+    """A JSON body, decoded by orjson: twice as fast as the standard library, which matters
+    for a feed of 500-order pages. What orjson refuses but JSON readers commonly accept
+    (integers beyond 64 bits, NaN) is left to the standard library; ValueError if neither
+    can read it."""
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return json.loads(content)
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -305,7 +317,7 @@ class HttpClient:
             snippet = content[:200].decode("utf-8", "replace").replace("\n", " ")
             return _Attempt(f"HTTP {status}: {snippet}", retryable=False, ambiguous=False), None
         try:
-            payload = json.loads(content)
+            payload = decode_json(content)
         except ValueError:
             return _Attempt("unreadable JSON body", retryable=True, ambiguous=True), None
         message = error_in_body(payload) if error_in_body is not None else None
