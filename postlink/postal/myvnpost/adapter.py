@@ -7,10 +7,13 @@ how the change feed is walked (cursor.py), and which webhook bodies are trusted.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
+from postlink import defaults
 from postlink.postal.base import AdapterBase
 from postlink.postal.errors import PostalProtocolError
 from postlink.postal.models import (
@@ -94,21 +97,28 @@ class MyVNPostAdapter(AdapterBase):
     def changes(self, cursor: str | None) -> Iterator[Page]:
         """One pass of GetListOrder over GUI then NHAN, as cursor.py explains.
 
-        The next page is fetched while this one is parsed and applied (one page ahead, in
-        one background thread), so reading the feed costs about what the post takes to
-        answer; records repeated from the previous page are dropped.
+        While a page is parsed and applied, the pages after it are already being fetched
+        (``POSTAL_FEED_PAGES_AHEAD``, in background threads), so reading the feed costs about
+        what the post takes to answer. Fetching a page before the one ahead of it has come
+        back keeps cursor.py's argument whole: records only enter the window, so a page read
+        early can miss only a record that entered during the pass, which the next pass
+        reads again. Records repeated from the previous page are dropped.
         """
         today = self.clock().astimezone(mapping.VIETNAM).date()
         position = feed_cursor.begin(cursor, today, self.lookback_days)
         previous: set[tuple[str, str]] = set()
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="postal-feed") as pool:
-            pending = pool.submit(self._feed_page, position)
+        with ThreadPoolExecutor(
+            max_workers=defaults.POSTAL_FEED_PAGES_AHEAD, thread_name_prefix="postal-feed"
+        ) as pool:
+            fetching: deque[tuple[feed_cursor.FeedCursor, Future[Any]]] = deque()
             while True:
-                payload = pending.result()
+                if not fetching:
+                    fetching.append((position, pool.submit(self._feed_page, position)))
+                payload = fetching.popleft()[1].result()
                 short = mapping.list_length(payload) < self.page_size
                 following = feed_cursor.after_page(position, short, self.overlap_days)
                 if following.to is not None:
-                    pending = pool.submit(self._feed_page, following)
+                    self._fetch_ahead(pool, fetching, following)
                 orders, bad = mapping.parse_list_response(payload, self.table, position.feed)
                 keys = {(order.order_id, order.raw_status) for order in orders}
                 fresh = [o for o in orders if (o.order_id, o.raw_status) not in previous]
@@ -117,6 +127,23 @@ class MyVNPostAdapter(AdapterBase):
                 if following.to is None:
                     return
                 position = following
+
+    def _fetch_ahead(
+        self,
+        pool: ThreadPoolExecutor,
+        fetching: deque[tuple[feed_cursor.FeedCursor, Future[Any]]],
+        following: feed_cursor.FeedCursor,
+    ) -> None:
+        """Keep ``following`` and the pages after it in flight. Guesses made before a short
+        page ended the feed are dropped (those already sent are simply not read)."""
+        if fetching and fetching[0][0] != following:
+            for _, guess in fetching:
+                guess.cancel()
+            fetching.clear()
+        while len(fetching) < defaults.POSTAL_FEED_PAGES_AHEAD:
+            last = fetching[-1][0] if fetching else None
+            page = following if last is None else replace(last, page=last.page + 1)
+            fetching.append((page, pool.submit(self._feed_page, page)))
 
     def _feed_page(self, position: feed_cursor.FeedCursor) -> Any:
         assert position.to is not None
