@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -51,6 +51,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def get_engine() -> Engine:
     """The process-wide engine for the configured database."""
     return make_engine(get_settings().effective_database_url)
+
+
+def serialize(session: Session, key: int) -> None:
+    """Hold ``key`` until the transaction ends, so that transactions taking it run one at a
+    time: a PostgreSQL transaction-scoped advisory lock. SQLite allows one writer at a time,
+    so there a transaction that writes before it reads cannot interleave with another."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 @contextmanager

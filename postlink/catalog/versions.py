@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, text
+from sqlalchemy import or_
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from postlink.catalog.snapshots import ENTRY_COLUMNS, EntrySnapshot, id_of
+from postlink.db import serialize
 from postlink.errors import PostlinkError
 from postlink.identifiers import clean
 from postlink.models import ListEntry, ListVersion, VersionStatus
@@ -92,14 +93,8 @@ def entries_of(
 
 
 def lock_timeline(session: Session) -> None:
-    """Serialise publish and withdraw: two admins at once must not both cut one window.
-
-    PostgreSQL: a transaction-scoped advisory lock. SQLite allows one writer at a time, so
-    the second writer waits (busy timeout) or fails; it cannot interleave.
-    """
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _TIMELINE_LOCK})
+    """Serialise publish and withdraw: two admins at once must not both cut one window."""
+    serialize(session, _TIMELINE_LOCK)
 
 
 def state_of(version: ListVersion) -> dict[str, Any]:

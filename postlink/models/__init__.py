@@ -1,6 +1,6 @@
 """All tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
-from postlink.models.audit import ApiToken, AuditEntry, Role, User
+from postlink.models.audit import ApiToken, AuditEntry, LoginAttempt, Role, User
 from postlink.models.catalog import Level, ListEntry, ListVersion, VersionStatus
 from postlink.models.exchange import Exchange, Quarantined
 from postlink.models.handover import Direction, Handover, HandoverItem, ItemState
@@ -32,6 +32,7 @@ __all__ = [
     "Level",
     "ListEntry",
     "ListVersion",
+    "LoginAttempt",
     "MatchClass",
     "OutboxCommand",
     "OutboxState",

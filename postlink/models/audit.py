@@ -66,3 +66,15 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A password check, counted for login throttling (``postlink.web.throttle``) by every
+    server process alike; rows older than the throttle's window are deleted."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=String(200))
+    at: datetime = Field(sa_type=UTCDateTime(), index=True)

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.staticfiles import StaticFiles
 
-from postlink import __version__
+from postlink import __version__, logs
 from postlink.db import get_engine
 from postlink.reports.render import TEMPLATES_DIR
 from postlink.settings import Settings, get_settings
@@ -36,6 +36,7 @@ from postlink.web.secret import session_key
 from postlink.web.security import SchemeAwareSessions, SecurityHeaders
 from postlink.web.state import WebState
 from postlink.web.templating import build_templates
+from postlink.web.throttle import LoginThrottle
 
 STATIC_DIR = TEMPLATES_DIR / "web" / "static"
 #: Room for the form fields around the largest upload, in bytes.
@@ -47,6 +48,14 @@ Authenticate with `Authorization: Bearer <token>` (created with `postlink token 
 Registrations are idempotent on the dossier code and the leg: repeating one returns the
 same answer. Errors are JSON with a machine-readable `code` and a Vietnamese `message`.
 """
+
+
+def create_served_app() -> FastAPI:
+    """The app as each ``postlink serve`` process builds it: settings from the environment
+    and logging configured, since worker processes start afresh (uvicorn ``--factory``)."""
+    settings = get_settings()
+    logs.configure(settings)
+    return create_app(settings)
 
 
 def create_app(
@@ -69,6 +78,7 @@ def create_app(
         engine=engine,
         ctx=ctx or build_context(settings, engine),
         templates=build_templates(settings),
+        throttle=LoginThrottle(engine),
     )
     errors.install(app)
     for module in (auth, pages, reports, desk, admin_catalog, admin_audit, admin_accounts):

@@ -24,7 +24,7 @@ class WebState:
     engine: Engine
     ctx: SyncContext
     templates: Jinja2Templates
-    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    throttle: LoginThrottle
     job_health: JobHealth = field(default_factory=JobHealth)
     #: One webhook batch is applied at a time: the adapter's HTTP session is not shared
     #: between threads, and SQLite has one writer anyway.

@@ -47,9 +47,9 @@ def login(
     web = state_of(request)
     client = request.client.host if request.client else "?"
     keys = (f"user:{username.strip().lower()}", f"ip:{client}")
-    wait = web.throttle.retry_after(*keys)
-    if wait:
-        message = f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {wait} giây."
+    attempt = web.throttle.attempt(*keys)
+    if attempt.wait:
+        message = f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {attempt.wait} giây."
         response = page(
             request,
             "login.html",
@@ -57,11 +57,10 @@ def login(
             user=None,
             status_code=429,
         )
-        response.headers["Retry-After"] = str(wait)
+        response.headers["Retry-After"] = str(attempt.wait)
         return response
     user = authenticate(session, username, password)
-    if user is None:
-        web.throttle.failed(*keys)
+    if user is None:  # the attempt stays counted as a failure
         return page(
             request,
             "login.html",
@@ -70,7 +69,7 @@ def login(
             status_code=401,
         )
     session.commit()
-    web.throttle.succeeded(keys[0])
+    web.throttle.succeeded(attempt, keys[0])
     start_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
