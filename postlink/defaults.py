@@ -84,6 +84,10 @@ MISFIRE_GRACE = 3600
 #: Where ``postlink serve`` listens by default: loopback, behind the province's reverse proxy.
 WEB_HOST = "127.0.0.1"
 WEB_PORT = 8000
+#: Server processes ``postlink serve`` runs: one per core of a small province server. Each
+#: renders pages on its own core; sessions (signed cookies) and login throttling (the
+#: database) are shared, so any process may answer any request.
+WEB_WORKERS = 2
 #: Hours a web console login lasts before staff must sign in again (one working day).
 WEB_SESSION_HOURS = 12
 #: Largest list file an admin may upload, in bytes (a province list is well under 1 MiB).

@@ -233,6 +233,12 @@ class Settings(BaseModel):
     web_port: int = Field(
         default=defaults.WEB_PORT, ge=1, le=65_535, description="Port `postlink serve` listens on."
     )
+    web_workers: int = Field(
+        default=defaults.WEB_WORKERS,
+        ge=1,
+        le=64,
+        description="Server processes `postlink serve` runs; about one per CPU core.",
+    )
     web_forwarded_allow_ips: str = Field(
         default="127.0.0.1",
         description="Reverse proxies whose X-Forwarded-Proto/For headers are trusted "

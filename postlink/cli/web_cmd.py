@@ -49,16 +49,22 @@ def _password(from_stdin: bool) -> str:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address [default: POSTLINK_WEB_HOST].")] = None,
     port: Annotated[int | None, typer.Option(help="Port [default: POSTLINK_WEB_PORT].")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Processes [default: POSTLINK_WEB_WORKERS].")
+    ] = None,
 ) -> None:
     """Run the web console, the inbound API and the webhook receiver (uvicorn)."""
     import uvicorn
 
-    from postlink.web.app import create_app
+    from postlink.web.secret import session_key
 
     settings = get_settings()
     logs.configure(settings)
+    session_key(settings)  # made here, once, if it must be generated: not raced by workers
     uvicorn.run(
-        create_app(settings),
+        "postlink.web.app:create_served_app",
+        factory=True,
+        workers=workers or settings.web_workers,
         host=host or settings.web_host,
         port=port or settings.web_port,
         proxy_headers=True,
