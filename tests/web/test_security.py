@@ -12,6 +12,8 @@ from sqlmodel import Session, select
 
 from postlink.db import session_scope
 from postlink.models import ApiToken, AuditEntry, Dossier, Leg, User
+from postlink.settings import get_settings
+from postlink.timeutil import local_date, utcnow
 from postlink.web.routes.api import api_token
 from postlink.web.security import csrf_protect, require_admin, require_staff
 from tests.web.conftest import ADMIN, STAFF, MakeBrowser
@@ -191,13 +193,15 @@ def test_xss_in_citizen_name_is_rendered_inert(browser_for: MakeBrowser, engine:
                 item_code="EB123456785VN",
                 status="delivered",
                 match_class="excluded",
+                j_date=local_date(utcnow(), get_settings().tz),  # on the dashboard's panel
             )
         )
     staff = browser_for(*STAFF)
-    for path in ("/dossiers/000.00.12.H14-260110-0001", "/search?q=0912345678"):
+    for path in ("/dossiers/000.00.12.H14-260110-0001", "/search?q=0912345678", "/"):
         page = staff.get(path).text
         assert "<script>alert" not in page
         assert "<img src=x" not in page
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert "0912***678" in staff.get("/search?q=0912345678").text
+    assert "0912***678" in staff.get("/").text
     assert "0912345678" in staff.get("/dossiers/000.00.12.H14-260110-0001").text
