@@ -50,7 +50,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 @cache
 def get_engine() -> Engine:
     """The process-wide engine for the configured database."""
-    return make_engine(get_settings().effective_database_url)
+    settings = get_settings()
+    return make_engine(
+        settings.effective_database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=defaults.DATABASE_POOL_OVERFLOW,
+    )
 
 
 def serialize(session: Session, key: int) -> None:

@@ -50,6 +50,12 @@ EXCHANGE_LOG_RETENTION_DAYS = 90
 
 #: Milliseconds SQLite waits on a locked database before failing a statement.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Connections a process keeps open. A web worker serves up to about 20 requests at once;
+#: with fewer, every busy moment opened and closed connections, and a new PostgreSQL
+#: connection (a forked backend warming its caches) costs more than the query it serves.
+DATABASE_POOL_SIZE = 20
+#: Connections a process may open beyond the pool when busier still (closed after use).
+DATABASE_POOL_OVERFLOW = 10
 
 #: The project's configuration folder (status mappings, deadline table, sample lists).
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"

@@ -67,6 +67,12 @@ class Settings(BaseModel):
         description="SQLAlchemy URL; empty means a SQLite file under POSTLINK_DATA_DIR. "
         "PostgreSQL: postgresql+psycopg://user@host:5432/dbname",
     )
+    database_pool_size: int = Field(
+        default=defaults.DATABASE_POOL_SIZE,
+        ge=1,
+        le=200,
+        description="Database connections each postlink process keeps open for reuse.",
+    )
     timezone: str = Field(
         default=defaults.TIMEZONE,
         description="IANA time zone used to show times and to decide local calendar dates.",
