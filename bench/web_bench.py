@@ -193,22 +193,27 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=5_000, help="at most this many")
     parser.add_argument("--postgresql", metavar="URL", help="also run on this PostgreSQL")
     parser.add_argument("--sqlite-file", type=Path, help="keep the SQLite data here; reuse it")
+    parser.add_argument("--pg-schema", help="keep the PostgreSQL data in this schema; reuse it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = args.sqlite_file or Path(folder) / "web.db"
         reuse = path.exists() and path.stat().st_size > 0
         run(f"sqlite:///{path}", "SQLite", args, "sqlite", reuse)
     if args.postgresql:
-        schema = f"webbench_{uuid.uuid4().hex[:8]}"
+        schema = args.pg_schema or f"webbench_{uuid.uuid4().hex[:8]}"
         admin = make_engine(args.postgresql)
         with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            reuse = connection.execute(
+                text("SELECT to_regclass(:table) IS NOT NULL"), {"table": f'"{schema}".leg'}
+            ).scalar_one()
+            connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         url = make_url(args.postgresql).update_query_dict({"options": f"-csearch_path={schema}"})
         try:
-            run(url.render_as_string(hide_password=False), "PostgreSQL", args, "postgresql", False)
+            run(url.render_as_string(hide_password=False), "PostgreSQL", args, "postgresql", reuse)
         finally:
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            if not args.pg_schema:
+                with admin.begin() as connection:
+                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
 
 

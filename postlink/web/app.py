@@ -76,6 +76,7 @@ def create_app(
     app.state.web = WebState(
         settings=settings,
         engine=engine,
+        reader=engine.execution_options(isolation_level="AUTOCOMMIT"),
         ctx=ctx or build_context(settings, engine),
         templates=build_templates(settings),
         throttle=LoginThrottle(engine),

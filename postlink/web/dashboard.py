@@ -17,14 +17,14 @@ from datetime import datetime, time, timedelta
 from time import monotonic
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, bindparam, func, true
+from sqlalchemy import Engine, Select, bindparam, func, true
 from sqlalchemy import select as sa_select
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from postlink.models import Dossier, Leg, LegKind, MatchClass, OutboxCommand, OutboxState
 from postlink.postal.models import NormalizedStatus
 from postlink.settings import Settings
-from postlink.sync.status import collect
+from postlink.sync.status import job_health
 from postlink.timeutil import local_date, utcnow
 
 #: Statuses of a pickup leg that mean the dossier is at (or handed to) the office.
@@ -102,10 +102,6 @@ class PanelQuery:
         counted = sa_select(func.count()).select_from(table).where(*where)
         return cls(rows.where(*where).order_by(*order).limit(PANEL_ROWS), counted)
 
-    def read(self, connection: Connection, **params: Any) -> Panel:
-        found = list(connection.execute(self.rows, params).all())
-        return Panel(int(connection.execute(self.count, params).scalar_one()), found)
-
 
 ARRIVALS = PanelQuery.of(
     LEG_LINE,
@@ -161,9 +157,16 @@ class JobHealth:
     def jobs(self, engine: Engine, settings: Settings) -> list[dict[str, Any]]:
         with self._lock:
             if self.clock() - self._read_at >= self.ttl:
-                self._jobs = collect(engine, settings)["jobs"]
+                with Session(engine) as session:
+                    health = job_health(session, settings, utcnow())
+                self._jobs = [job.__dict__ for job in health]
                 self._read_at = self.clock()
             return self._jobs
+
+
+PANELS = (ARRIVALS, PENDING_RESULTS, OVERDUE, EXCLUDED)
+#: The four counts in one statement: one round trip to PostgreSQL instead of four.
+COUNTS: AnySelect = sa_select(*(query.count.scalar_subquery() for query in PANELS))
 
 
 def build(engine: Engine, settings: Settings, health: JobHealth) -> Dashboard:
@@ -176,8 +179,9 @@ def build(engine: Engine, settings: Settings, health: JobHealth) -> Dashboard:
         "excluded_since": today - timedelta(days=EXCLUDED_DAYS),
     }
     with engine.connect() as connection:
-        arrivals, pending, overdue, excluded = (
-            query.read(connection, **params)
-            for query in (ARRIVALS, PENDING_RESULTS, OVERDUE, EXCLUDED)
+        counts = connection.execute(COUNTS, params).one()
+        arrivals, pending, overdue, excluded = (  # an empty panel has no rows to read
+            Panel(int(count), list(connection.execute(query.rows, params).all()) if count else [])
+            for query, count in zip(PANELS, counts, strict=True)
         )
     return Dashboard(arrivals, pending, overdue, excluded, jobs=health.jobs(engine, settings))

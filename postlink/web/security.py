@@ -141,7 +141,7 @@ def current_user(request: Request) -> User | None:
     uid = request.session.get("uid")
     if not isinstance(uid, int):
         return None
-    with Session(request.app.state.web.engine, expire_on_commit=False) as session:
+    with Session(request.app.state.web.reader, expire_on_commit=False) as session:
         user = session.get(User, uid)
     if user is None or not user.active or request.session.get("pw") != password_fingerprint(user):
         request.session.clear()

@@ -22,6 +22,10 @@ class WebState:
 
     settings: Settings
     engine: Engine
+    #: For the views that only read (the dashboard, the search, the dossier page, the user
+    #: behind a cookie): autocommit, so each statement is its own snapshot and PostgreSQL
+    #: gets no BEGIN and ROLLBACK round trips around them, a third of a dashboard view's.
+    reader: Engine
     ctx: SyncContext
     templates: Jinja2Templates
     throttle: LoginThrottle

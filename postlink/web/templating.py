@@ -79,6 +79,9 @@ def build_templates(settings: Settings) -> Jinja2Templates:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the release: checking each one's mtime on every page view is
+        # wasted on a server (a restart picks up a new release).
+        auto_reload=False,
     )
 
     def moment(value: datetime | None) -> str:

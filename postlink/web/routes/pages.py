@@ -32,21 +32,21 @@ Staff = Annotated[User, Depends(require_staff)]
 @router.get("/")
 def home(request: Request, user: Staff) -> Response:
     web = state_of(request)
-    board = dashboard.build(web.engine, web.settings, web.job_health)
+    board = dashboard.build(web.reader, web.settings, web.job_health)
     return page(request, "dashboard.html", {"board": board}, user=user)
 
 
 @router.get("/search")
 def search(request: Request, user: Staff, q: str = "") -> Response:
     web = state_of(request)
-    with Session(web.engine) as session:
+    with Session(web.reader) as session:
         hits = lookup.search(session, q[:100], web.ctx.adapter.name)
     return page(request, "search.html", {"q": q, "hits": hits}, user=user)
 
 
 @router.get("/dossiers/{code}")
 def dossier(request: Request, user: Staff, code: str) -> Response:
-    with Session(state_of(request).engine) as session:
+    with Session(state_of(request).reader) as session:
         view = lookup.dossier_view(session, code)
     if view is None:
         raise HTTPException(404)
@@ -55,7 +55,7 @@ def dossier(request: Request, user: Staff, code: str) -> Response:
 
 @router.get("/legs/{leg_id}")
 def leg(request: Request, user: Staff, leg_id: int) -> Response:
-    with Session(state_of(request).engine) as session:
+    with Session(state_of(request).reader) as session:
         view = lookup.leg_view(session, leg_id)
     if view is None:
         raise HTTPException(404)
