@@ -68,7 +68,7 @@ def _changed(current: EntrySnapshot, changes: Mapping[str, str | bool]) -> Entry
     if not edited.name:
         raise PostlinkError("name: the procedure name cannot be empty")
     if not (edited.postal_submission or edited.postal_return or edited.reason):
-        raise PostlinkError(EXCLUDED_WITHOUT_REASON)
+        raise PostlinkError(str(EXCLUDED_WITHOUT_REASON))
     return edited
 
 

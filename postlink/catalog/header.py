@@ -16,6 +16,7 @@ from enum import StrEnum
 from openpyxl.utils import get_column_letter
 
 from postlink.catalog.limits import HEADER_SEARCH_ROWS
+from postlink.catalog.problems import Reason
 from postlink.catalog.reader import RawRow
 from postlink.catalog.text import fold
 
@@ -105,8 +106,8 @@ class Header:
 class HeaderError(Exception):
     """No usable header: the reason says what was expected and what was found."""
 
-    def __init__(self, row: int | None, value: str, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, row: int | None, value: str, reason: Reason) -> None:
+        super().__init__(str(reason))
         self.row = row
         self.value = value
         self.reason = reason
@@ -154,7 +155,10 @@ def _build(top: RawRow, bottom: RawRow | None, title_block: list[str]) -> Header
             raise HeaderError(
                 last.number,
                 " / ".join(titles[i] for i in indexes),
-                f"columns {letters} both read as {TITLES[column]!r}; keep one of them",
+                Reason(
+                    f"columns {letters} both read as {TITLES[column]!r}; keep one of them",
+                    f"các cột {letters} cùng là {TITLES[column]!r}; chỉ giữ một cột",
+                ),
             )
     index = {column: indexes[0] for column, indexes in found.items()}
     if Column.REASON not in index and Column.NOTE in index:
@@ -166,10 +170,16 @@ def _build(top: RawRow, bottom: RawRow | None, title_block: list[str]) -> Header
         raise HeaderError(
             top.number,
             shown,
-            "the header has no column for "
-            + ", ".join(repr(m) for m in missing)
-            + " (expected titles such as 'Mã TTHC', 'Tên thủ tục hành chính', "
-            "'Tiếp nhận hồ sơ qua BCCI', 'Trả kết quả qua BCCI')",
+            Reason(
+                "the header has no column for "
+                + ", ".join(repr(m) for m in missing)
+                + " (expected titles such as 'Mã TTHC', 'Tên thủ tục hành chính', "
+                "'Tiếp nhận hồ sơ qua BCCI', 'Trả kết quả qua BCCI')",
+                "dòng tiêu đề thiếu cột "
+                + ", ".join(repr(m) for m in missing)
+                + " (tiêu đề như 'Mã TTHC', 'Tên thủ tục hành chính', "
+                "'Tiếp nhận hồ sơ qua BCCI', 'Trả kết quả qua BCCI')",
+            ),
         )
     return Header(
         index=index,
@@ -187,7 +197,11 @@ def find_header(rows: Iterator[RawRow]) -> tuple[Header, Iterator[RawRow]]:
     """
     seen: list[RawRow] = list(itertools.islice(rows, HEADER_SEARCH_ROWS + 1))
     if not any(any(row.cells) for row in seen):
-        raise HeaderError(None, "", "the file is empty: there is no table to read")
+        raise HeaderError(
+            None,
+            "",
+            Reason("the file is empty: there is no table to read", "tệp trống, không có bảng"),
+        )
     title_block: list[str] = []
     for position, row in enumerate(seen[:HEADER_SEARCH_ROWS]):
         found, _ = _columns_of(row, None)
@@ -202,6 +216,10 @@ def find_header(rows: Iterator[RawRow]) -> tuple[Header, Iterator[RawRow]]:
     raise HeaderError(
         None,
         "",
-        f"no header row in the first {HEADER_SEARCH_ROWS} rows: expected a row with column "
-        "titles such as 'Mã TTHC' and 'Tên thủ tục hành chính'",
+        Reason(
+            f"no header row in the first {HEADER_SEARCH_ROWS} rows: expected a row with "
+            "column titles such as 'Mã TTHC' and 'Tên thủ tục hành chính'",
+            f"không thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu: cần một dòng có "
+            "các tiêu đề như 'Mã TTHC' và 'Tên thủ tục hành chính'",
+        ),
     )

@@ -21,7 +21,13 @@ from postlink import audit
 from postlink.catalog.diff import CatalogDiff, ChangeKind, diff_against_base
 from postlink.catalog.header import HeaderError, find_header
 from postlink.catalog.limits import READ_CHUNK_BYTES
-from postlink.catalog.problems import CatalogValidationError, Problem, Problems, Severity
+from postlink.catalog.problems import (
+    CatalogValidationError,
+    Problem,
+    Problems,
+    Reason,
+    Severity,
+)
 from postlink.catalog.publish import ENTITY, NoChangesError, PublishOutcome, publish
 from postlink.catalog.reader import UnreadableError, open_rows
 from postlink.catalog.rows import RowParser
@@ -68,12 +74,16 @@ class ImportOutcome:
         worth a look, but not an error."""
         base = self.diff.base
         removed = [
-            Problem(
+            Problem.of(
                 None,
                 None,
                 change.code,
-                f"{change.name!r} is on the list in force (version {base.id}) but not in this "
-                "file: it leaves the list when this version takes effect",
+                Reason(
+                    f"{change.name!r} is on the list in force (version {base.id}) but not in "
+                    "this file: it leaves the list when this version takes effect",
+                    f"«{change.name}» có trong danh mục đang áp dụng (phiên bản {base.id}) "
+                    "nhưng không có trong tệp này: sẽ bị loại khi phiên bản này có hiệu lực",
+                ),
                 Severity.WARNING,
             )
             for change in self.diff.of_kind(ChangeKind.REMOVED)
@@ -114,7 +124,15 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
         problems.error(exc.row, None, exc.value, exc.reason)
     else:
         if not entries and not problems.errors:
-            problems.error(None, None, "", "the table has a header but no procedure rows")
+            problems.error(
+                None,
+                None,
+                "",
+                Reason(
+                    "the table has a header but no procedure rows",
+                    "bảng có dòng tiêu đề nhưng không có thủ tục nào",
+                ),
+            )
     if problems.errors:
         raise CatalogValidationError(path.name, problems)
     return ParsedList(
@@ -141,8 +159,12 @@ def _check_decision(decision: str, parsed: ParsedList) -> str:
                     None,
                     None,
                     found,
-                    f"the title block names decision {found}, not {text}; "
-                    "check that this is the annex of the decision being imported",
+                    Reason(
+                        f"the title block names decision {found}, not {text}; "
+                        "check that this is the annex of the decision being imported",
+                        f"phần đầu tệp ghi quyết định {found}, không phải {text}; kiểm tra đây "
+                        "có đúng là phụ lục của quyết định đang nhập",
+                    ),
                 )
     return text
 
@@ -199,8 +221,11 @@ def import_list(
             None,
             None,
             f"{signed_on:%d/%m/%Y}",
-            f"signed after its effective date "
-            f"{effective_from:%d/%m/%Y}: a list that applies to the past",
+            Reason(
+                f"signed after its effective date "
+                f"{effective_from:%d/%m/%Y}: a list that applies to the past",
+                f"ký sau ngày hiệu lực {effective_from:%d/%m/%Y}: danh mục áp dụng hồi tố",
+            ),
         )
     version = ListVersion(
         decision=decision,

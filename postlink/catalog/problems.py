@@ -16,6 +16,18 @@ from postlink.catalog.limits import MAX_PROBLEMS
 from postlink.errors import PostlinkError
 
 
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """What is wrong, in English for the command line and in Vietnamese for the console,
+    written side by side where the problem is found so that neither can drift."""
+
+    en: str
+    vi: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -30,6 +42,20 @@ class Problem:
     value: str
     reason: str
     severity: Severity = Severity.ERROR
+    #: The reason in Vietnamese, shown by the web console; empty where none was written.
+    reason_vi: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        row: int | None,
+        column: str | None,
+        value: str,
+        reason: str | Reason,
+        severity: Severity = Severity.ERROR,
+    ) -> Problem:
+        vi = reason.vi if isinstance(reason, Reason) else ""
+        return cls(row, column, value, str(reason), severity, vi)
 
     def __str__(self) -> str:
         where = "file" if self.row is None else f"row {self.row}"
@@ -46,6 +72,7 @@ class Problem:
             "column": self.column,
             "value": self.value,
             "reason": self.reason,
+            "reason_vi": self.reason_vi,
             "severity": self.severity.value,
         }
 
@@ -70,11 +97,13 @@ class Problems:
         if len(self.kept) < MAX_PROBLEMS:
             self.kept.append(problem)
 
-    def error(self, row: int | None, column: str | None, value: str, reason: str) -> None:
-        self.add(Problem(row, column, value, reason, Severity.ERROR))
+    def error(self, row: int | None, column: str | None, value: str, reason: str | Reason) -> None:
+        self.add(Problem.of(row, column, value, reason, Severity.ERROR))
 
-    def warning(self, row: int | None, column: str | None, value: str, reason: str) -> None:
-        self.add(Problem(row, column, value, reason, Severity.WARNING))
+    def warning(
+        self, row: int | None, column: str | None, value: str, reason: str | Reason
+    ) -> None:
+        self.add(Problem.of(row, column, value, reason, Severity.WARNING))
 
     @property
     def omitted(self) -> int:

@@ -21,6 +21,7 @@ from typing import Any
 import openpyxl
 
 from postlink.catalog.limits import MAX_XLSX_UNCOMPRESSED_BYTES, READ_CHUNK_BYTES
+from postlink.catalog.problems import Reason
 from postlink.catalog.text import cell_text
 from postlink.errors import PostlinkError
 
@@ -35,8 +36,8 @@ _MIN_TABLE_FIELDS = 4
 class UnreadableError(Exception):
     """The file (or the rest of it from ``row`` on) cannot be read at all."""
 
-    def __init__(self, row: int | None, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, row: int | None, reason: Reason) -> None:
+        super().__init__(str(reason))
         self.row = row
         self.reason = reason
 
@@ -76,7 +77,11 @@ def open_rows(
     else:
         hint = " (Excel 97-2003: save it as .xlsx)" if suffix == ".xls" else ""
         raise UnreadableError(
-            None, f"unsupported file type {suffix or '(none)'!r}{hint}; expected .xlsx or .csv"
+            None,
+            Reason(
+                f"unsupported file type {suffix or '(none)'!r}{hint}; expected .xlsx or .csv",
+                f"không đọc được tệp {suffix or '(không đuôi)'}: cần tệp .xlsx hoặc .csv",
+            ),
         )
 
 
@@ -90,22 +95,33 @@ def _check_package(path: Path) -> None:
     if head.startswith(_OLE2_MAGIC):
         raise UnreadableError(
             None,
-            "this is an Excel 97-2003 (.xls) workbook or another "
-            "binary file named .xlsx; open it in Excel and save as .xlsx",
+            Reason(
+                "this is an Excel 97-2003 (.xls) workbook or another "
+                "binary file named .xlsx; open it in Excel and save as .xlsx",
+                "đây là tệp Excel 97-2003 (.xls) hoặc tệp nhị phân khác đặt tên .xlsx; mở "
+                "bằng Excel và lưu lại dưới dạng .xlsx",
+            ),
         )
     if not zipfile.is_zipfile(path):
         raise UnreadableError(
             None,
-            "not an Excel .xlsx workbook (it is not a ZIP package); "
-            "save the list from Excel as .xlsx or as CSV",
+            Reason(
+                "not an Excel .xlsx workbook (it is not a ZIP package); "
+                "save the list from Excel as .xlsx or as CSV",
+                "không phải tệp Excel .xlsx; lưu danh mục từ Excel dưới dạng .xlsx hoặc CSV",
+            ),
         )
     with zipfile.ZipFile(path) as package:
         expanded = sum(info.file_size for info in package.infolist())
     if expanded > MAX_XLSX_UNCOMPRESSED_BYTES:
         raise UnreadableError(
             None,
-            f"the workbook expands to {expanded:,} bytes, more than the "
-            f"limit of {MAX_XLSX_UNCOMPRESSED_BYTES:,}; is it really a list?",
+            Reason(
+                f"the workbook expands to {expanded:,} bytes, more than the "
+                f"limit of {MAX_XLSX_UNCOMPRESSED_BYTES:,}; is it really a list?",
+                "tệp Excel giải nén quá lớn so với giới hạn; hãy kiểm tra đây có đúng là "
+                "danh mục thủ tục",
+            ),
         )
 
 
@@ -117,7 +133,10 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[RowSource]:
         # name instead of silently reading a cached value that may be stale or missing.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged package
-        raise UnreadableError(None, f"not a readable .xlsx workbook ({exc})") from exc
+        raise UnreadableError(
+            None,
+            Reason(f"not a readable .xlsx workbook ({exc})", "tệp .xlsx bị hỏng, không đọc được"),
+        ) from exc
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]
@@ -143,7 +162,11 @@ def _sheet_rows(worksheet: Any) -> Iterator[RawRow]:
             return
         except Exception as exc:  # malformed sheet XML surfaces here, mid-stream
             raise UnreadableError(
-                number + 1, f"the sheet cannot be read from here on ({exc})"
+                number + 1,
+                Reason(
+                    f"the sheet cannot be read from here on ({exc})",
+                    "không đọc được trang tính từ dòng này trở đi",
+                ),
             ) from exc
         number += 1
         yield RawRow(number, tuple(cell_text(value) for value in values))
@@ -191,8 +214,11 @@ def detect_encoding(path: Path) -> str:
             return "utf-16-be"
         raise UnreadableError(
             None,
-            "the file contains NUL bytes: it is a binary file, not "
-            "CSV text; export the list from Excel as CSV",
+            Reason(
+                "the file contains NUL bytes: it is a binary file, not "
+                "CSV text; export the list from Excel as CSV",
+                "tệp nhị phân, không phải văn bản CSV; xuất danh mục từ Excel dưới dạng CSV",
+            ),
         )
     return "utf-8" if undecodable_line(path, "utf-8") is None else "cp1258"
 
@@ -233,15 +259,24 @@ def _csv_rows(path: Path, encoding: str | None) -> Iterator[RowSource]:
     if "\x00" in sample:
         raise UnreadableError(
             None,
-            f"the file read as {chosen} contains NUL characters; it is not CSV text in that "
-            "encoding (export the list from Excel as CSV, or pass the right --encoding)",
+            Reason(
+                f"the file read as {chosen} contains NUL characters; it is not CSV text in "
+                "that encoding (export the list from Excel as CSV, or pass the right "
+                "--encoding)",
+                f"đọc theo bảng mã {chosen}, tệp không phải văn bản CSV; xuất lại danh mục "
+                "từ Excel dưới dạng CSV UTF-8",
+            ),
         )
     bad_line = undecodable_line(path, chosen)
     if bad_line is not None:
         raise UnreadableError(
             None,
-            f"line {bad_line} is not valid {chosen}; save the file as CSV UTF-8 from Excel "
-            "or pass --encoding (utf-8, utf-16, cp1258)",
+            Reason(
+                f"line {bad_line} is not valid {chosen}; save the file as CSV UTF-8 from "
+                "Excel or pass --encoding (utf-8, utf-16, cp1258)",
+                f"dòng {bad_line} không đúng bảng mã {chosen}; lưu tệp từ Excel dưới dạng "
+                "CSV UTF-8",
+            ),
         )
     delimiter = _sniff_delimiter(sample.removeprefix("\ufeff"))
     named = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
@@ -258,8 +293,20 @@ def _csv_records(lines: Iterable[str], delimiter: str) -> Iterator[RawRow]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise UnreadableError(number + 1, f"not valid CSV from here on ({exc})") from exc
+            raise UnreadableError(
+                number + 1,
+                Reason(
+                    f"not valid CSV from here on ({exc})",
+                    "từ dòng này trở đi tệp không đúng định dạng CSV",
+                ),
+            ) from exc
         number += 1
         if any("\x00" in field for field in fields):
-            raise UnreadableError(number, "the row contains NUL characters; this is not CSV text")
+            raise UnreadableError(
+                number,
+                Reason(
+                    "the row contains NUL characters; this is not CSV text",
+                    "dòng chứa ký tự NUL; đây không phải văn bản CSV",
+                ),
+            )
         yield RawRow(number, tuple(cell_text(field) for field in fields))

@@ -22,7 +22,7 @@ import re
 
 from postlink.catalog.header import Column, Header
 from postlink.catalog.limits import MAX_CELL_CHARS
-from postlink.catalog.problems import Problems
+from postlink.catalog.problems import Problems, Reason
 from postlink.catalog.reader import RawRow
 from postlink.catalog.snapshots import EntrySnapshot
 from postlink.catalog.text import fold
@@ -60,22 +60,29 @@ _NUMBERING = re.compile(r"[(\[]?[0-9]+[)\]]?")
 _LOOKS_NUMERIC = re.compile(r"[0-9]\.[0-9]{1,5}")
 
 
-EXCLUDED_WITHOUT_REASON = (
+EXCLUDED_WITHOUT_REASON = Reason(
     "excluded from the post (neither submission nor return) without a reason: give the "
-    "reason (QĐ 45/2016 art. 1 cl. 2) or mark the legs that are allowed"
+    "reason (QĐ 45/2016 art. 1 cl. 2) or mark the legs that are allowed",
+    "thủ tục không thực hiện qua bưu chính (không tiếp nhận, không trả kết quả) nhưng "
+    "thiếu lý do: ghi lý do (QĐ 45/2016 Điều 1 khoản 2) hoặc đánh dấu chiều được phép",
 )
 
 
-def cell_problem(column: Column, text: str) -> str | None:
+def cell_problem(column: Column, text: str) -> Reason | None:
     """Why a cell's text cannot be stored in ``column``, or None when it can."""
     if text.startswith("="):
-        return (
+        return Reason(
             "the cell holds a formula; a list must hold values "
-            "(in Excel: copy, then Paste Special → Values)"
+            "(in Excel: copy, then Paste Special → Values)",
+            "ô chứa công thức; danh mục phải ghi giá trị "
+            "(trong Excel: sao chép, rồi Dán đặc biệt → Giá trị)",
         )
     limit = _WIDTH.get(column, MAX_CELL_CHARS)
     if column in _TEXT_COLUMNS and len(text) > limit:
-        return f"the text is {len(text):,} characters long, more than the {limit:,} allowed"
+        return Reason(
+            f"the text is {len(text):,} characters long, more than the {limit:,} allowed",
+            f"nội dung dài {len(text):,} ký tự, quá giới hạn {limit:,} ký tự".replace(",", "."),
+        )
     return None
 
 
@@ -133,7 +140,7 @@ class RowParser:
             return ""
         return row.cells[index]
 
-    def _error(self, row: RawRow, column: Column | None, value: str, reason: str) -> None:
+    def _error(self, row: RawRow, column: Column | None, value: str, reason: str | Reason) -> None:
         label = self.header.label(column) if column is not None else None
         self.problems.error(row.number, label, value, reason)
 
@@ -164,14 +171,23 @@ class RowParser:
         """A row with text but no code (and not a section title): a mistake or a remark."""
         (index, text), *others = [(i, cell) for i, cell in enumerate(row.cells) if cell]
         if others or index == self.header.index[Column.NAME]:
-            self._error(row, Column.CODE, "", "the procedure code is empty")
+            self._error(
+                row,
+                Column.CODE,
+                "",
+                Reason("the procedure code is empty", "thiếu mã thủ tục hành chính"),
+            )
             return
         self.problems.warning(
             row.number,
             None,
             text,
-            "ignored: neither a procedure (no code) nor a section title such as "
-            "'A. THỦ TỤC HÀNH CHÍNH CẤP TỈNH' or 'I. Lĩnh vực Hộ tịch'",
+            Reason(
+                "ignored: neither a procedure (no code) nor a section title such as "
+                "'A. THỦ TỤC HÀNH CHÍNH CẤP TỈNH' or 'I. Lĩnh vực Hộ tịch'",
+                "bỏ qua: không phải thủ tục (không có mã) cũng không phải tiêu đề mục như "
+                "'A. THỦ TỤC HÀNH CHÍNH CẤP TỈNH' hay 'I. Lĩnh vực Hộ tịch'",
+            ),
         )
 
     def _cell_values(self, row: RawRow) -> dict[Column, str]:
@@ -196,7 +212,12 @@ class RowParser:
         agency_code = self._agency_code(row, values.get(Column.AGENCY_CODE, ""))
         name = values.get(Column.NAME)
         if name == "":
-            self._error(row, Column.NAME, "", "the procedure name is empty")
+            self._error(
+                row,
+                Column.NAME,
+                "",
+                Reason("the procedure name is empty", "thiếu tên thủ tục hành chính"),
+            )
         submission = self._mark(row, Column.SUBMISSION, values.get(Column.SUBMISSION))
         result = self._mark(row, Column.RETURN, values.get(Column.RETURN))
         level = self._level(row, values.get(Column.LEVEL, ""))
@@ -229,12 +250,17 @@ class RowParser:
         if first == row.number:
             return True
         agency = f" for agency {agency_code}" if agency_code else ""
+        agency_vi = f" của cơ quan {agency_code}" if agency_code else ""
         self._error(
             row,
             Column.CODE,
             code_raw,
-            f"duplicate: procedure {code}{agency} is already on row {first}; a procedure "
-            "appears once per agency (fill 'Mã cơ quan' to give an agency its own row)",
+            Reason(
+                f"duplicate: procedure {code}{agency} is already on row {first}; a procedure "
+                "appears once per agency (fill 'Mã cơ quan' to give an agency its own row)",
+                f"trùng: thủ tục {code}{agency_vi} đã có ở dòng {first}; mỗi thủ tục chỉ ghi "
+                "một lần cho mỗi cơ quan (điền 'Mã cơ quan' để tách dòng theo cơ quan)",
+            ),
         )
         return False
 
@@ -242,13 +268,18 @@ class RowParser:
         try:
             return parse_procedure_code(text).base
         except IdentifierError as exc:
-            hint = ""
+            hint = hint_vi = ""
             if _LOOKS_NUMERIC.fullmatch(text):
                 hint = (
                     "; Excel may have stored the code as a number and dropped its "
                     "trailing zeros: format the column as Text and type the code again"
                 )
-            self._error(row, Column.CODE, text, f"{exc}{hint}")
+                hint_vi = (
+                    "; có thể Excel đã lưu mã dưới dạng số và bỏ các số 0 ở cuối: định dạng "
+                    "cột là Văn bản (Text) rồi nhập lại mã"
+                )
+            vi = f"không phải mã thủ tục hành chính (dạng 1.001193){hint_vi}"
+            self._error(row, Column.CODE, text, Reason(f"{exc}{hint}", vi))
             return None
 
     def _agency_code(self, row: RawRow, text: str) -> str | None:
@@ -257,7 +288,8 @@ class RowParser:
         try:
             return parse_agency_code(text).text
         except IdentifierError as exc:
-            self._error(row, Column.AGENCY_CODE, text, str(exc))
+            vi = "không phải mã cơ quan (dạng 000.00.12.H14 hoặc H14.12)"
+            self._error(row, Column.AGENCY_CODE, text, Reason(str(exc), vi))
             return None
 
     def _mark(self, row: RawRow, column: Column, text: str | None) -> bool | None:
@@ -269,8 +301,12 @@ class RowParser:
                 row,
                 column,
                 text,
-                "not an eligibility mark: use X (or x, ✓, Có, Yes, "
-                "1) for yes and leave blank (or -, Không, No, 0) for no",
+                Reason(
+                    "not an eligibility mark: use X (or x, ✓, Có, Yes, "
+                    "1) for yes and leave blank (or -, Không, No, 0) for no",
+                    "không phải dấu đánh dấu: ghi X (hoặc x, ✓, Có, 1) nếu có và để trống "
+                    "(hoặc -, Không, 0) nếu không",
+                ),
             )
         return mark
 
@@ -283,9 +319,14 @@ class RowParser:
                 row,
                 Column.LEVEL,
                 text,
-                "unknown level: expected Tỉnh or Xã (Huyện "
-                "only for lists before 1/7/2025); a procedure handled at two levels "
-                "needs a row per agency ('Mã cơ quan')",
+                Reason(
+                    "unknown level: expected Tỉnh or Xã (Huyện "
+                    "only for lists before 1/7/2025); a procedure handled at two levels "
+                    "needs a row per agency ('Mã cơ quan')",
+                    "cấp thực hiện không rõ: ghi Tỉnh hoặc Xã (Huyện chỉ với danh mục trước "
+                    "1/7/2025); thủ tục thực hiện ở hai cấp cần mỗi cơ quan một dòng "
+                    "('Mã cơ quan')",
+                ),
             )
             return self.level
         return level

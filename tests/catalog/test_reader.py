@@ -158,4 +158,5 @@ def test_unsupported_suffix(tmp_path: Path, name: str, hint: str) -> None:
     path.write_bytes(b"whatever")
     with pytest.raises(UnreadableError, match="unsupported file type") as caught:
         read(path)
-    assert hint in caught.value.reason
+    assert hint in caught.value.reason.en
+    assert "cần tệp .xlsx hoặc .csv" in caught.value.reason.vi

@@ -117,6 +117,9 @@ def test_admin_uploads_a_list_sees_errors_then_the_diff_and_publishes(
         expect(problems.first).to_be_visible()
         expect(page.locator("table.problems")).to_contain_text("1.99O301")
         expect(page.locator("table.problems")).to_contain_text("có lẽ")
+        expect(page.locator("table.problems")).to_contain_text("không phải mã thủ tục")
+        expect(page.locator("table.problems")).to_contain_text("không phải dấu đánh dấu")
+        expect(page.locator(".flash.error")).to_contain_text("chưa có gì được lưu")
         rows = set(page.locator("table.problems tbody tr td:first-child").all_inner_texts())
         assert {"24", "27"} <= rows, rows
         shot(page, f"upload-errors-{engine.dialect.name}")

@@ -121,7 +121,12 @@ def upload(
                     actor=user.username,
                 )
     except CatalogValidationError as exc:
-        return _upload_form(request, user, problems=exc.problems, error=str(exc), fields=fields)
+        omitted = f" ({exc.omitted} lỗi sau không hiện ra)" if exc.omitted else ""
+        error = (
+            f"Tệp «{exc.source}» có {exc.errors} lỗi và {exc.warnings} cảnh báo{omitted}; "
+            "chưa có gì được lưu. Sửa tệp rồi tải lên lại."
+        )
+        return _upload_form(request, user, problems=exc.problems, error=error, fields=fields)
     except PostlinkError as exc:
         return _upload_form(request, user, error=str(exc), fields=fields)
     return _draft_page(request, user, outcome)
