@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from postlink import defaults
 from postlink.db import session_scope
-from postlink.models import Dossier, OutboxCommand
+from postlink.models import Dossier, ListVersion, OutboxCommand
 from tests.web.conftest import ADMIN, STAFF, MakeBrowser
 
 FILED = datetime(2026, 1, 12, 2, 30, tzinfo=UTC)
@@ -109,3 +110,20 @@ def test_admin_actions_are_audited_with_the_user_and_the_log_filters(
     assert "user.create" in log
     assert "token.create" not in log
     assert "token.create" in admin.get("/admin/audit?entity=api_token").text
+
+
+def test_publishing_an_unchanged_list_says_so_in_vietnamese(
+    browser_for: MakeBrowser, engine: Engine, published_list: int
+) -> None:
+    admin = browser_for(*ADMIN)
+    fields = {"decision": "9/QĐ-UBND", "effective_from": "2026-07-01", "reason": "Chép lại"}
+    same = (defaults.CONFIG_DIR / "catalog" / "cao-bang-2026-01.csv").read_bytes()
+    draft = admin.post("/admin/catalog/upload", fields, files={"file": ("lai.csv", same)})
+    assert draft.status_code == 200, draft.text
+    with Session(engine) as session:
+        draft_id = session.exec(select(func.max(ListVersion.id))).one()
+    refused = admin.post(f"/admin/catalog/versions/{draft_id}/publish")
+    assert refused.status_code == 303
+    shown = admin.get(refused.headers["location"]).text
+    assert f"giống hệt phiên bản {published_list} (125/QĐ-UBND)" in shown
+    assert "--force" not in shown

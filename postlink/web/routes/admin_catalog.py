@@ -178,7 +178,12 @@ def publish_version(
                 session, _version(session, version_id), actor=user.username, force=force
             )
     except NoChangesError as exc:
-        flash(request, f"{exc} Đánh dấu «Công bố dù không thay đổi» nếu vẫn muốn công bố.", "error")
+        same = f"phiên bản {exc.base.id} ({exc.base.decision})"
+        message = (
+            f"Không có thay đổi: bản nháp giống hệt {same} đang áp dụng vào ngày hiệu lực "
+            "của nó. Đánh dấu «Công bố dù không thay đổi» nếu vẫn muốn công bố."
+        )
+        flash(request, message, "error")
         return RedirectResponse(f"/admin/catalog/versions/{version_id}", status_code=303)
     except PostlinkError as exc:
         flash(request, str(exc), "error")
