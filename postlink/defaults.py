@@ -27,9 +27,9 @@ POSTAL_FEED_LOOKBACK_DAYS = 30
 POSTAL_FEED_OVERLAP_DAYS = 1
 #: Orders per change-feed page; MyVNPost's GetListOrder accepts at most 500.
 POSTAL_FEED_PAGE_SIZE = 500
-#: Change-feed pages requested ahead of the one being read: the next one, and the one after it
-#: on the guess that the next is full. With two in flight the post always has a page to
-#: prepare while postlink parses; a wrong guess costs one request for an empty page per feed.
+#: Change-feed pages fetched and waiting to be read while the reader parses and applies one:
+#: the post is asked for each page as soon as the previous one came back, so it never waits
+#: on postlink's parsing, and memory stays bounded.
 POSTAL_FEED_PAGES_AHEAD = 2
 #: Seconds of the first retry delay; each later one doubles, with jitter, up to the maximum.
 POSTAL_BACKOFF_BASE = 0.5

@@ -7,10 +7,9 @@ how the change feed is walked (cursor.py), and which webhook bodies are trusted.
 from __future__ import annotations
 
 import logging
-from collections import deque
+import queue
+import threading
 from collections.abc import Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from typing import Any
 
 from postlink import defaults
@@ -34,6 +33,9 @@ from postlink.postal.signatures import Verifier, verifier_from_settings
 from postlink.settings import Settings
 
 log = logging.getLogger("postlink.postal")
+
+#: A feed page as the post answered it, where it was read and the position after it.
+FeedPage = tuple[feed_cursor.FeedCursor, Any, feed_cursor.FeedCursor]
 
 
 class MyVNPostAdapter(AdapterBase):
@@ -97,53 +99,71 @@ class MyVNPostAdapter(AdapterBase):
     def changes(self, cursor: str | None) -> Iterator[Page]:
         """One pass of GetListOrder over GUI then NHAN, as cursor.py explains.
 
-        While a page is parsed and applied, the pages after it are already being fetched
-        (``POSTAL_FEED_PAGES_AHEAD``, in background threads), so reading the feed costs about
-        what the post takes to answer. Fetching a page before the one ahead of it has come
-        back keeps cursor.py's argument whole: records only enter the window, so a page read
-        early can miss only a record that entered during the pass, which the next pass
-        reads again. Records repeated from the previous page are dropped.
+        Pages are fetched by a background thread (``_pages``) while earlier ones are parsed
+        and applied, so reading the feed costs about what the post takes to answer. Records
+        repeated from the previous page are dropped.
         """
         today = self.clock().astimezone(mapping.VIETNAM).date()
-        position = feed_cursor.begin(cursor, today, self.lookback_days)
         previous: set[tuple[str, str]] = set()
-        with ThreadPoolExecutor(
-            max_workers=defaults.POSTAL_FEED_PAGES_AHEAD, thread_name_prefix="postal-feed"
-        ) as pool:
-            fetching: deque[tuple[feed_cursor.FeedCursor, Future[Any]]] = deque()
-            while True:
-                if not fetching:
-                    fetching.append((position, pool.submit(self._feed_page, position)))
-                payload = fetching.popleft()[1].result()
-                short = mapping.list_length(payload) < self.page_size
-                following = feed_cursor.after_page(position, short, self.overlap_days)
-                if following.to is not None:
-                    self._fetch_ahead(pool, fetching, following)
-                orders, bad = mapping.parse_list_response(payload, self.table, position.feed)
-                keys = {(order.order_id, order.raw_status) for order in orders}
-                fresh = [o for o in orders if (o.order_id, o.raw_status) not in previous]
-                previous = keys
-                yield Page(orders=fresh, quarantined=bad, cursor=following.encode())
-                if following.to is None:
-                    return
-                position = following
+        for position, payload, following in self._pages(
+            feed_cursor.begin(cursor, today, self.lookback_days)
+        ):
+            orders, bad = mapping.parse_list_response(payload, self.table, position.feed)
+            keys = {(order.order_id, order.raw_status) for order in orders}
+            fresh = [o for o in orders if (o.order_id, o.raw_status) not in previous]
+            previous = keys
+            yield Page(orders=fresh, quarantined=bad, cursor=following.encode())
 
-    def _fetch_ahead(
-        self,
-        pool: ThreadPoolExecutor,
-        fetching: deque[tuple[feed_cursor.FeedCursor, Future[Any]]],
-        following: feed_cursor.FeedCursor,
-    ) -> None:
-        """Keep ``following`` and the pages after it in flight. Guesses made before a short
-        page ended the feed are dropped (those already sent are simply not read)."""
-        if fetching and fetching[0][0] != following:
-            for _, guess in fetching:
-                guess.cancel()
-            fetching.clear()
-        while len(fetching) < defaults.POSTAL_FEED_PAGES_AHEAD:
-            last = fetching[-1][0] if fetching else None
-            page = following if last is None else replace(last, page=last.page + 1)
-            fetching.append((page, pool.submit(self._feed_page, page)))
+    def _pages(self, start: feed_cursor.FeedCursor) -> Iterator[FeedPage]:
+        """The pass's pages in order, each with the position after it.
+
+        A background thread asks for each page as soon as the one before it has come back,
+        never earlier: cursor.py's no-skip argument needs every page answered before the next
+        is asked for (a record entering the window then pushes one onto a page not yet read,
+        to be read twice, rather than onto one already read). Up to
+        ``POSTAL_FEED_PAGES_AHEAD`` pages wait to be read, so memory stays flat. An error is
+        raised here, in the reader, and a reader that stops early stops the thread.
+        """
+        ready: queue.Queue[FeedPage | BaseException] = queue.Queue(
+            maxsize=defaults.POSTAL_FEED_PAGES_AHEAD
+        )
+        stop = threading.Event()
+
+        def hand_over(item: FeedPage | BaseException) -> None:
+            while not stop.is_set():
+                try:
+                    ready.put(item, timeout=0.1)
+                    return
+                except queue.Full:
+                    continue
+
+        def fetch() -> None:
+            position = start
+            try:
+                while not stop.is_set():
+                    payload = self._feed_page(position)
+                    short = mapping.list_length(payload) < self.page_size
+                    following = feed_cursor.after_page(position, short, self.overlap_days)
+                    hand_over((position, payload, following))
+                    if following.to is None:
+                        return
+                    position = following
+            except BaseException as exc:  # handed to the reader, who raises it
+                hand_over(exc)
+
+        fetcher = threading.Thread(target=fetch, name="postal-feed", daemon=True)
+        fetcher.start()
+        try:
+            while True:
+                item = ready.get()
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+                if item[2].to is None:
+                    return
+        finally:
+            stop.set()
+            fetcher.join()
 
     def _feed_page(self, position: feed_cursor.FeedCursor) -> Any:
         assert position.to is not None
