@@ -37,6 +37,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        else:  # one connection per thread (SingletonThreadPool): nothing to size
+            kwargs = {k: v for k, v in kwargs.items() if k not in ("pool_size", "max_overflow")}
         engine = create_engine(
             url,
             connect_args={"timeout": defaults.SQLITE_BUSY_TIMEOUT_MS / 1000},

@@ -68,6 +68,11 @@ EXCLUDED_WITHOUT_REASON = Reason(
 )
 
 
+def _grouped(count: int) -> str:
+    """12345 → ``12.345``, as Vietnamese writes thousands."""
+    return f"{count:,}".replace(",", ".")
+
+
 def cell_problem(column: Column, text: str) -> Reason | None:
     """Why a cell's text cannot be stored in ``column``, or None when it can."""
     if text.startswith("="):
@@ -81,7 +86,7 @@ def cell_problem(column: Column, text: str) -> Reason | None:
     if column in _TEXT_COLUMNS and len(text) > limit:
         return Reason(
             f"the text is {len(text):,} characters long, more than the {limit:,} allowed",
-            f"nội dung dài {len(text):,} ký tự, quá giới hạn {limit:,} ký tự".replace(",", "."),
+            f"nội dung dài {_grouped(len(text))} ký tự, quá giới hạn {_grouped(limit)} ký tự",
         )
     return None
 

@@ -143,6 +143,13 @@ def test_sixth_wrong_password_within_a_minute_is_throttled(browser_for: MakeBrow
     assert browser.login(*ADMIN).status_code == 429
 
 
+def test_a_name_that_lengthens_when_lowered_is_refused_not_an_error(
+    browser_for: MakeBrowser,
+) -> None:
+    """``"İ".lower()`` is two characters: the throttle's key must still fit its column."""
+    assert browser_for().login("İ" * 100, "wrong-password").status_code == 401
+
+
 def test_session_cookie_flags(browser_for: MakeBrowser, app: FastAPI) -> None:
     answer = browser_for().login(*ADMIN)
     cookie = answer.headers["set-cookie"].lower()

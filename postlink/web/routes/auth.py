@@ -46,7 +46,8 @@ def login(
     """Check the password unless throttled (five failures a minute: see ``throttle``)."""
     web = state_of(request)
     client = request.client.host if request.client else "?"
-    keys = (f"user:{username.strip().lower()}", f"ip:{client}")
+    # Cut to the column's width: lower() can lengthen a name ("İ" becomes two characters).
+    keys = (f"user:{username.strip().lower()[:150]}", f"ip:{client[:45]}")
     attempt = web.throttle.attempt(*keys)
     if attempt.wait:
         message = f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {attempt.wait} giây."
