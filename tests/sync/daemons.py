@@ -8,22 +8,27 @@ fail, before the ``engine`` fixture empties the database.
 
 from __future__ import annotations
 
+import csv
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 import requests
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
 
+from postlink.models import JobRun, OutboxCommand, OutboxState
 from postlink.postal.sandbox.control import SandboxControl
+from postlink.sync.registrations import COLUMNS
 from tests.conftest import Database
 
 T = TypeVar("T")
@@ -58,6 +63,39 @@ def wait_for(
             log = f"\n{worker.instance}'s log:\n{worker.log_tail()}" if worker else ""
             raise AssertionError(f"{why} waiting for {what}{log}")
         time.sleep(POLL_SECONDS)
+
+
+def write_registrations(folder: Path, rows: Iterable[Sequence[str]]) -> Path:
+    """A registrations CSV as the one-stop system exports it, in the importer's columns."""
+    path = folder / "registrations.csv"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+    return path
+
+
+def caught_up(engine: Engine, instance: str, since: datetime) -> bool:
+    """No command waits, and two pulls succeeded after the last one was sent: the second
+    read a whole pass of the feed after the world last changed."""
+    with Session(engine) as session:
+        pending = session.exec(
+            select(func.count())
+            .select_from(OutboxCommand)
+            .where(OutboxCommand.state == OutboxState.PENDING)
+        ).one()
+        last_sent = session.exec(select(func.max(OutboxCommand.updated_at))).one()
+        clean = session.exec(
+            select(func.count())
+            .select_from(JobRun)
+            .where(
+                JobRun.instance == instance,
+                JobRun.job == "pull",
+                JobRun.outcome == "ok",
+                col(JobRun.started_at) > max(since, last_sent or since),
+            )
+        ).one()
+    return pending == 0 and clean >= 2
 
 
 def free_port() -> int:

@@ -14,7 +14,6 @@ sandbox's truth at the same frozen instant.
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 import time
@@ -31,10 +30,17 @@ from sqlmodel import Session, col, select
 from postlink.models import JobRun, Leg, OutboxCommand, OutboxState, SyncCursor
 from postlink.postal.sandbox.faults import KINDS, profile
 from postlink.settings import get_settings
-from postlink.sync.registrations import COLUMNS
 from postlink.timeutil import utcnow
 from tests.conftest import CliResult
-from tests.sync.daemons import FAST_FAULTS, Daemons, SandboxProcess, Worker, wait_for
+from tests.sync.daemons import (
+    FAST_FAULTS,
+    Daemons,
+    SandboxProcess,
+    Worker,
+    caught_up,
+    wait_for,
+    write_registrations,
+)
 from tests.sync.truth import assert_equals_truth
 
 ORDERS = 3_000
@@ -71,19 +77,17 @@ WORKER_SETTINGS = {
 
 
 def _registrations_file(folder: Path) -> Path:
-    """A CSV as the one-stop system exports it; unit 000.00.21.H14 is outside the sandbox
-    world, so no world order carries these references."""
-    path = folder / "registrations.csv"
-    with path.open("w", newline="", encoding="utf-8") as file:
-        rows = csv.writer(file)
-        rows.writerow(COLUMNS)
-        for number in range(1, REGISTRATIONS + 1):
-            leg = "pickup" if number % 2 else "return"
-            code, name = EXCLUDED[number // 10 % 2] if number % 10 == 0 else ELIGIBLE
-            dossier = f"000.00.21.H14-261130-{number:04d}"
-            address = f"Tổ {number}, xã Hòa An, tỉnh Cao Bằng"
-            rows.writerow([leg, dossier, code, name, "Bế Thị Lan", "0912000111", address, "01654"])
-    return path
+    """Unit 000.00.21.H14 is outside the sandbox world, so no world order carries these
+    references; every tenth registration is of an excluded procedure."""
+
+    def row(number: int) -> list[str]:
+        leg = "pickup" if number % 2 else "return"
+        code, name = EXCLUDED[number // 10 % 2] if number % 10 == 0 else ELIGIBLE
+        dossier = f"000.00.21.H14-261130-{number:04d}"
+        address = f"Tổ {number}, xã Hòa An, tỉnh Cao Bằng"
+        return [leg, dossier, code, name, "Bế Thị Lan", "0912000111", address, "01654"]
+
+    return write_registrations(folder, map(row, range(1, REGISTRATIONS + 1)))
 
 
 def _page_committed(engine: Engine, since: datetime) -> bool:
@@ -91,29 +95,6 @@ def _page_committed(engine: Engine, since: datetime) -> bool:
     with Session(engine) as session:
         moved = session.exec(select(func.max(SyncCursor.updated_at))).one()
     return moved is not None and moved > since
-
-
-def _caught_up(engine: Engine, instance: str, since: datetime) -> bool:
-    """No command waits, and two pulls succeeded after the last one was sent: the second
-    read a whole pass of the feed after the world last changed."""
-    with Session(engine) as session:
-        pending = session.exec(
-            select(func.count())
-            .select_from(OutboxCommand)
-            .where(OutboxCommand.state == OutboxState.PENDING)
-        ).one()
-        last_sent = session.exec(select(func.max(OutboxCommand.updated_at))).one()
-        clean = session.exec(
-            select(func.count())
-            .select_from(JobRun)
-            .where(
-                JobRun.instance == instance,
-                JobRun.job == "pull",
-                JobRun.outcome == "ok",
-                col(JobRun.started_at) > max(since, last_sent or since),
-            )
-        ).one()
-    return pending == 0 and clean >= 2
 
 
 def _chaos(daemons: Daemons, sandbox: SandboxProcess, engine: Engine, env: dict[str, str]) -> int:
@@ -171,7 +152,7 @@ def test_sigkilled_worker_under_every_fault_loses_and_duplicates_nothing(
     assert set(fired) == set(KINDS), f"faults never fired: {set(KINDS) - set(fired)}"
     calm = utcnow()
     final = daemons.worker(env, "final")
-    wait_for(partial(_caught_up, engine, final.instance, calm), 60, "the catch-up", final)
+    wait_for(partial(caught_up, engine, final.instance, calm), 60, "the catch-up", final)
     final.stop()
 
     assert_equals_truth(engine, sandbox.control.truth())

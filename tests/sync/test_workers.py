@@ -20,12 +20,11 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from postlink.models import JobRun, Lease, OutboxCommand, OutboxState, SyncCursor
+from postlink.models import JobRun, Lease, SyncCursor
 from postlink.settings import get_settings
-from postlink.sync.registrations import COLUMNS
 from postlink.timeutil import utcnow
 from tests.conftest import CliResult
-from tests.sync.daemons import Daemons, Worker, wait_for
+from tests.sync.daemons import Daemons, Worker, caught_up, wait_for, write_registrations
 from tests.sync.truth import assert_equals_truth
 
 ORDERS = 2_000
@@ -41,14 +40,14 @@ pytestmark = pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 
 def _register(cli: Callable[..., CliResult], folder: Path) -> set[str]:
     """Outbox commands for both workers to compete over; returns their references."""
-    path = folder / "registrations.csv"
-    lines = [",".join(COLUMNS)]
-    lines += [
-        f"return,000.00.21.H14-261130-{n:04d},1.001193,Đăng ký khai sinh,Bế Thị Lan,"
-        f"0912000111,Tổ {n} xã Hòa An,01654"
+    rows = (
+        [
+            *("return", f"000.00.21.H14-261130-{n:04d}", "1.001193", "Đăng ký khai sinh"),
+            *("Bế Thị Lan", "0912000111", f"Tổ {n} xã Hòa An", "01654"),
+        ]
         for n in range(1, REGISTRATIONS + 1)
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    )
+    path = write_registrations(folder, rows)
     result = cli("outbox", "import", str(path), "--json")
     assert result.code == 0, result.stderr
     return {command["reference"] for command in json.loads(result.stdout)}
@@ -70,27 +69,6 @@ def _takeover(engine: Engine, instance: str, after: datetime) -> datetime | None
             )
         ).one()
     return started
-
-
-def _caught_up(engine: Engine, instance: str, since: datetime) -> bool:
-    with Session(engine) as session:
-        pending = session.exec(
-            select(func.count())
-            .select_from(OutboxCommand)
-            .where(OutboxCommand.state == OutboxState.PENDING)
-        ).one()
-        last_sent = session.exec(select(func.max(OutboxCommand.updated_at))).one() or since
-        clean = session.exec(
-            select(func.count())
-            .select_from(JobRun)
-            .where(
-                JobRun.instance == instance,
-                JobRun.job == "pull",
-                JobRun.outcome == "ok",
-                col(JobRun.started_at) > max(since, last_sent),
-            )
-        ).one()
-    return pending == 0 and clean >= 2
 
 
 def _overlaps(engine: Engine, killed: Worker, killed_at: datetime) -> list[str]:
@@ -154,7 +132,7 @@ def test_two_workers_share_the_jobs_and_take_over_a_dead_holder(
     assert lapses <= taken <= lapses + timedelta(seconds=INTERVAL) + SLACK, (lapses, taken)
     assert taken - killed_at <= timedelta(seconds=LEASE_TTL + INTERVAL) + SLACK
 
-    wait_for(partial(_caught_up, engine, survivor.instance, taken), 60, "the catch-up", survivor)
+    wait_for(partial(caught_up, engine, survivor.instance, taken), 60, "the catch-up", survivor)
     survivor.stop()
 
     assert _overlaps(engine, killed, killed_at) == []
