@@ -43,7 +43,7 @@ class Quarantined(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True, sa_type=BigID)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     adapter: str = Field(sa_type=String(32))
-    source: str = Field(sa_type=String(64), description="feed, webhook or operation")
+    source: str = Field(sa_type=String(128), description="feed, webhook or operation")
     reason: str = Field(sa_type=Text())
     raw: str = Field(sa_type=Text())
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime())

@@ -102,14 +102,17 @@ class Leg(SQLModel, table=True):
     )
     kind: str = Field(sa_type=String(8))
     adapter: str = Field(sa_type=String(32))
-    reference: str = Field(sa_type=String(100), description="saleOrderCode / OrderNumber")
-    order_id: str = Field(default="", sa_type=String(64), description="post's own order id")
-    item_code: str | None = Field(default=None, sa_type=String(32), index=True)
+    # The post's ids are opaque text (issue 11): a GUID is 36 characters, the columns are
+    # wider; a record whose id does not fit is quarantined with that reason, never cut
+    # (postlink.postal.fields reads these widths).
+    reference: str = Field(sa_type=String(128), description="saleOrderCode / OrderNumber")
+    order_id: str = Field(default="", sa_type=String(100), description="post's own order id")
+    item_code: str | None = Field(default=None, sa_type=String(64), index=True)
     item_check_ok: bool = True
     agency_code: str = Field(default="", sa_type=String(40))
     procedure_code: str | None = Field(default=None, sa_type=String(40))
     status: str = Field(default="unknown", sa_type=String(32))
-    raw_status: str = Field(default="", sa_type=String(16))
+    raw_status: str = Field(default="", sa_type=String(32))
     raw_label: str = Field(default="", sa_type=String(255))
     status_at: datetime | None = Field(
         default=None, sa_type=UTCDateTime(), description="when the current status was reached"
@@ -143,8 +146,8 @@ class Event(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigID)
     leg_id: int = Field(foreign_key="leg.id", sa_type=BigID)
-    item_code: str = Field(sa_type=String(32))
-    raw_code: str = Field(sa_type=String(16))
+    item_code: str = Field(sa_type=String(64))
+    raw_code: str = Field(sa_type=String(32))
     raw_label: str = Field(default="", sa_type=String(255))
     status: str = Field(sa_type=String(32))
     occurred_at: datetime = Field(sa_type=UTCDateTime())

@@ -15,6 +15,7 @@ from typing import Any
 from postlink import defaults
 from postlink.postal.base import AdapterBase
 from postlink.postal.errors import PostalProtocolError
+from postlink.postal.fields import RecordError
 from postlink.postal.models import (
     CancelOutcome,
     CancelResult,
@@ -72,7 +73,7 @@ class MyVNPostAdapter(AdapterBase):
             record = mapping.created_order_record(self.proxy.create_order(body))
             try:
                 return mapping.parse_order(record, self.table)
-            except mapping.RecordError as exc:
+            except RecordError as exc:
                 raise PostalProtocolError(
                     f"CreateOrder {request.reference}: the post created the order but its "
                     f"answer is unreadable ({exc}); it will be found by reference next time"
