@@ -268,3 +268,15 @@ def test_guid_ids_and_every_wire_variant_are_read_completely(
     ):
         assert seen[shape] > 0, f"the sandbox never wrote {shape!r}: {dict(seen)}"
     exercise(sandbox_server)
+
+
+def test_without_variants_the_sandbox_writes_the_documented_shape(
+    sandbox_factory: Callable[..., SandboxHandle],
+) -> None:
+    """``wire_variants=False`` (``postlink sandbox --documented-wire``): brief §1 as written."""
+    sandbox = sandbox_factory(wire_variants=False)
+    seen = wire_shapes(sandbox)
+    documented = {"orderHdrID", "vasFee", "weight str", "status int", "fee number"}
+    documented |= {"history object", "history key 'statusHistory'", "hour key createdHour"}
+    assert set(seen) == documented | {"create bare"}
+    exercise(sandbox)

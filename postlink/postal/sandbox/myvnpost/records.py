@@ -35,8 +35,8 @@ class Wire:
 
     id_keys: tuple[str, str] = ("orderHdrID", "originalID")
     vas_key: str = "vasFee"
-    #: Weight and other quantities as text (``"weight": "200"``).
-    quantities_as_text: bool = False
+    #: Weight and other quantities as text (``"weight": "200"``, as in the brief's record).
+    quantities_as_text: bool = True
     #: 0: fees as numbers; 1: ``"26000"``; 2: ``"26,000"``; 3: ``"26000.0"``.
     fee_style: int = 0
     status_as_text: bool = False
