@@ -16,6 +16,7 @@ never cut, so two different ids can never be stored as the same one.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Column, String
@@ -65,6 +66,21 @@ def _fold(key: str) -> str:
     return key.strip().casefold()
 
 
+@lru_cache(maxsize=64)
+def _folded(keys: tuple[Any, ...]) -> dict[str, str]:
+    """Folded key → the record's key. The records of a page share their keys, so a page
+    folds them once, not once per record that lacks an optional field."""
+    folded: dict[str, str] = {}
+    for key in keys:
+        if isinstance(key, str):
+            folded.setdefault(_fold(key), key)
+    return folded
+
+
+#: Marks a key the record does not hold (None is a value the post sends).
+_ABSENT = object()
+
+
 class Fields:
     """One record's fields, found by their documented name or any casing or padding of it.
 
@@ -84,31 +100,37 @@ class Fields:
             if name in record:
                 return name
         if self._folded is None:
-            self._folded = {}
-            for key in record:
-                if isinstance(key, str):
-                    self._folded.setdefault(_fold(key), key)
+            self._folded = _folded(tuple(record))
         for name in names:
             found = self._folded.get(_fold(name))
             if found is not None:
                 return found
         return None
 
-    def get(self, *names: str) -> Any:
-        key = self.key(*names)
+    def get(self, name: str, *aliases: str) -> Any:
+        """The value of ``name`` (or an alias) in any casing; None when absent. The exact
+        name costs one lookup: it is how nearly every record spells it."""
+        value = self.record.get(name, _ABSENT)
+        if value is not _ABSENT:
+            return value
+        key = self.key(name, *aliases)
         return None if key is None else self.record[key]
 
-    def text(self, *names: str) -> str:
+    def text(self, name: str, *aliases: str) -> str:
         """Free text (names, notes, labels) as cleaned text; numbers are written out."""
-        value = self.get(*names)
+        value = self.get(name, *aliases)
+        if value.__class__ is str:
+            return clean(value)
         if isinstance(value, dict | list):
-            raise refuse(names[0], "…", "không phải văn bản", "not text")
+            raise refuse(name, "…", "không phải văn bản", "not text")
         return clean_value(value)
 
     def identifier(self, name: str, width: int, *aliases: str) -> str:
         """An opaque id (``orderHdrID``, ``itemCode`` …): text or a number, kept as text,
         never parsed; "" when absent. Longer than ``width``: quarantined, never cut."""
         value = self.get(name, *aliases)
+        if value.__class__ is str and value:
+            return fit(name, clean(value), width)
         if value is None or value == "":
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -124,6 +146,8 @@ class Fields:
         """A status code: ``10``, ``"10"``, ``"10.0"`` and ``" 07 "`` are all ``"10"``/``"7"``;
         other text is kept as it is (an unknown code, mapped to ``unknown``, never refused)."""
         value = self.get(name, *aliases)
+        if value.__class__ is int:
+            return str(value)
         if value is None or value == "":
             if required:
                 raise RecordError(f"{name}: thiếu mã trạng thái ({name} is missing)")
@@ -135,6 +159,8 @@ class Fields:
     def amount(self, name: str, *aliases: str) -> int | None:
         """A sum of money in đồng, None when absent; see ``amount``."""
         value = self.get(name, *aliases)
+        if value.__class__ is int and value >= 0:
+            return value
         return None if value is None or value == "" else amount(name, value)
 
 

@@ -197,7 +197,7 @@ _RECEIVER = tuple(f"receiver{name}" for name in _PARTY_FIELDS)
 
 
 def _party(fields: Fields, keys: tuple[str, ...]) -> Party:
-    raw = tuple(fields.get(key) for key in keys)
+    raw = tuple(map(fields.get, keys))
     try:
         return _party_of(raw)
     except TypeError:  # an unhashable value (a list, an object) cannot be remembered
