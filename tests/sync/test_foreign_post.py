@@ -28,7 +28,9 @@ from sqlmodel import Session, select
 from postlink import defaults
 from postlink.catalog.resolve import Resolver
 from postlink.models import Dossier, Event, Leg, Quarantined
+from postlink.postal.errors import PostalProtocolError
 from postlink.postal.exchange_log import DatabaseRecorder
+from postlink.postal.models import LegKind, OrderRequest, Party
 from postlink.postal.myvnpost.adapter import MyVNPostAdapter
 from postlink.settings import get_settings, load_settings
 from postlink.sync.apply import SyncContext
@@ -228,6 +230,14 @@ EXPECTED_LEGS = {
     "000.00.07.H14-260106-0003": ("MYVNP260106000032", "EB999999995VN", True, "pickup", "accepted"),
 }
 EXPECTED_EVENTS = 5 + 5 + 6 + 3 + 3
+#: An order of ours whose id is longer than postlink stores (101 characters).
+UNREADABLE = {
+    "orderHdrID": "0123456789" * 10 + "X",
+    "originalID": "MYVNP260108000001",
+    "itemCode": "EB123456785VN",
+    "saleOrderCode": "000.00.12.H14-260108-0099-R1",
+    "status": 1,
+}
 #: The first token lapses after this many calls: the client must log in again and replay.
 TOKEN_USES = 3
 
@@ -235,6 +245,7 @@ TOKEN_USES = 3
 class ForeignPost(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     tokens: dict[str, int]
+    created = 0
     url: str
     lock = threading.Lock()
 
@@ -248,6 +259,11 @@ class ForeignPost(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if urlsplit(self.path).path == "/customer-partner/CreateOrder":
+            with self.lock:
+                type(self).created += 1
+            self._reply(200, {"data": UNREADABLE})
+            return
         if urlsplit(self.path).path != "/customer-partner/GetAccessToken":
             self._reply(404, {"message": "not found"})
             return
@@ -273,6 +289,9 @@ class ForeignPost(BaseHTTPRequestHandler):
             self._reply(
                 200, {"results": page} if query["type"] == "GUI" else {"data": {"results": page}}
             )
+        elif url.path == "/customer-partner/getOrder":
+            found = [UNREADABLE] if query["code"] == UNREADABLE["saleOrderCode"] else []
+            self._reply(200, [{"results": found}])
         elif url.path == "/customer-partner/GetStatusHistoryOrder":
             self._reply(200, HISTORIES.get(query["code"], {"data": None}))
         else:
@@ -296,13 +315,43 @@ def foreign_post() -> Iterator[type[ForeignPost]]:
     server.server_close()
 
 
+def _adapter(url: str, engine: Engine | None = None) -> MyVNPostAdapter:
+    settings = load_settings(
+        {**CLIENT_ENV, "POSTLINK_POSTAL_BASE_URL": url}, Path("/nonexistent/.env")
+    )
+    recorder = DatabaseRecorder(engine) if engine is not None else (lambda record: None)
+    return MyVNPostAdapter(settings, recorder, clock=lambda: NOW)
+
+
+def test_an_unreadable_order_of_ours_is_never_created_twice(
+    foreign_post: type[ForeignPost],
+) -> None:
+    """getOrder returns our reference in a record that cannot be read: postlink must not
+    take it for "absent" and create a second order at the post."""
+    adapter = _adapter(foreign_post.url)
+    office = Party("Trung tâm PVHCC", "02063852000", "phường Thục Phán", "04", "01273")
+    citizen = Party("Bế Thị Lan", "0912000111", "xã Hòa An", "04", "01654")
+    request = OrderRequest(
+        reference=str(UNREADABLE["saleOrderCode"]),
+        leg=LegKind.RETURN,
+        dossier_code="000.00.12.H14-260108-0099",
+        procedure_code="1.001193",
+        procedure_name="Đăng ký khai sinh",
+        sender=office,
+        receiver=citizen,
+    )
+    try:
+        with pytest.raises(PostalProtocolError, match="101 characters"):
+            adapter.create_order(request)
+    finally:
+        adapter.close()
+    assert foreign_post.created == 0
+
+
 def test_a_foreign_post_is_read_completely(
     engine: Engine, published_list: int, foreign_post: type[ForeignPost]
 ) -> None:
-    settings = load_settings(
-        {**CLIENT_ENV, "POSTLINK_POSTAL_BASE_URL": foreign_post.url}, Path("/nonexistent/.env")
-    )
-    adapter = MyVNPostAdapter(settings, DatabaseRecorder(engine), clock=lambda: NOW)
+    adapter = _adapter(foreign_post.url, engine)
     ctx = SyncContext(
         engine=engine,
         adapter=adapter,

@@ -56,12 +56,22 @@ class MyVNPostAdapter(AdapterBase):
     # --- Orders ----------------------------------------------------------------------------
 
     def find_order(self, reference: str) -> Order | None:
-        """The order carrying ``reference`` as its saleOrderCode; a live one when several."""
+        """The order carrying ``reference`` as its saleOrderCode; a live one when several.
+
+        A record the post returns for it that cannot be read may be that very order: rather
+        than answer "absent" and let the caller create it a second time, that is an error.
+        """
         payload = self.proxy.get_order(mapping.get_order_params(reference))
         orders, bad = mapping.parse_get_order_response(payload, self.table)
         for item in bad:
             log.warning("getOrder %s: quarantined a record: %s", reference, item.reason)
         mine = [order for order in orders if order.reference == reference]
+        if not mine and bad:
+            raise PostalProtocolError(
+                f"getOrder {reference}: bưu điện trả về bản ghi postlink không đọc được, không "
+                f"tạo thêm đơn ({bad[0].reason}) / the post returned a record postlink cannot "
+                "read; no second order is created"
+            )
         live = [order for order in mine if order.status is not NormalizedStatus.CANCELLED]
         return next(iter(live or mine), None)
 
