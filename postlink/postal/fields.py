@@ -142,16 +142,15 @@ class Fields:
         text = clean(value) if isinstance(value, str) else str(value)
         return fit(name, text, width)
 
-    def code(self, name: str, *aliases: str, required: bool = True) -> str:
-        """A status code: ``10``, ``"10"``, ``"10.0"`` and ``" 07 "`` are all ``"10"``/``"7"``;
-        other text is kept as it is (an unknown code, mapped to ``unknown``, never refused)."""
+    def code(self, name: str, *aliases: str) -> str:
+        """A status code, which a record cannot go without: ``10``, ``"10"``, ``"10.0"`` and
+        ``" 10 "`` are all ``"10"``; other text is kept as it is (an unknown code, mapped to
+        ``unknown`` and counted, never refused)."""
         value = self.get(name, *aliases)
         if value.__class__ is int:
             return str(value)
         if value is None or value == "":
-            if required:
-                raise RecordError(f"{name}: thiếu mã trạng thái ({name} is missing)")
-            return ""
+            raise RecordError(f"{name}: thiếu mã trạng thái ({name} is missing)")
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise refuse(name, value, "không phải mã trạng thái", "not a status code")
         return fit(name, status_code(value), RAW_CODE_WIDTH)
