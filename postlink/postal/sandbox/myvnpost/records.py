@@ -14,6 +14,7 @@ seed, so a default run shows all of them and always the same way for the same or
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from postlink.postal.sandbox import people
@@ -55,9 +56,13 @@ WEBHOOK_ID_KEYS = ("orderHdrId", "originalId")
 def wire_of(seed: int, order: SimOrder, variants: bool = True) -> Wire:
     """How ``order`` is written: its own variant drawn from the seed, or the documented
     shape when the sandbox runs without variants."""
-    if not variants:
-        return DOCUMENTED
-    dice = Dice(seed, "wire", order.order_id)
+    return _variant(seed, order.order_id) if variants else DOCUMENTED
+
+
+@lru_cache(maxsize=4096)
+def _variant(seed: int, order_id: int) -> Wire:
+    """Remembered: a feed page asks for the same orders again and again."""
+    dice = Dice(seed, "wire", order_id)
     return Wire(
         id_keys=("orderHdrId", "originalId") if dice.chance(40) else DOCUMENTED.id_keys,
         vas_key="vasfee" if dice.chance(40) else "vasFee",
