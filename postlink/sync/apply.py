@@ -15,6 +15,7 @@ never holds database locks.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +29,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from postlink.catalog.resolve import Resolver
-from postlink.identifiers import IdentifierError, parse_dossier_code
+from postlink.identifiers import IdentifierError, canonical_procedure_code, parse_dossier_code
 from postlink.models import Dossier, Event, Leg, LegKind, Quarantined, SyncCursor
 from postlink.postal.adapter import PostalAdapter
 from postlink.postal.models import Event as PostalEvent
@@ -143,6 +144,10 @@ def _agency_of(dossier_code: str) -> str:
         return ""
 
 
+def _canonical(code: str | None) -> str | None:
+    return canonical_procedure_code(code) if code else None
+
+
 def _upsert_dossiers(session: Session, orders: Sequence[Order]) -> dict[str, Dossier]:
     """Create dossiers first seen in these orders; return all of them by code."""
     codes = sorted({o.dossier_code for o in orders if o.dossier_code})
@@ -155,7 +160,7 @@ def _upsert_dossiers(session: Session, orders: Sequence[Order]) -> dict[str, Dos
         rows.append(
             {
                 "code": order.dossier_code,
-                "procedure_code": order.procedure_code,
+                "procedure_code": _canonical(order.procedure_code),
                 "procedure_code_raw": order.procedure_code or "",
                 "procedure_name": order.procedure_name,
                 "agency_code": _agency_of(order.dossier_code),
@@ -265,7 +270,8 @@ def _refresh_leg(leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncConte
     leg.item_code = order.item_code or leg.item_code
     leg.item_check_ok = order.item_check_ok
     registered = dossier.procedure_code if dossier else None
-    leg.procedure_code = order.procedure_code or leg.procedure_code or registered
+    leg.procedure_code = _canonical(order.procedure_code) or leg.procedure_code or registered
+    leg.procedure_code_raw = order.procedure_code or leg.procedure_code_raw
     leg.agency_code = dossier.agency_code if dossier else leg.agency_code
     leg.main_fee = order.main_fee if order.main_fee is not None else leg.main_fee
     leg.total_fee = order.total_fee if order.total_fee is not None else leg.total_fee
@@ -352,7 +358,8 @@ def apply_orders(
     for order in batch:
         if order.reference not in legs:
             reason = f"order {order.reference}: cannot tell pickup from return"
-            counts["quarantined"] += _quarantine(session, adapter, source, reason, str(order.raw))
+            raw = json.dumps(order.raw, ensure_ascii=False, default=str)
+            counts["quarantined"] += _quarantine(session, adapter, source, reason, raw)
             continue
         _refresh_leg(legs[order.reference], order, dossiers.get(order.dossier_code or ""), ctx)
     received = utcnow()
@@ -375,15 +382,76 @@ def apply_orders(
     leg_ids = [leg.id for leg in legs.values() if leg.id is not None]
     stored, counts["events_new"] = _store_events(session, leg_ids, event_rows)
     by_reference = {o.reference: o for o in batch}
-    for leg in legs.values():
+    counts["matched"] += _refold(session, ctx, legs.values(), by_reference, stored, received)
+    counts["orders"] += len(batch)
+    return counts
+
+
+def _refold(
+    session: Session,
+    ctx: SyncContext,
+    legs: Iterable[Leg],
+    orders: dict[str, Order],
+    stored: dict[int, list[Step]],
+    now: datetime,
+) -> int:
+    """Fold, date and judge each leg from its stored events; how many were (re)judged."""
+    matched = 0
+    for leg in legs:
         assert leg.id is not None
         dossier = session.get(Dossier, leg.dossier_id) if leg.dossier_id else None
-        _fold_leg(leg, by_reference.get(leg.reference), stored.get(leg.id, []), ctx.tz)
+        _fold_leg(leg, orders.get(leg.reference), stored.get(leg.id, []), ctx.tz)
         _apply_deadline(leg, ctx.policy, ctx.tz)
-        counts["matched"] += _match_leg(leg, dossier, ctx)
+        matched += _match_leg(leg, dossier, ctx)
         if session.is_modified(leg):
-            leg.updated_at = received
-    counts["orders"] += len(batch)
+            leg.updated_at = now
+    return matched
+
+
+def apply_events(
+    session: Session, ctx: SyncContext, events: Sequence[PostalEvent], *, source: str
+) -> tuple[Counter[str], list[PostalEvent]]:
+    """Store tracking events of items whose legs we know, and re-fold those legs.
+
+    The path of a replayed history entry (issue 16). Returns the counts and the events
+    whose item no leg carries yet (the caller keeps those in quarantine).
+    """
+    counts: Counter[str] = Counter()
+    items = sorted({e.item_code for e in events})
+    legs = session.exec(
+        select(Leg).where(col(Leg.adapter) == ctx.adapter.name, col(Leg.item_code).in_(items))
+    ).all()
+    by_item = {leg.item_code: leg for leg in legs}
+    received = utcnow()
+    rows = [
+        {
+            "leg_id": by_item[e.item_code].id,
+            "item_code": e.item_code,
+            "raw_code": e.raw_code,
+            "raw_label": e.raw_label,
+            "status": e.status,
+            "occurred_at": e.occurred_at,
+            "location": e.location,
+            "source": source,
+            "received_at": received,
+        }
+        for e in events
+        if e.item_code in by_item
+    ]
+    leg_ids = [leg.id for leg in legs if leg.id is not None]
+    stored, counts["events_new"] = _store_events(session, leg_ids, rows)
+    counts["legs"] = len(legs)
+    counts["matched"] += _refold(session, ctx, legs, {}, stored, received)
+    return counts, [e for e in events if e.item_code not in by_item]
+
+
+def refold_legs(session: Session, ctx: SyncContext, legs: Sequence[Leg]) -> Counter[str]:
+    """Re-fold legs from the events already stored (after their statuses were re-read)."""
+    counts: Counter[str] = Counter()
+    leg_ids = [leg.id for leg in legs if leg.id is not None]
+    stored, _ = _store_events(session, leg_ids, [])
+    counts["legs"] = len(legs)
+    counts["matched"] += _refold(session, ctx, legs, {}, stored, utcnow())
     return counts
 
 
