@@ -167,22 +167,27 @@ def _quarantine_problems(session: Session) -> list[Problem]:
         .limit(1)
     ).first()
     if last_pull is not None and int(last_pull.counts.get("quarantined", 0)):
-        first = session.exec(
-            select(Quarantined.reason)
-            .where(col(Quarantined.at) >= last_pull.started_at)
-            .order_by(col(Quarantined.id))
-            .limit(1)
-        ).first()
-        problems.append(
-            Problem(
-                "last_pull_quarantined",
-                State.DEGRADED,
-                int(last_pull.counts["quarantined"]),
-                first or "",
-                "Lần đọc gần nhất có bản ghi không đọc được: xem `postlink quarantine list` /"
-                " the last pull could not read some records: see `postlink quarantine list`",
-            )
+        # Those of the last pull's records still open: replayed or resolved ones are done.
+        since_pull = (
+            col(Quarantined.at) >= last_pull.started_at,
+            col(Quarantined.resolved_at).is_(None),
         )
+        still_open = session.exec(select(func.count()).where(*since_pull)).one()
+        first = session.exec(
+            select(Quarantined.reason).where(*since_pull).order_by(col(Quarantined.id)).limit(1)
+        ).first()
+        if still_open:
+            problems.append(
+                Problem(
+                    "last_pull_quarantined",
+                    State.DEGRADED,
+                    int(still_open),
+                    first or "",
+                    "Lần đọc gần nhất có bản ghi không đọc được: xem `postlink quarantine"
+                    " list` / the last pull could not read some records: see `postlink"
+                    " quarantine list`",
+                )
+            )
     if open_count:
         first = session.exec(
             select(Quarantined.reason)
