@@ -91,7 +91,36 @@ def orders_needing_history(session: Session, adapter: str, orders: Sequence[Orde
             )
         ).all()
     }
-    return [o for o in orders if o.item_code and _may_have_moved(o, known.get(o.reference))]
+    seen = _unknown_codes_stored(session, adapter, orders)
+    return [
+        o
+        for o in orders
+        if o.item_code
+        and (o.reference, o.raw_status) not in seen
+        and _may_have_moved(o, known.get(o.reference))
+    ]
+
+
+def _unknown_codes_stored(
+    session: Session, adapter: str, orders: Sequence[Order]
+) -> set[tuple[str, str]]:
+    """(reference, code) of undated records showing an unmapped code already stored as an
+    event of their leg. An unknown code never becomes the leg's status (the fold skips it),
+    so without this such a record would differ from the leg, and be fetched, every pass."""
+    unsure = [o for o in orders if o.updated_at is None and o.status == "unknown"]
+    if not unsure:
+        return set()
+    query = (
+        select(Leg.reference, Event.raw_code)
+        .join(Event, col(Event.leg_id) == col(Leg.id))
+        .where(
+            col(Leg.adapter) == adapter,
+            col(Leg.reference).in_([o.reference for o in unsure]),
+            col(Event.status) == "unknown",
+            col(Event.raw_code).in_({o.raw_status for o in unsure}),
+        )
+    )
+    return {(reference, code) for reference, code in session.exec(query).all()}
 
 
 def _may_have_moved(order: Order, known: tuple[str, datetime | None] | None) -> bool:
