@@ -62,6 +62,20 @@ class Problem:
     first_reason: str
     action: str
 
+    @property
+    def title(self) -> str:
+        """What the dashboard calls it (Vietnamese; the code stays for scripts)."""
+        return TITLES[self.code.partition(":")[0]]
+
+
+TITLES = {
+    "job_stale": "Công việc ngừng trệ",
+    "job_failing": "Công việc lỗi liên tiếp",
+    "last_pull_quarantined": "Lần đọc gần nhất có bản ghi không đọc được",
+    "quarantine_open": "Bản ghi đang cách ly",
+    "unknown_status_codes": "Mã trạng thái chưa biết",
+}
+
 
 @dataclass(frozen=True)
 class JobHealth:
@@ -85,8 +99,8 @@ class UnknownCode:
 
     @property
     def summary(self) -> str:
-        label = f" ({self.label})" if self.label else ""
-        return f"mã trạng thái chưa biết: {self.code}{label} — {self.legs} bưu gửi"
+        label = f" (nhãn của bưu điện: «{self.label}»)" if self.label else ""
+        return f"mã trạng thái chưa biết: {self.code} — {self.legs} bưu gửi{label}"
 
 
 def _job_health(session: Session, name: str, interval: int, now: datetime) -> JobHealth:
@@ -276,7 +290,7 @@ def assess(session: Session, settings: Settings, now: datetime) -> dict[str, Any
         "state": state.value,
         "healthy": state is State.HEALTHY,
         "exit_code": EXIT_CODES[state],
-        "problems": [asdict(p) for p in problems],
+        "problems": [asdict(p) | {"title": p.title} for p in problems],
         "jobs": [asdict(j) for j in jobs],
         "unknown_status_codes": [asdict(c) | {"summary": c.summary} for c in codes],
     }

@@ -142,8 +142,12 @@ def test_unknown_codes_are_shown_then_refolded_once_mapped(
     report = json.loads(cli("status", "--json").stdout)
     [seen] = report["unknown_status_codes"]
     assert (seen["code"], seen["legs"]) == ("99", len(carrying))
-    assert seen["summary"].startswith("mã trạng thái chưa biết: 99")
-    assert seen["summary"].endswith(f"— {len(carrying)} bưu gửi")
+    labels = {e["label"] for o in truth["orders"] for e in o["events"] if str(e["code"]) == "99"}
+    assert seen["label"] in labels
+    assert seen["summary"] == (
+        f"mã trạng thái chưa biết: 99 — {len(carrying)} bưu gửi"
+        + (f" (nhãn của bưu điện: «{seen['label']}»)" if seen["label"] else "")
+    )
     problem = next(p for p in report["problems"] if p["code"] == "unknown_status_codes")
     assert problem["first_reason"] == seen["summary"]
 
