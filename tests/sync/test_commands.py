@@ -111,10 +111,42 @@ def test_outbox_add_refuses_an_excluded_procedure(cli: Cli, configured: SandboxH
         "Hòa An",
         "--json",
     )
-    assert result.code == 0, result.stderr
+    assert result.code == 3, result.stderr  # a refusal is a failure (README: exit codes)
     [command] = json.loads(result.stdout)
     assert command["state"] == "refused"
     assert "23/2015" in command["refusal_reason"]
+    assert result.stderr.startswith("bị từ chối / refused: 000.00.12.H14-260119-0042-R1: ")
+
+
+def test_outbox_list_keeps_each_reference_whole_in_80_columns(
+    cli: Cli, configured: SandboxHandle
+) -> None:
+    """Dossier codes of one office share their first 21 characters: cut, they all read
+    ``000.00.21.H…`` and no row can be told from another (issue 16)."""
+    references = []
+    for number in range(1, 4):
+        dossier = f"000.00.21.H14-260119-{number:04d}"
+        result = cli(
+            "outbox",
+            "add",
+            "--leg",
+            "return",
+            "--dossier",
+            dossier,
+            "--procedure",
+            "1.001193",
+            "--name",
+            "Hoàng Văn Tú",
+            "--address",
+            "Số 5, phường Sông Hiến, Cao Bằng",
+        )
+        assert result.code == 0, result.stderr
+        references.append(f"{dossier}-R1")
+    listed = cli("outbox", "list")
+    assert listed.code == 0
+    assert max(len(line) for line in listed.stdout.splitlines()) <= 80
+    for reference in references:
+        assert reference in listed.stdout
 
 
 def test_rematch_is_audited(cli: Cli, engine: Engine, configured: SandboxHandle) -> None:
