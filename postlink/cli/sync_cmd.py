@@ -106,10 +106,15 @@ STATE_LABELS = {
 }
 
 
-def status(as_json: JsonOption = False) -> None:
+def status(
+    as_json: JsonOption = False,
+    runs: Annotated[
+        int, typer.Option("--runs", min=0, help="Also the last N job runs (history).")
+    ] = 0,
+) -> None:
     """Health, its problems and what to do; exits 0 healthy, 1 degraded, 2 stale."""
     settings = get_settings()
-    report = health.collect(get_engine(), settings)
+    report = health.collect(get_engine(), settings, runs)
     if as_json:
         print_json(report)
     else:
@@ -136,7 +141,26 @@ def status(as_json: JsonOption = False) -> None:
             for j in report["jobs"]
         ]
         print_table("Jobs", ("job", "last run", "outcome", "last success", "health", "error"), rows)
-        skip = ("jobs", "problems", "unknown_status_codes", "state", "healthy", "exit_code")
+        if runs:
+            print_table(
+                "Lịch sử chạy / job runs",
+                ("job", "instance", "started", "finished", "outcome", "error"),
+                (
+                    (
+                        r["job"],
+                        r["instance"],
+                        format_local(r["started_at"], tz),
+                        format_local(r["finished_at"], tz),
+                        r["outcome"],
+                        r["error"][:80],
+                    )
+                    for r in report["history"]
+                ),
+            )
+        skip = (
+            *("jobs", "problems", "unknown_status_codes", "state", "healthy"),
+            *("exit_code", "history"),
+        )
         print_pairs("Backlog", {k: v for k, v in report.items() if k not in skip})
     if report["exit_code"]:
         raise typer.Exit(report["exit_code"])

@@ -296,13 +296,24 @@ def assess(session: Session, settings: Settings, now: datetime) -> dict[str, Any
     }
 
 
-def collect(engine: Engine, settings: Settings) -> dict[str, Any]:
-    """Everything ``postlink status`` shows, as plain data. Runs whose worker died are
-    marked abandoned first, so that job history tells the truth."""
+def history(session: Session, limit: int) -> list[dict[str, Any]]:
+    """The newest job runs, each with its outcome (``abandoned`` for a killed worker's)."""
+    rows = session.exec(
+        select(JobRun).order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc()).limit(limit)
+    ).all()
+    return [row.model_dump(exclude={"id"}) for row in rows]
+
+
+def collect(engine: Engine, settings: Settings, runs_shown: int = 0) -> dict[str, Any]:
+    """Everything ``postlink status`` shows, as plain data, with the last ``runs_shown``
+    job runs. Runs whose worker died are marked abandoned first, so that job history tells
+    the truth."""
     now = utcnow()
     runs.abandon_dead(engine, now)
     with Session(engine) as session:
         report = assess(session, settings, now)
+        if runs_shown:
+            report["history"] = history(session, runs_shown)
         cursor_moved = session.exec(select(func.max(SyncCursor.updated_at))).one()
         backlog = dict(
             session.exec(

@@ -86,10 +86,15 @@ def test_a_killed_workers_run_is_marked_abandoned_with_the_time(cli: Cli, engine
             Lease(name="push", holder="host:42", expires_at=utcnow() + timedelta(minutes=1))
         )
     before = utcnow()
-    report = json.loads(cli("status", "--json").stdout)
+    report = json.loads(cli("status", "--json", "--runs", "5").stdout)
     jobs = {j["job"]: j for j in report["jobs"]}
     assert jobs["pull"]["last_outcome"] == "abandoned"
     assert jobs["push"]["last_outcome"] == "running"
+    history = {(r["job"], r["instance"]): r["outcome"] for r in report["history"]}
+    assert history == {("pull", "host:41"): "abandoned", ("push", "host:42"): "running"}
+    shown = cli("status", "--runs", "5").stdout
+    assert "Lịch sử chạy / job runs" in shown
+    assert "abandoned" in shown
     with Session(engine) as session:
         dead = session.exec(select(JobRun).where(JobRun.job == "pull")).one()
     assert dead.finished_at is not None
