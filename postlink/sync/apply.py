@@ -367,6 +367,20 @@ def _quarantine(session: Session, adapter: str, source: str, reason: str, raw: s
     return 1
 
 
+def _event_row(leg: Leg, event: PostalEvent, source: str, received: datetime) -> dict[str, Any]:
+    return {
+        "leg_id": leg.id,
+        "item_code": event.item_code,
+        "raw_code": event.raw_code,
+        "raw_label": event.raw_label,
+        "status": event.status,
+        "occurred_at": event.occurred_at,
+        "location": event.location,
+        "source": source,
+        "received_at": received,
+    }
+
+
 def apply_orders(
     session: Session,
     ctx: SyncContext,
@@ -393,17 +407,7 @@ def apply_orders(
         _refresh_leg(legs[order.reference], order, dossiers.get(order.dossier_code or ""), ctx)
     received = utcnow()
     event_rows = [
-        {
-            "leg_id": legs[o.reference].id,
-            "item_code": e.item_code,
-            "raw_code": e.raw_code,
-            "raw_label": e.raw_label,
-            "status": e.status,
-            "occurred_at": e.occurred_at,
-            "location": e.location,
-            "source": source,
-            "received_at": received,
-        }
+        _event_row(legs[o.reference], e, source, received)
         for o in batch
         if o.reference in legs and o.item_code in histories
         for e in histories[o.item_code]
@@ -453,17 +457,7 @@ def apply_events(
     by_item = {leg.item_code: leg for leg in legs}
     received = utcnow()
     rows = [
-        {
-            "leg_id": by_item[e.item_code].id,
-            "item_code": e.item_code,
-            "raw_code": e.raw_code,
-            "raw_label": e.raw_label,
-            "status": e.status,
-            "occurred_at": e.occurred_at,
-            "location": e.location,
-            "source": source,
-            "received_at": received,
-        }
+        _event_row(by_item[e.item_code], e, source, received)
         for e in events
         if e.item_code in by_item
     ]
