@@ -120,14 +120,12 @@ def status(
     else:
         tz = settings.tz
         console.print(f"Tình trạng / state: {STATE_LABELS[report['state']]}", highlight=False)
-        if report["problems"]:
-            print_table(
-                "Vấn đề / problems",
-                ("vấn đề / problem", "số / count", "lý do đầu / first reason", "cần làm / do"),
-                (
-                    (p["code"], p["count"], p["first_reason"], p["action"])
-                    for p in report["problems"]
-                ),
+        for problem in report["problems"]:
+            console.print(
+                f"- {problem['title']} [{problem['code']}] ({problem['count']}):"
+                f" {problem['first_reason']}\n  → {problem['action']}",
+                markup=False,
+                highlight=False,
             )
         rows = [
             (
