@@ -160,11 +160,8 @@ def _reread_rows(
     events: dict[int, list[Event]] = {}
     for row in rows:
         assert row.id is not None
-        if row.adapter != ctx.adapter.name:
-            outcome.still_failing[row.id] = (
-                f"bản ghi của {row.adapter}, đang cấu hình {ctx.adapter.name} / record of"
-                f" adapter {row.adapter}, configured adapter is {ctx.adapter.name}"
-            )
+        if row.adapter != ctx.adapter.name:  # read by its own adapter only; reason kept
+            outcome.still_failing[row.id] = row.reason
             continue
         try:
             found = reread(row.adapter, row.source, row.raw, ctx.adapter.table)

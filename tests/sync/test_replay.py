@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from postlink.models import AuditEntry, Leg, Quarantined, SyncCursor
+from postlink.models import AuditEntry, Event, Leg, Quarantined, SyncCursor
 from postlink.postal.myvnpost import mapping
 from postlink.settings import get_settings
 from postlink.sync.apply import SyncContext, load_cursor
@@ -226,3 +226,68 @@ def test_backfill_to_a_date_skips_orders_updated_after_it(
     assert not after & stored
     assert counts["skipped_after_window"] >= len(after)
     assert load_cursor(engine, feed_name(ctx)) is None
+
+
+def test_a_replayed_history_entry_lands_on_its_leg_and_an_orphan_stays(
+    cli: Cli,
+    engine: Engine,
+    sandbox_server: SandboxHandle,
+    make_context: MakeContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A tracking entry kept in quarantine (as the post wrote it: Vietnam date and hour)
+    goes onto the leg carrying its item; one whose item no leg carries stays open, and so
+    does a record of another adapter, its reason untouched."""
+    ctx = make_context(sandbox_server)
+    pull(ctx, Counter())
+    truth = sandbox_server.control.truth()
+    order = next(o for o in truth["orders"] if len(o["events"]) >= 2)
+    event = order["events"][-1]
+    at = datetime.fromisoformat(event["at"]).astimezone(VIETNAM)
+    with Session(engine) as session:
+        stored = session.exec(
+            select(Event).where(
+                Event.item_code == order["item_code"], Event.raw_code == str(event["code"])
+            )
+        ).all()
+        assert stored
+        for row in stored:
+            session.delete(row)
+        entry = {
+            "createdDate": f"{at:%d/%m/%Y}",
+            "createdHour": f"{at:%H:%M}",
+            "statusCode": event["code"],
+            "statusName": event["label"],
+        }
+        session.add_all(
+            [
+                Quarantined(
+                    adapter="myvnpost",
+                    source=f"history {order['item_code']}",
+                    reason="createdHour is missing",
+                    raw=json.dumps(entry, ensure_ascii=False),
+                ),
+                Quarantined(
+                    adapter="myvnpost",
+                    source="history EE999999999VN",
+                    reason="createdHour is missing",
+                    raw=json.dumps(entry, ensure_ascii=False),
+                ),
+                Quarantined(
+                    adapter="ngsp", source="tracking", reason="ItemCode is missing", raw="{}"
+                ),
+            ]
+        )
+        session.commit()
+    monkeypatch.setenv("POSTLINK_POSTAL_BASE_URL", sandbox_server.url)
+    get_settings.cache_clear()
+    result = cli("quarantine", "replay", "--all", "--json")
+    assert result.code == 1
+    outcome = json.loads(result.stdout)
+    assert (outcome["recovered"], outcome["still_failing"]) == (1, 2)
+    assert_equals_truth(engine, truth)
+    reasons = sorted(row.reason for row in _open(engine))
+    assert reasons == [
+        "ItemCode is missing",
+        "chưa có bưu gửi mang số hiệu EE999999999VN / no leg carries item EE999999999VN yet",
+    ]
