@@ -33,7 +33,7 @@ def _summary(command: OutboxCommand) -> dict[str, object]:
     }
 
 
-#: ``outbox add`` / ``import`` exit code when a leg is refused (excluded from the post).
+#: ``outbox add``'s exit code when the leg is refused (excluded from the post).
 REFUSED_EXIT = 3
 
 
@@ -96,15 +96,14 @@ def import_file(
     as_json: JsonOption = False,
 ) -> None:
     """Register every row of a CSV (leg, dossier_code, procedure_code, procedure_name,
-    citizen_name, citizen_phone, citizen_address, commune_code); all or nothing. Exits 3
-    when any row is refused (the others stay registered)."""
+    citizen_name, citizen_phone, citizen_address, commune_code); all or nothing. A file is
+    a batch: refused rows are reported in the summary and the command exits 0."""
     commands = _register_all(read_registrations(path), actor)
     if as_json:
         print_json([_summary(c) for c in commands])
     else:
         refused = sum(1 for c in commands if c.state == OutboxState.REFUSED)
         console.print(f"{len(commands)} registered, {refused} refused (excluded procedures).")
-    _exit_if_refused(commands)
 
 
 @app.command("list")
