@@ -26,6 +26,9 @@ app = typer.Typer(
 )
 
 ActorOption = Annotated[str, typer.Option(help="Ai làm / who does it (kept in the audit).")]
+RecordArg = Annotated[
+    int, typer.Argument(min=1, max=2**63 - 1, help="Số bản ghi / record id.", show_default=False)
+]
 
 
 @app.command("list")
@@ -58,7 +61,7 @@ def list_records(
 
 @app.command("show")
 def show(
-    record_id: Annotated[int, typer.Argument(help="Số bản ghi / record id.")],
+    record_id: RecordArg,
     as_json: JsonOption = False,
 ) -> None:
     """Một bản ghi với nội dung gốc / one record with the raw body the post sent."""
@@ -115,7 +118,7 @@ def replay(
 
 @app.command("resolve")
 def resolve(
-    record_id: Annotated[int, typer.Argument(help="Số bản ghi / record id.")],
+    record_id: RecordArg,
     note: Annotated[str, typer.Option(help="Đã xử lý thế nào / how it was dealt with.")],
     actor: ActorOption = "admin",
     as_json: JsonOption = False,

@@ -162,6 +162,9 @@ def test_staff_cannot_see_or_replay_and_a_form_without_csrf_is_refused(
     )
     assert forged.status_code == 403
     assert admin.get("/admin/quarantine/999").status_code == 404
+    assert admin.get(f"/admin/quarantine/{2**70}").status_code == 422
+    assert admin.post(f"/admin/quarantine/{2**70}/resolve", {"note": "x"}).status_code == 422
+    assert admin.post("/admin/quarantine/replay", {"record_id": str(2**70)}).status_code == 422
     empty = admin.post("/admin/quarantine/1/resolve", {"note": "   "})
     assert empty.status_code == 400
     assert "cần ghi chú" in empty.text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
@@ -30,6 +30,8 @@ router = APIRouter(
 
 Admin = Annotated[User, Depends(require_admin)]
 Db = Annotated[Session, Depends(db_session)]
+#: A record id as the database can hold it (BIGINT): anything else is a 422, never a 500.
+RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 #: Records listed on the page (the reasons table counts them all).
 PAGE_ROWS = 200
 
@@ -52,7 +54,7 @@ def queue(
 
 
 @router.get("/{record_id}")
-def record(request: Request, user: Admin, session: Db, record_id: int) -> Response:
+def record(request: Request, user: Admin, session: Db, record_id: RecordId) -> Response:
     row = session.get(Quarantined, record_id)
     if row is None:
         raise HTTPException(404)
@@ -63,7 +65,7 @@ def record(request: Request, user: Admin, session: Db, record_id: int) -> Respon
 def replay(
     request: Request,
     user: Admin,
-    record_id: Annotated[int | None, Form()] = None,
+    record_id: Annotated[int | None, Form(ge=1, le=2**63 - 1)] = None,
     reason: Annotated[str | None, Form(max_length=2000)] = None,
     everything: Annotated[bool, Form(alias="all")] = False,
 ) -> Response:
@@ -89,7 +91,7 @@ def replay(
 def resolve(
     request: Request,
     user: Admin,
-    record_id: int,
+    record_id: RecordId,
     note: Annotated[str, Form(max_length=2000)],
 ) -> Response:
     with session_scope(state_of(request).engine) as session:
