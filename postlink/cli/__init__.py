@@ -22,6 +22,7 @@ from postlink.cli import (
     handover_cmd,
     outbox_cmd,
     postal_cmd,
+    quarantine_cmd,
     report_cmd,
     sandbox_cmd,
     sync_cmd,
@@ -45,6 +46,7 @@ app.command("sandbox")(sandbox_cmd.sandbox)
 app.add_typer(handover_cmd.app, name="handover")
 app.command("report")(report_cmd.report)
 app.add_typer(outbox_cmd.app, name="outbox")
+app.add_typer(quarantine_cmd.app, name="quarantine")
 sync_cmd.register(app)
 app.command("demo")(demo_cmd.demo_command)
 app.command("serve")(web_cmd.serve)

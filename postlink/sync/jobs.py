@@ -111,6 +111,7 @@ def run_job(job: Job, ctx: SyncContext, settings: Settings) -> bool:
     with leases.hold(ctx.engine, job.name, instance, ttl) as lease:
         if lease is None:
             return False
+        runs.abandon_taken_over(ctx.engine, job.name)
         with runs.recorded(ctx.engine, job.name, instance) as counts:
             job.body(ctx, settings, counts, lease)
     return True

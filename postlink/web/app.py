@@ -25,6 +25,7 @@ from postlink.web.routes import (
     admin_accounts,
     admin_audit,
     admin_catalog,
+    admin_quarantine,
     api,
     auth,
     desk,
@@ -84,6 +85,7 @@ def create_app(
     errors.install(app)
     for module in (auth, pages, reports, desk, admin_catalog, admin_audit, admin_accounts):
         app.include_router(module.router)
+    app.include_router(admin_quarantine.router)
     app.include_router(api.router)
     app.include_router(webhook.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

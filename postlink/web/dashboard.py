@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from time import monotonic
 from typing import Any
@@ -24,7 +24,7 @@ from sqlmodel import Session, col
 from postlink.models import Dossier, Leg, LegKind, MatchClass, OutboxCommand, OutboxState
 from postlink.postal.models import NormalizedStatus
 from postlink.settings import Settings
-from postlink.sync.status import job_health
+from postlink.sync.status import assess
 from postlink.timeutil import local_date, utcnow
 
 #: Statuses of a pickup leg that mean the dossier is at (or handed to) the office.
@@ -58,6 +58,8 @@ class Dashboard:
     overdue: Panel
     excluded: Panel
     jobs: list[dict[str, Any]]
+    #: ``sync.status.assess``: the state, its problems and the unknown status codes.
+    sync: dict[str, Any] = field(default_factory=dict)
 
 
 def legs_with_dossiers() -> Select[Leg, Dossier]:
@@ -142,7 +144,8 @@ EXCLUDED = PanelQuery.of(
 
 
 class JobHealth:
-    """``sync.status.collect``'s per-job health, re-read at most every ``ttl`` seconds.
+    """``sync.status.assess``: the sync's state, problems and per-job health, re-read at
+    most every ``ttl`` seconds.
 
     Jobs run every 30 seconds or more, so a few seconds of staleness changes nothing a
     person sees, while every dashboard view would otherwise run a dozen more queries.
@@ -152,16 +155,15 @@ class JobHealth:
         self.ttl, self.clock = ttl, clock
         self._lock = threading.Lock()
         self._read_at = -ttl
-        self._jobs: list[dict[str, Any]] = []
+        self._report: dict[str, Any] = {}
 
-    def jobs(self, engine: Engine, settings: Settings) -> list[dict[str, Any]]:
+    def report(self, engine: Engine, settings: Settings) -> dict[str, Any]:
         with self._lock:
             if self.clock() - self._read_at >= self.ttl:
                 with Session(engine) as session:
-                    health = job_health(session, settings, utcnow())
-                self._jobs = [job.__dict__ for job in health]
+                    self._report = assess(session, settings, utcnow())
                 self._read_at = self.clock()
-            return self._jobs
+            return self._report
 
 
 PANELS = (ARRIVALS, PENDING_RESULTS, OVERDUE, EXCLUDED)
@@ -184,4 +186,5 @@ def build(engine: Engine, settings: Settings, health: JobHealth) -> Dashboard:
             Panel(int(count), list(connection.execute(query.rows, params).all()) if count else [])
             for query, count in zip(PANELS, counts, strict=True)
         )
-    return Dashboard(arrivals, pending, overdue, excluded, jobs=health.jobs(engine, settings))
+    sync = health.report(engine, settings)
+    return Dashboard(arrivals, pending, overdue, excluded, jobs=sync["jobs"], sync=sync)
