@@ -5,6 +5,12 @@ art. 13) and to start the next decision's annex from. The export is a flat table
 header row and explicit field and level columns (no section rows), so nothing depends on
 carrying sections down; codes are written as they were in the source, and a title block
 names the decision so that a re-import can check it.
+
+Every cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written
+with a leading quote (OWASP's CSV-injection rule), in the CSV and in the workbook alike, so
+that a spreadsheet opening the export never runs a list's text as a formula; the reader
+drops that quote again (``rows.NEUTRALISED_STARTS``), so the export still re-imports to the
+same list.
 """
 
 from __future__ import annotations
@@ -13,11 +19,11 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-import openpyxl
 from sqlmodel import Session
 
 from postlink.catalog.header import TITLES, Column
 from postlink.catalog.reader import CSV_SUFFIXES, XLSX_SUFFIXES
+from postlink.catalog.rows import NEUTRALISED_STARTS
 from postlink.catalog.snapshots import EntrySnapshot
 from postlink.catalog.versions import entries_of
 from postlink.errors import PostlinkError
@@ -76,12 +82,17 @@ def _cells(number: int, entry: EntrySnapshot) -> list[str]:
     return [values[column] for column in COLUMNS]
 
 
+def neutralised(text: str) -> str:
+    """``text`` as inert data: a leading quote before what a spreadsheet would evaluate."""
+    return "'" + text if text.startswith(NEUTRALISED_STARTS) else text
+
+
 def table_rows(version: ListVersion, entries: list[EntrySnapshot]) -> Iterator[list[str]]:
     """The exported sheet, row by row: title block, header, one row per entry."""
     yield from _title_block(version)
     yield [TITLES[column] for column in COLUMNS]
     for number, entry in enumerate(entries, start=1):
-        yield _cells(number, entry)
+        yield [neutralised(cell) for cell in _cells(number, entry)]
 
 
 def export_version(session: Session, version: ListVersion, path: Path) -> int:
@@ -92,6 +103,8 @@ def export_version(session: Session, version: ListVersion, path: Path) -> int:
     entries = entries_of(session, version)
     rows = table_rows(version, entries)
     if suffix in XLSX_SUFFIXES:
+        import openpyxl  # only when a workbook is written (the CLI starts without it)
+
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet("Danh mục")
         for row in rows:
