@@ -20,7 +20,7 @@ from enum import StrEnum
 from postlink.catalog.limits import HEADER_SEARCH_ROWS
 from postlink.catalog.problems import Reason
 from postlink.catalog.reader import RawRow
-from postlink.catalog.sections import split_title
+from postlink.catalog.sections import is_marker, split_title
 from postlink.catalog.text import fold
 
 
@@ -189,7 +189,7 @@ def _continues(rows: list[RawRow], row: RawRow) -> bool:
             return False  # "A. …", "I. Lĩnh vực …": a section under the header
         if recognise(cell) is None and recognise(f"{above} {cell}") is None:
             return False
-        if len(cell) <= 4 and recognise(cell) is None:
+        if is_marker(cell):
             return False  # "A", "I", "II": a section marker under a title
     return True
 

@@ -33,9 +33,9 @@ _MARKER_AND_TITLE = re.compile(
 )
 _NUMERIC_MARKER = re.compile(r"\(?[0-9]{1,3}\)?[.)]?")
 _NEGATIVE = re.compile(r"\b(?:khong|chua)\s+(?:thuc hien|tiep nhan|ap dung)\b")
-_POSITIVE = re.compile(
-    r"(?<!khong )(?<!chua )\b(?:thuc hien|tiep nhan ho so|tra ket qua|ap dung)\b"
-)
+_POSITIVE = re.compile(r"\b(?:thuc hien|tiep nhan ho so|tra ket qua|ap dung)\b")
+#: "thực hiện (Phụ lục I) và không thực hiện (Phụ lục II)": a title naming both lists.
+_BOTH = re.compile(r"\bthuc hien\b.{0,40}\b(?:va|hoac)\s+(?:khong|chua)\s+thuc hien\b")
 _LIST_WORDS = ("danh muc", "phu luc", "thu tuc", "tthc")
 
 
@@ -75,11 +75,11 @@ def membership_of(text: str, *, strict: bool = True) -> Membership | None:
     words = fold(text)
     if strict and not any(word in words for word in _LIST_WORDS):
         return None
-    negative = bool(_NEGATIVE.search(words))
-    positive = bool(_POSITIVE.search(_NEGATIVE.sub(" ", words)))
-    if negative and not positive:
+    if _BOTH.search(words):
+        return None
+    if _NEGATIVE.search(words):
         return Membership.OUT
-    if positive and not negative and ("bcci" in words or "buu chinh" in words or not strict):
+    if _POSITIVE.search(words) and ("bcci" in words or "buu chinh" in words or not strict):
         return Membership.IN
     return None
 
@@ -117,6 +117,11 @@ class Title:
     @property
     def numeric(self) -> bool:
         return bool(_NUMERIC_MARKER.fullmatch(self.marker))
+
+
+def is_marker(text: str) -> bool:
+    """Whether ``text`` is only a section marker ("A", "II", "a)", "Phần I")."""
+    return bool(_MARKER_ONLY.fullmatch(text))
 
 
 def split_title(pieces: list[str], bold: bool) -> Title | None:
