@@ -9,8 +9,8 @@ names the decision so that a re-import can check it.
 Every cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written
 with a leading quote (OWASP's CSV-injection rule), in the CSV and in the workbook alike, so
 that a spreadsheet opening the export never runs a list's text as a formula; the reader
-drops that quote again (``rows.NEUTRALISED_STARTS``), so the export still re-imports to the
-same list.
+drops that quote again (``rows``), so the export still re-imports to the same list. The
+rule is the reports' own (``reports.formatting.neutralise``).
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from sqlmodel import Session
 
 from postlink.catalog.header import TITLES, Column
 from postlink.catalog.reader import CSV_SUFFIXES, XLSX_SUFFIXES
-from postlink.catalog.rows import NEUTRALISED_STARTS
 from postlink.catalog.snapshots import EntrySnapshot
 from postlink.catalog.versions import entries_of
 from postlink.errors import PostlinkError
 from postlink.models import Level, ListVersion
+from postlink.reports.formatting import neutralise
 
 COLUMNS = (
     Column.STT,
@@ -82,17 +82,12 @@ def _cells(number: int, entry: EntrySnapshot) -> list[str]:
     return [values[column] for column in COLUMNS]
 
 
-def neutralised(text: str) -> str:
-    """``text`` as inert data: a leading quote before what a spreadsheet would evaluate."""
-    return "'" + text if text.startswith(NEUTRALISED_STARTS) else text
-
-
 def table_rows(version: ListVersion, entries: list[EntrySnapshot]) -> Iterator[list[str]]:
     """The exported sheet, row by row: title block, header, one row per entry."""
     yield from _title_block(version)
     yield [TITLES[column] for column in COLUMNS]
     for number, entry in enumerate(entries, start=1):
-        yield [neutralised(cell) for cell in _cells(number, entry)]
+        yield [neutralise(cell) for cell in _cells(number, entry)]
 
 
 def export_version(session: Session, version: ListVersion, path: Path) -> int:

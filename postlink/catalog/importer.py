@@ -152,7 +152,7 @@ def _read_tables(
             parser.start_table(header, table.label, membership)
         pending: Iterator[RawRow] = rows
         while (row := next(pending, None)) is not None:
-            if is_header_row(row):  # a second titled table under the first
+            if parser.may_start_table(row) and is_header_row(row):  # a second titled table
                 header, pending = find_header(itertools.chain([row], pending))
                 parser.start_table(header, table.label, parser.membership)
                 continue

@@ -46,6 +46,7 @@ from postlink.catalog.snapshots import EntrySnapshot
 from postlink.catalog.text import fold
 from postlink.identifiers import IdentifierError, parse_agency_code, parse_procedure_code
 from postlink.models import Level
+from postlink.reports.formatting import FORMULA_TRIGGERS
 
 _YES_SYMBOLS = frozenset("✓✔√☑✅")
 _NO_SYMBOLS = frozenset({"-", "–", "—"})
@@ -151,9 +152,6 @@ _MOJIBAKE = re.compile(
 #: A "?" inside a word or starting one ("Đ?ng", "??ng ký"); not "phí?" nor a URL's "/?x".
 _LOST_LETTER = re.compile(r"(?<=\w)\?+(?=\w)|(?:^|(?<=\s))\?+(?=\w)")
 _LETTER_COLUMNS = (Column.NAME, Column.FIELD, Column.AGENCY)
-#: What OWASP's CSV-injection rule prefixes with a quote on export (``export``); read back,
-#: the quote is dropped so that an export re-imports to the same list.
-NEUTRALISED_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _distinct(cells: tuple[str, ...]) -> list[str]:
@@ -161,12 +159,14 @@ def _distinct(cells: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(cell for cell in cells if cell))
 
 
+#: The shape every procedure code starts with (``1.001193``, ``2.000815.000.00.00.H14``).
+_CODE_SHAPE = re.compile(r"[0-9]\.[0-9]{6}")
+
+
 def looks_like_code(text: str) -> bool:
-    try:
-        parse_procedure_code(text)
-    except IdentifierError:
-        return False
-    return True
+    """Whether a cell is meant as a procedure code (checked in full later, with a reason);
+    a cheap test made on every row to tell data from titles."""
+    return _CODE_SHAPE.match(text) is not None
 
 
 class RowParser:
@@ -202,6 +202,11 @@ class RowParser:
         self.header, self.table, self.membership = header, table, membership
         self.level, self.field = None, ""
         self._membership_told = False
+
+    def may_start_table(self, row: RawRow) -> bool:
+        """Whether ``row`` may be a new header: not while its code cell holds a code (the
+        cheap test that spares recognising every data row's titles)."""
+        return not looks_like_code(self._get(row, Column.CODE))
 
     def _get(self, row: RawRow, column: Column) -> str:
         index = self.header.index.get(column)
@@ -322,7 +327,7 @@ class RowParser:
             if column is Column.STT:
                 continue
             text = self._get(row, column)
-            if text[:1] == "'" and text[1:2] and (text[1] in NEUTRALISED_STARTS or text[1] == " "):
+            if text[:1] == "'" and text[1:2] and (text[1] in FORMULA_TRIGGERS or text[1] == " "):
                 # A cell our export neutralised (OWASP CSV injection); a tab or CR after the
                 # quote is a space by now, as all whitespace in cells is.
                 text = text[1:].lstrip()
