@@ -144,8 +144,7 @@ def _read_tables(
             continue
         lines = [*table.context, *header.title_block]
         title_lines.extend(lines[:_TITLE_LINES])
-        sheet_name = table.context[0] if table.label and table.label.en.startswith("sheet") else ""
-        membership = _table_membership(lines, sheet_name)
+        membership = _table_membership(lines, table.sheet)
         if parser is None:
             parser = RowParser(header, problems, table=table.label, membership=membership)
         else:
@@ -165,7 +164,7 @@ def _read_tables(
         where = table.label
         if parser is None:
             problems.error(refusal.row, None, refusal.value, refusal.reason, table=where)
-        elif where is not None and where.en.startswith("sheet"):
+        elif table.sheet:
             # A Word file's layout tables (title block, signatures) are skipped quietly.
             problems.warning(
                 refusal.row, None, refusal.value, _skipped(refusal.reason), table=where

@@ -91,12 +91,14 @@ class RawRow:
 @dataclass(slots=True)
 class Table:
     """One table of a file: ``label`` names it in problems (None when the file has one),
-    ``context`` is the text above it that is not in its rows (a sheet's name, the Word
-    paragraphs before it), read for the decision number and for which list it is."""
+    ``context`` is the text above it that is not in its rows (the Word paragraphs before
+    it), read for the decision number and for which list it is; ``sheet`` is the name of
+    its sheet, which may say which list it is too ("Không thực hiện")."""
 
     label: Reason | None
     context: tuple[str, ...]
     rows: Iterator[RawRow]
+    sheet: str = ""
 
 
 @dataclass(slots=True)
@@ -342,8 +344,9 @@ def _xlsx_tables(path: Path, sheet: str | None, budget: ReadBudget) -> Iterator[
             (
                 Table(
                     _sheet_label(ws.title) if several else None,
-                    (ws.title,),
+                    (),
                     _sheet_rows(ws, budget),
+                    sheet=ws.title,
                 )
                 for ws in worksheets
             ),

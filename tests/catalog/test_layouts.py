@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from postlink.catalog.importer import read_list
 from postlink.catalog.resolve import Outcome, resolve_code
 from postlink.db import session_scope
 from postlink.models import Level
@@ -319,3 +320,17 @@ def test_a_typed_decision_that_differs_from_the_title_is_a_warning(
     (warning,) = outcome.warnings
     assert warning.value == "1450/QĐ-UBND"
     assert "names decision 1450/QĐ-UBND, not 1540/QĐ-UBND" in warning.reason
+
+
+def test_a_sheet_name_can_say_which_list_it_is(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Không thực hiện"
+    sheet.append(["STT", "Mã TTHC", "Tên TTHC", "Lý do"])
+    sheet.append([1, "1.000894", "Đăng ký kết hôn", "Hai bên phải có mặt"])
+    book.save(tmp_path / "pl2.xlsx")
+    ((row, entry),) = read_list(tmp_path / "pl2.xlsx").entries
+    assert (row, entry.postal_submission, entry.postal_return) == (2, False, False)
