@@ -70,6 +70,12 @@ class Problem:
             return f"{self.table_vi}, dòng {self.row}" if self.row is not None else self.table_vi
         return "Cả tệp" if self.row is None else str(self.row)
 
+    @property
+    def where_vi(self) -> str:
+        """Where, in a Vietnamese sentence: "bảng 2, dòng 5", "dòng 7" or "cả tệp"."""
+        row = "cả tệp" if self.row is None else f"dòng {self.row}"
+        return f"{self.table_vi}, {row}" if self.table_vi else row
+
     def __str__(self) -> str:
         where = "file" if self.row is None else f"row {self.row}"
         if self.table:

@@ -117,10 +117,12 @@ def _instant(text: str | None) -> datetime:
 
 
 def _print_problems(problems: list[Problem], omitted: int = 0) -> None:
+    """Each problem in English, then its reason in Vietnamese where one was written."""
     for problem in problems:
         colour = "red" if problem.severity == "error" else "yellow"
+        vi = f" — {problem.where_vi}: {problem.reason_vi}" if problem.reason_vi else ""
         err_console.print(
-            f"[{colour}]{problem.severity.value}:[/{colour}] {escape(str(problem))}",
+            f"[{colour}]{problem.severity.value}:[/{colour}] {escape(str(problem) + vi)}",
             highlight=False,
             soft_wrap=True,
         )
