@@ -137,6 +137,9 @@ def test_admin_uploads_a_list_sees_errors_then_the_diff_and_publishes(
         shot(page, f"upload-diff-{engine.dialect.name}")
 
         page.get_by_role("button", name="Công bố danh mục").click()
+        # 01/07/2026 is past: the console says what changes, then asks to confirm.
+        expect(page.locator("ul.plan")).to_contain_text("sẽ kết thúc ngày 01/07/2026")
+        page.get_by_role("button", name="Xác nhận công bố").click()
         expect(page.locator(".flash.ok")).to_contain_text("Đã công bố danh mục 1234/QĐ-UBND")
         new = page.locator("table.versions tr", has_text="1234/QĐ-UBND")
         expect(new).to_contain_text("Đang áp dụng")
