@@ -45,6 +45,13 @@ POSTAL_TOKEN_REPLAYS = 2
 #: threads share the token, so it may lapse again under a call): beyond, the account is
 #: assumed to be logged in elsewhere, which cancels postlink's tokens.
 POSTAL_TOKEN_LAPSES = 10
+#: Minutes a postal webhook's sendDate may lie in the past, and in the future (the two
+#: clocks' skew), before the body is refused as stale (issue 11 §3). Receipts of accepted
+#: webhooks are kept as long, so a replay inside the window is refused as a replay.
+POSTAL_WEBHOOK_MAX_AGE_MINUTES = 10
+POSTAL_WEBHOOK_MAX_AHEAD_MINUTES = 2
+#: Bytes of a webhook body the receiver reads; MyVNPost's batches are far smaller.
+POSTAL_WEBHOOK_MAX_BYTES = 1024 * 1024
 #: Characters of a request or response body kept in the exchange log.
 EXCHANGE_BODY_MAX_CHARS = 16_000
 

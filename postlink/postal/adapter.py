@@ -12,7 +12,15 @@ from datetime import datetime
 from typing import Protocol
 
 from postlink.postal.http import Recorder
-from postlink.postal.models import CancelResult, Event, Order, OrderRequest, Page, Quarantined
+from postlink.postal.models import (
+    CancelResult,
+    Event,
+    Order,
+    OrderRequest,
+    Page,
+    Quarantined,
+    WebhookHint,
+)
 from postlink.postal.statuses import StatusTable
 from postlink.settings import PostalAdapterName, Settings
 from postlink.timeutil import utcnow
@@ -27,12 +35,18 @@ class PostalAdapter(Protocol):
     name: str
     #: Raw codes → normalised statuses, and which statuses are terminal or money events.
     table: StatusTable
+    #: Now, as the feed window and the webhook's freshness check see it.
+    clock: Clock
 
     def create_order(self, request: OrderRequest) -> Order:
         """Create the order unless one with its reference exists (reconcile, then create)."""
         ...
 
     def find_order(self, reference: str) -> Order | None: ...
+
+    def order_by_item(self, item_code: str) -> Order | None:
+        """The order carrying the waybill number ``item_code``, as the post holds it now."""
+        ...
 
     def changes(self, cursor: str | None) -> Iterator[Page]:
         """Orders changed since ``cursor`` (None: since the configured lookback), page by
@@ -45,10 +59,9 @@ class PostalAdapter(Protocol):
         """Cancel by the post's order id or by our reference."""
         ...
 
-    def parse_webhook(
-        self, headers: Mapping[str, str], body: bytes
-    ) -> tuple[list[Order], list[Quarantined]]:
-        """Verify and read a webhook; raises WebhookRejected on a bad signature or body."""
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookHint:
+        """Verify a webhook and return what its signature covers; raises WebhookRejected
+        (WebhookSignatureInvalid) on a malformed body (a bad signature)."""
         ...
 
     def close(self) -> None: ...

@@ -24,6 +24,7 @@ from postlink.postal.models import (
     OrderRequest,
     Page,
     Quarantined,
+    WebhookHint,
 )
 from postlink.postal.myvnpost import cursor as feed_cursor
 from postlink.postal.myvnpost import mapping
@@ -182,10 +183,25 @@ class MyVNPostAdapter(AdapterBase):
 
     # --- Webhook -------------------------------------------------------------------------------
 
-    def parse_webhook(
-        self, headers: Mapping[str, str], body: bytes
-    ) -> tuple[list[Order], list[Quarantined]]:
-        """Verify the signature over the first record, then read every record (brief §1)."""
-        records, signed, signature = mapping.read_webhook(body)
-        self.verifier.verify(signed, signature)
-        return mapping.parse_orders(records, self.table, "webhook")
+    def order_by_item(self, item_code: str) -> Order | None:
+        payload = self.proxy.get_order(mapping.item_order_params(item_code))
+        orders, bad = mapping.parse_get_order_response(payload, self.table)
+        for item in bad:
+            log.warning("getOrder %s: quarantined a record: %s", item_code, item.reason)
+        mine = [order for order in orders if order.item_code == item_code]
+        live = [order for order in mine if order.status is not NormalizedStatus.CANCELLED]
+        return next(iter(live or mine), None)
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookHint:
+        """Verify the signature, which covers ``sendDate`` and the first record's item code
+        and status (brief §1), and name that item only: the other records are not signed,
+        so they are counted and nothing of them is used, not even as a hint."""
+        records, send_date, signature = mapping.read_webhook(body)
+        self.verifier.verify(mapping.webhook_signed_text(send_date, records[0]), signature)
+        item = str(records[0].get("itemCode") or "").strip()
+        return WebhookHint(
+            sent_at=mapping.parse_send_date(send_date),
+            signature=signature,
+            item_codes=(item,) if item else (),
+            unsigned=len(records) - 1,
+        )
