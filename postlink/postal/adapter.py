@@ -7,6 +7,7 @@ a thin ``proxy`` and an adapter class satisfying ``PostalAdapter``, plus one lin
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Protocol
@@ -67,12 +68,18 @@ class PostalAdapter(Protocol):
     def close(self) -> None: ...
 
 
-def get_adapter(settings: Settings, recorder: Recorder, clock: Clock = utcnow) -> PostalAdapter:
-    """The adapter ``POSTLINK_POSTAL_ADAPTER`` names; ``clock`` decides today's feed window."""
+def get_adapter(
+    settings: Settings,
+    recorder: Recorder,
+    clock: Clock = utcnow,
+    stop: threading.Event | None = None,
+) -> PostalAdapter:
+    """The adapter ``POSTLINK_POSTAL_ADAPTER`` names; ``clock`` decides today's feed window;
+    ``stop`` (the worker's stop flag) ends retries at once and starts no new call."""
     if settings.postal_adapter is PostalAdapterName.MYVNPOST:
         from postlink.postal.myvnpost.adapter import MyVNPostAdapter
 
-        return MyVNPostAdapter(settings, recorder, clock)
+        return MyVNPostAdapter(settings, recorder, clock, stop=stop)
     from postlink.postal.ngsp.adapter import NgspAdapter
 
-    return NgspAdapter(settings, recorder, clock)
+    return NgspAdapter(settings, recorder, clock, stop=stop)
