@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from postlink import defaults
@@ -57,11 +57,22 @@ class MyVNPostAdapter(AdapterBase):
 
     def find_order(self, reference: str) -> Order | None:
         """The order carrying ``reference`` as its saleOrderCode; a live one when several."""
-        payload = self.proxy.get_order(mapping.get_order_params(reference))
-        orders, bad = mapping.parse_get_order_response(payload, self.table)
+        return self._get_order(mapping.get_order_params(reference), lambda o: o.reference)
+
+    def order_by_item(self, item_code: str) -> Order | None:
+        """The order carrying the waybill ``item_code``; a live one when several."""
+        return self._get_order(mapping.item_order_params(item_code), lambda o: o.item_code)
+
+    def _get_order(
+        self, params: dict[str, str | int], key: Callable[[Order], str | None]
+    ) -> Order | None:
+        """getOrder by ``params``; of the orders whose ``key`` is the code asked for, a live
+        one first (a cancelled order and its re-creation share a reference)."""
+        code = params["code"]
+        orders, bad = mapping.parse_get_order_response(self.proxy.get_order(params), self.table)
         for item in bad:
-            log.warning("getOrder %s: quarantined a record: %s", reference, item.reason)
-        mine = [order for order in orders if order.reference == reference]
+            log.warning("getOrder %s: quarantined a record: %s", code, item.reason)
+        mine = [order for order in orders if key(order) == code]
         live = [order for order in mine if order.status is not NormalizedStatus.CANCELLED]
         return next(iter(live or mine), None)
 
@@ -182,15 +193,6 @@ class MyVNPostAdapter(AdapterBase):
         return mapping.parse_history_response(payload, item_code, self.table)
 
     # --- Webhook -------------------------------------------------------------------------------
-
-    def order_by_item(self, item_code: str) -> Order | None:
-        payload = self.proxy.get_order(mapping.item_order_params(item_code))
-        orders, bad = mapping.parse_get_order_response(payload, self.table)
-        for item in bad:
-            log.warning("getOrder %s: quarantined a record: %s", item_code, item.reason)
-        mine = [order for order in orders if order.item_code == item_code]
-        live = [order for order in mine if order.status is not NormalizedStatus.CANCELLED]
-        return next(iter(live or mine), None)
 
     def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookHint:
         """Verify the signature, which covers ``sendDate`` and the first record's item code
