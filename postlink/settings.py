@@ -156,6 +156,18 @@ class Settings(BaseModel):
     postal_webhook_secret: SecretStr = Field(
         default=SecretStr(""), description="Shared secret for HMAC-SHA256 webhook signatures."
     )
+    postal_webhook_max_age_minutes: int = Field(
+        default=defaults.POSTAL_WEBHOOK_MAX_AGE_MINUTES,
+        ge=1,
+        le=1440,
+        description="Minutes a webhook's sendDate may lie in the past before it is refused.",
+    )
+    postal_webhook_max_ahead_minutes: int = Field(
+        default=defaults.POSTAL_WEBHOOK_MAX_AHEAD_MINUTES,
+        ge=0,
+        le=60,
+        description="Minutes a webhook's sendDate may lie in the future (clock skew).",
+    )
     exchange_log_retention_days: int = Field(
         default=defaults.EXCHANGE_LOG_RETENTION_DAYS,
         ge=1,

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from postlink.postal.fields import RecordError
 from postlink.postal.models import Event, Order
 from postlink.postal.statuses import StatusTable
 
@@ -54,7 +55,7 @@ def _myvnpost(source: str, record: Any, table: StatusTable) -> Reread:
         if source.startswith(FEED_PREFIX):
             feed = mapping.FeedType(source.removeprefix(FEED_PREFIX).strip())
         return Reread(orders=[mapping.parse_order(record, table, feed)])
-    except mapping.RecordError as exc:
+    except RecordError as exc:
         raise Unreadable(str(exc)) from None
 
 
@@ -63,7 +64,7 @@ def _ngsp(record: Any, table: StatusTable) -> Reread:
 
     try:
         event = mapping.parse_event(record, table)
-    except mapping.RecordError as exc:
+    except RecordError as exc:
         raise Unreadable(str(exc)) from None
     orders = [] if table.is_money(event.status) else [mapping.order_from(event, record)]
     return Reread(orders=orders, events=[event])

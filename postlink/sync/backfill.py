@@ -2,7 +2,7 @@
 
 The pull's cursor only moves forward, so orders it passed (quarantined then, or missed by
 an old version) are not read again. A backfill walks the feed from a chosen date through
-the same ingest path as the pull (``sync.pull.ingest_page``: history fetched, legs and
+the same ingest path as the pull (``sync.ingest``: history fetched, legs and
 events upserted idempotently) but never writes the cursor: re-running it, or running it
 while the worker pulls, changes nothing already stored and cannot move the cursor back.
 """
@@ -15,7 +15,7 @@ from datetime import date
 
 from postlink.errors import PostlinkError
 from postlink.sync.apply import SyncContext
-from postlink.sync.pull import ingest_page
+from postlink.sync.ingest import ingest
 from postlink.timeutil import local_date, utcnow
 
 
@@ -53,5 +53,6 @@ def backfill(ctx: SyncContext, since: date, until: date | None = None) -> Counte
             ]
             counts["skipped_after_window"] += len(page.orders) - len(kept)
             page = replace(page, orders=kept)
-        ingest_page(ctx, page, counts, feed=None, source="backfill")
+        counts.update(ingest(ctx, page.orders, page.quarantined, source="backfill"))
+        counts["pages"] += 1
     return counts

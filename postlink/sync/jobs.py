@@ -43,7 +43,7 @@ def build_context(settings: Settings, engine: Engine | None = None) -> SyncConte
     engine = engine or get_engine()
     return SyncContext(
         engine=engine,
-        adapter=get_adapter(settings, exchange_log.DatabaseRecorder(engine)),
+        adapter=get_adapter(settings, exchange_log.DatabaseRecorder(engine), stop=stop_requested),
         resolver=Resolver(engine),
         policy=load_policy(settings.deadlines_file),
         tz=settings.tz,
@@ -67,7 +67,7 @@ def _pull(
 
 
 def _push(ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.HeldLease) -> None:
-    push(ctx, settings, counts)
+    push(ctx, settings, counts, stop=stop_requested)
 
 
 def _deadlines(ctx: SyncContext, _s: Settings, counts: Counter[str], _: leases.HeldLease) -> None:

@@ -25,7 +25,7 @@ from postlink.models import Leg, Quarantined
 from postlink.postal.models import Event, Order
 from postlink.postal.reread import Unreadable, reread
 from postlink.sync.apply import SyncContext, apply_events, apply_orders
-from postlink.sync.pull import prepare
+from postlink.sync.ingest import prepare
 from postlink.timeutil import utcnow
 
 #: Records replayed per transaction (each may cost one history call to the post).

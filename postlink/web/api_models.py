@@ -70,5 +70,9 @@ class ApiErrorBody(BaseModel):
 
 
 class WebhookAnswer(BaseModel):
-    accepted: int = Field(description="orders read from the body, applied in the background")
-    quarantined: int = Field(description="records that could not be read, kept for review")
+    accepted: int = Field(
+        description="items the signature covers, looked up at the post's API in the background"
+    )
+    unsigned_ignored: int = Field(
+        description="records the signature does not cover: counted, never used"
+    )

@@ -8,7 +8,7 @@ and ``dossier.procedure_code`` become the national base, the code as received is
 one statement per code, not one per leg.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-03
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from postlink.identifiers import canonical_procedure_code
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
