@@ -71,10 +71,10 @@ def test_check_names_the_reasons_it_would_quarantine(
     assert answer["quarantined_on_first_page"] == 10
     reasons = answer["quarantine_reasons"]
     assert sum(r["count"] for r in reasons) == 10
-    assert all(r["reason"].endswith("is not dd/mm/YYYY HH:MM") for r in reasons)
+    assert all("not a time: dd/mm/YYYY HH:MM" in r["reason"] for r in reasons)
     text = cli("postal", "check")
     assert "Sẽ bị cách ly / would be quarantined" in text.stdout
-    assert "is not dd/mm/YYYY HH:MM" in text.stdout
+    assert "not a time: dd/mm/YYYY HH:MM" in text.stdout
 
 
 def test_log_shows_the_path_of_each_call(

@@ -82,7 +82,7 @@ def test_status_names_the_reason_and_replay_all_recovers_every_record(
     problems = {p["code"]: p for p in report["problems"]}
     assert problems["quarantine_open"]["count"] == len(truth["orders"])
     assert problems["last_pull_quarantined"]["count"] == len(truth["orders"])
-    assert "is not dd/mm/YYYY HH:MM" in problems["quarantine_open"]["first_reason"]
+    assert "not a time: dd/mm/YYYY HH:MM" in problems["quarantine_open"]["first_reason"]
     text = cli("status")
     assert text.code == 1
     assert "cần xử lý / degraded" in text.stdout
@@ -112,13 +112,13 @@ def test_a_record_that_still_fails_stays_open_with_its_new_reason(
     ctx = make_context(sandbox_server)
     pull(ctx, Counter())
     with Session(engine) as session:
-        # As the post wrote it, but with a status no version can read, and one in the
-        # Python form an earlier release stored for records it could not place.
+        # As the post wrote it, but with a status no version can read (a list is not a
+        # code; a text such as "đang giao" would be kept as an unknown code).
         bad = Quarantined(
             adapter="myvnpost",
             source="feed NHAN",
             reason="status is missing",
-            raw=json.dumps({"orderHdrID": 7, "status": "đang giao"}),
+            raw=json.dumps({"orderHdrID": 7, "status": ["đang giao"]}),
         )
         session.add(bad)
         session.commit()
@@ -126,9 +126,10 @@ def test_a_record_that_still_fails_stays_open_with_its_new_reason(
     result = cli("quarantine", "replay", str(bad_id), "--json")
     assert result.code == 1  # a replay that leaves records open is not a success
     outcome = json.loads(result.stdout)
-    assert outcome["failing"] == [{"id": bad_id, "reason": "status='đang giao' is not a number"}]
+    reason = "status=['đang giao']: không phải mã trạng thái (not a status code)"
+    assert outcome["failing"] == [{"id": bad_id, "reason": reason}]
     [still] = _open(engine)
-    assert (still.id, still.reason) == (bad_id, "status='đang giao' is not a number")
+    assert (still.id, still.reason) == (bad_id, reason)
 
 
 def test_replay_refuses_an_ambiguous_or_unknown_choice(cli: Cli, engine: Engine) -> None:
