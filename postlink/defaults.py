@@ -1,6 +1,6 @@
 """Every tunable default in one place, each with its meaning and unit."""
 
-from pathlib import Path
+from postlink.resources import CONFIG_DIR as CONFIG_DIR  # the configuration folder
 
 #: Folder for the embedded SQLite database, rendered reports and local state (relative to cwd).
 DATA_DIR = "var"
@@ -56,9 +56,6 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 DATABASE_POOL_SIZE = 20
 #: Connections a process may open beyond the pool when busier still (closed after use).
 DATABASE_POOL_OVERFLOW = 10
-
-#: The project's configuration folder (status mappings, deadline table, sample lists).
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
 #: The J + n route table and working-day calendar (TT 17/2017 art. 7).
 DEADLINES_FILE = CONFIG_DIR / "deadlines.toml"

@@ -14,7 +14,6 @@ import io
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -26,9 +25,9 @@ from postlink.reports import formatting
 from postlink.reports.barcode import code128_svg
 from postlink.reports.document import Cell, Kind, Report, Table
 from postlink.reports.strings import label, text
+from postlink.resources import TEMPLATES_DIR as TEMPLATES_DIR  # the web console uses it too
 from postlink.settings import Settings
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 #: Characters Excel refuses in a sheet name, and its length limit.
 _SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 _SHEET_MAX = 31
