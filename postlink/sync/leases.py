@@ -47,9 +47,7 @@ def try_acquire(
         return connection.execute(statement).first() is not None
 
 
-def renew(
-    engine: Engine, name: str, holder: str, ttl: timedelta, clock: Clock = utcnow
-) -> bool:
+def renew(engine: Engine, name: str, holder: str, ttl: timedelta, clock: Clock = utcnow) -> bool:
     """Extend our lease; False when it was lost (expired and taken by another worker)."""
     with engine.begin() as connection:
         result = connection.execute(
