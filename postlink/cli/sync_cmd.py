@@ -19,14 +19,14 @@ from postlink.db import get_engine, session_scope
 from postlink.errors import PostlinkError
 from postlink.settings import get_settings
 from postlink.sync import status as health
-from postlink.sync.jobs import JOBS, build_context, run_job
-from postlink.sync.rematch import rematch as rematch_legs
-from postlink.sync.scheduler import run_worker
 from postlink.timeutil import format_local
 
 
 def worker() -> None:
     """Run the sync daemon in the foreground until SIGTERM/SIGINT."""
+    from postlink.sync.jobs import build_context
+    from postlink.sync.scheduler import run_worker
+
     settings = get_settings()
     logs.configure(settings)
     run_worker(build_context(settings), settings)
@@ -37,6 +37,8 @@ def sync(
     as_json: JsonOption = False,
 ) -> None:
     """Run every job once (pull, push, deadlines, housekeeping) and exit; for cron and tests."""
+    from postlink.sync.jobs import JOBS, build_context, run_job
+
     if not once:
         raise PostlinkError("use `postlink sync --once`, or `postlink worker` to keep running")
     settings = get_settings()
@@ -85,6 +87,9 @@ def rematch(
     as_json: JsonOption = False,
 ) -> None:
     """Re-judge legs against the lists published now (audited)."""
+    from postlink.sync.jobs import build_context
+    from postlink.sync.rematch import rematch as rematch_legs
+
     settings = get_settings()
     ctx = build_context(settings)
     with session_scope(ctx.engine) as session:
@@ -101,8 +106,3 @@ def rematch(
         print_json(changes)
     else:
         print_pairs("Re-match", changes)
-
-
-def register(app: typer.Typer) -> None:
-    for command in (worker, sync, status, rematch):
-        app.command()(command)

@@ -18,8 +18,6 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from postlink.reports import formatting
 from postlink.reports.barcode import code128_svg
@@ -138,6 +136,9 @@ def _sheet_title(index: int, table: Table) -> str:
 
 
 def render_xlsx(report: Report, settings: Settings) -> bytes:
+    from openpyxl import Workbook  # imported here: the daemon's jobs need openpyxl only now
+    from openpyxl.styles import Font
+
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
