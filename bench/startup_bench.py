@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -52,19 +51,26 @@ class Timing:
         )
 
 
+#: Runs a command and prints its peak memory. A child forked from this bench would start
+#: with the bench's own memory counted, so a bare interpreter does the forking.
+_PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
 def _time(label: str, argv: list[str], runs: int, env: dict[str, str]) -> Timing:
     seconds: list[float] = []
-    rss = 0.0
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
         done = subprocess.run(argv, env=env, capture_output=True, check=False)
         seconds.append(time.perf_counter() - started)
         if done.returncode not in (0, 1):  # status exits 1 when a job is stale: still timed
-            raise SystemExit(f"{label} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
-        # ru_maxrss of children is the largest child so far (KiB on Linux).
-        rss = max(rss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, before)
-    return Timing(label, seconds, rss)
+            raise SystemExit(f"{label} failed: {done.stderr.decode()[-500:]}")
+    peak = subprocess.run(
+        [sys.executable, "-c", _PEAK, *argv], env=env, capture_output=True, check=True
+    )
+    return Timing(label, seconds, int(peak.stdout) / 1024)  # KiB on Linux
 
 
 def _scratch_database(folder: Path) -> str:
