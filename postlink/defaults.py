@@ -42,6 +42,9 @@ POSTAL_CREATE_ATTEMPTS = 3
 #: histories concurrently), where another call's login may have replaced or used up the
 #: token this call was replayed with. A third refusal means the account lacks the right.
 POSTAL_TOKEN_REPLAYS = 2
+#: Requests a second postlink may send to the post, all threads together; 0 means no cap
+#: (the built-in sandbox needs none).
+POSTAL_MAX_RPS = 0.0
 #: Characters of a request or response body kept in the exchange log.
 EXCHANGE_BODY_MAX_CHARS = 16_000
 
