@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from postlink import logs
+from postlink import logs, schema
 from postlink.cli.output import (
     JsonOption,
     console,
@@ -56,6 +56,7 @@ def sync(
 def status(as_json: JsonOption = False) -> None:
     """Health of every job, lag behind the post, backlog; exits 1 when a job is stale."""
     settings = get_settings()
+    schema.require_current(get_engine())
     report = health.collect(get_engine(), settings)
     if as_json:
         print_json(report)
