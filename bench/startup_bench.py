@@ -10,8 +10,9 @@ that a loaded machine shows as a slower floor, not as a slower postlink.
 
     .venv/bin/python bench/startup_bench.py [--runs 7]
 
-The database is a scratch SQLite file, migrated and holding the sample Cao Bằng list, so that
-``status`` and ``resolve`` read real tables. Peak memory (max RSS) is printed too.
+The database is a scratch SQLite file, migrated and holding the sample Cao Bằng lists (as
+``postlink demo`` publishes them), so that ``status`` and ``resolve`` read real tables. Peak
+memory (max RSS) is printed too.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from postlink import defaults, migrate
-from postlink.catalog.importer import import_list
-from postlink.db import make_engine, session_scope
+from postlink import migrate
+from postlink.db import make_engine
+from postlink.demo import publish_samples
 
 GOALS = {"--help": 0.3, "status --json": 0.5, "catalog resolve 1.000894 --json": 0.5}
 
@@ -77,15 +77,7 @@ def _scratch_database(folder: Path) -> str:
     url = f"sqlite:///{folder / 'startup.db'}"
     engine = make_engine(url)
     migrate.upgrade(engine)
-    with session_scope(engine) as session:
-        import_list(
-            session,
-            defaults.CONFIG_DIR / "catalog" / "cao-bang-2026-01.csv",
-            decision="125/QĐ-UBND",
-            effective_from=date(2026, 1, 1),
-            actor="bench",
-            publish_now=True,
-        )
+    publish_samples(engine)
     engine.dispose()
     return url
 
