@@ -1,6 +1,6 @@
 """Every tunable default in one place, each with its meaning and unit."""
 
-from pathlib import Path
+from postlink.resources import CONFIG_DIR as CONFIG_DIR  # the configuration folder
 
 #: Folder for the embedded SQLite database, rendered reports and local state (relative to cwd).
 DATA_DIR = "var"
@@ -52,6 +52,9 @@ POSTAL_WEBHOOK_MAX_AGE_MINUTES = 10
 POSTAL_WEBHOOK_MAX_AHEAD_MINUTES = 2
 #: Bytes of a webhook body the receiver reads; MyVNPost's batches are far smaller.
 POSTAL_WEBHOOK_MAX_BYTES = 1024 * 1024
+#: Requests a second postlink may send to the post, all threads together; 0 means no cap
+#: (the built-in sandbox needs none).
+POSTAL_MAX_RPS = 0.0
 #: Characters of a request or response body kept in the exchange log.
 EXCHANGE_BODY_MAX_CHARS = 16_000
 
@@ -66,9 +69,6 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 DATABASE_POOL_SIZE = 20
 #: Connections a process may open beyond the pool when busier still (closed after use).
 DATABASE_POOL_OVERFLOW = 10
-
-#: The project's configuration folder (status mappings, deadline table, sample lists).
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
 #: The J + n route table and working-day calendar (TT 17/2017 art. 7).
 DEADLINES_FILE = CONFIG_DIR / "deadlines.toml"

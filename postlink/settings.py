@@ -123,6 +123,12 @@ class Settings(BaseModel):
         le=3600,
         description="Total seconds an idempotent call may spend retrying before it fails.",
     )
+    postal_max_rps: float = Field(
+        default=defaults.POSTAL_MAX_RPS,
+        ge=0,
+        le=10_000,
+        description="Requests a second postlink may send to the post (all calls); 0 = no cap.",
+    )
     postal_ca_bundle: Path | None = Field(
         default=None,
         description="PEM bundle to verify the postal API's TLS certificate; empty = system CAs.",

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from postlink import logs
+from postlink import logs, schema
 from postlink.cli.output import (
     JsonOption,
     console,
@@ -20,16 +20,14 @@ from postlink.db import get_engine, session_scope
 from postlink.errors import PostlinkError
 from postlink.settings import get_settings
 from postlink.sync import status as health
-from postlink.sync.backfill import backfill as run_backfill
-from postlink.sync.jobs import JOBS, build_context, run_job
-from postlink.sync.refold import refold as refold_legs
-from postlink.sync.rematch import rematch as rematch_legs
-from postlink.sync.scheduler import run_worker
 from postlink.timeutil import format_local
 
 
 def worker() -> None:
     """Run the sync daemon in the foreground until SIGTERM/SIGINT."""
+    from postlink.sync.jobs import build_context
+    from postlink.sync.scheduler import run_worker
+
     settings = get_settings()
     logs.configure(settings)
     run_worker(build_context(settings), settings)
@@ -41,6 +39,8 @@ def sync(
     as_json: JsonOption = False,
 ) -> None:
     """Run every job once (pull, push, deadlines, housekeeping) and exit; for cron and tests."""
+    from postlink.sync.jobs import JOBS, build_context, run_job
+
     if context.invoked_subcommand is not None:
         return
     if not once:
@@ -66,6 +66,9 @@ def backfill(
 ) -> None:
     """Đọc lại một khoảng ngày của luồng thay đổi / re-read a past window of the change feed
     (idempotent; the stored cursor is never moved)."""
+    from postlink.sync.backfill import backfill as run_backfill
+    from postlink.sync.jobs import build_context
+
     first = parse_date("--from", since)
     assert first is not None
     settings = get_settings()
@@ -88,6 +91,9 @@ def refold(
 ) -> None:
     """Gấp lại các chặng mang mã trạng thái vừa được khai báo / re-fold the legs carrying
     status codes the table now maps (audited)."""
+    from postlink.sync.jobs import build_context
+    from postlink.sync.refold import refold as refold_legs
+
     settings = get_settings()
     ctx = build_context(settings)
     with session_scope(ctx.engine) as session:
@@ -114,6 +120,7 @@ def status(
 ) -> None:
     """Health, its problems and what to do; exits 0 healthy, 1 degraded, 2 stale."""
     settings = get_settings()
+    schema.require_current(get_engine())
     report = health.collect(get_engine(), settings, runs)
     if as_json:
         print_json(report)
@@ -173,6 +180,9 @@ def rematch(
     as_json: JsonOption = False,
 ) -> None:
     """Re-judge legs against the lists published now (audited)."""
+    from postlink.sync.jobs import build_context
+    from postlink.sync.rematch import rematch as rematch_legs
+
     settings = get_settings()
     ctx = build_context(settings)
     with session_scope(ctx.engine) as session:
@@ -191,10 +201,8 @@ def rematch(
         print_pairs("Re-match", changes)
 
 
-def register(app: typer.Typer) -> None:
-    sync_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
-    sync_app.callback()(sync)
-    sync_app.command("backfill")(backfill)
-    app.add_typer(sync_app, name="sync")
-    for command in (worker, status, rematch, refold):
-        app.command()(command)
+#: ``postlink sync`` (``--once``) with its ``backfill`` subcommand; ``postlink.cli`` loads it
+#: when the command runs.
+sync_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+sync_app.callback()(sync)
+sync_app.command("backfill")(backfill)

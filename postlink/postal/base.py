@@ -8,6 +8,7 @@ import threading
 from postlink import defaults
 from postlink.postal.adapter import Clock
 from postlink.postal.http import HttpClient, HttpPolicy, Recorder, TokenAuth
+from postlink.postal.rate import cap_requests
 from postlink.postal.retry import Waiter
 from postlink.postal.statuses import StatusTable, load_status_table
 from postlink.settings import Settings
@@ -35,6 +36,7 @@ class AdapterBase:
             secrets=lambda: [secret, *self.login.issued[-3:]],
             waiter=Waiter(stop or threading.Event()),
         )
+        cap_requests(self.http.session, settings.postal_max_rps)
         self.customer_code = settings.postal_customer_code
         # The gateway is assumed to relay VNPost's own codes (brief §2 names none).
         self.table = table or load_status_table(defaults.MYVNPOST_STATUS_FILE)

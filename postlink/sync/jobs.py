@@ -21,7 +21,6 @@ from postlink.catalog.resolve import Resolver
 from postlink.db import get_engine, session_scope
 from postlink.postal import exchange_log
 from postlink.postal.adapter import get_adapter
-from postlink.reports.daily import render_daily
 from postlink.settings import Settings
 from postlink.sync import leases, runs
 from postlink.sync.apply import SyncContext
@@ -88,6 +87,8 @@ def _reports(
     ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.HeldLease
 ) -> None:
     """The daily set staff open each morning (issue 6), rendered by date into the report folder."""
+    from postlink.reports.daily import render_daily  # here: ``postlink status`` needs JOBS only
+
     render_daily(ctx.engine, settings, local_date(utcnow(), ctx.tz))
     counts["rendered"] = 1
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,9 +28,14 @@ _HASHER = PasswordHasher()
 #: (NIST SP 800-63B §5.1.1.2).
 MIN_PASSWORD_LENGTH = 8
 _USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
-#: A hash of a random password, verified when the user does not exist, so that a wrong
-#: user name takes as long as a wrong password (no user enumeration by timing).
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password, verified when the user does not exist, so that a wrong
+    user name takes as long as a wrong password (no user enumeration by timing). Made at
+    the first login rather than at import: ``postlink user add`` should not pay for it."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -128,7 +134,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this password, or None; upgrades an outdated hash."""
     user = find_user(session, username)
     try:
-        _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _HASHER.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:

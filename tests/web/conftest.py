@@ -44,7 +44,8 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     code path is the same; test_accounts checks the production parameters)."""
     cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
     monkeypatch.setattr(accounts, "_HASHER", cheap)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("dummy-password"))
+    dummy = cheap.hash("dummy-password")
+    monkeypatch.setattr(accounts, "_dummy_hash", lambda: dummy)
 
 
 @pytest.fixture
