@@ -30,6 +30,7 @@ from postlink.db import session_scope
 from postlink.errors import PostlinkError
 from postlink.models import ListVersion, User, VersionStatus
 from postlink.web.forms import parse_day
+from postlink.web.inputs import RowId
 from postlink.web.security import csrf_protect, db_session, require_admin
 from postlink.web.state import state_of
 from postlink.web.templating import flash, page
@@ -151,7 +152,7 @@ def _version(session: Session, version_id: int) -> ListVersion:
 
 
 @router.get("/versions/{version_id}")
-def version_page(request: Request, user: Admin, session: Db, version_id: int) -> Response:
+def version_page(request: Request, user: Admin, session: Db, version_id: RowId) -> Response:
     version = _version(session, version_id)
     diff = diff_against_base(session, entries_of(session, version), version)
     context = {
@@ -168,7 +169,7 @@ def version_page(request: Request, user: Admin, session: Db, version_id: int) ->
 def publish_version(
     request: Request,
     user: Admin,
-    version_id: int,
+    version_id: RowId,
     force: Annotated[bool, Form()] = False,
 ) -> Response:
     web = state_of(request)
@@ -201,7 +202,7 @@ def publish_version(
 def withdraw_version(
     request: Request,
     user: Admin,
-    version_id: int,
+    version_id: RowId,
     reason: Annotated[str, Form(max_length=2000)],
 ) -> Response:
     web = state_of(request)

@@ -25,6 +25,7 @@ from postlink.reports.render import Format, render
 from postlink.sync.outbox import register
 from postlink.timeutil import local_date, utcnow
 from postlink.web import desk
+from postlink.web.inputs import RowId, row_id
 from postlink.web.routes.reports import MEDIA
 from postlink.web.security import csrf_protect, db_session, require_staff
 from postlink.web.state import state_of
@@ -49,8 +50,9 @@ async def _ticked(request: Request) -> list[tuple[int, str]]:
     form = await request.form()
     ticked = []
     for key, value in form.multi_items():
-        if key.startswith("item-") and key[5:].isdigit() and value != SKIP:
-            ticked.append((int(key[5:]), str(value)))
+        leg_id = row_id(key[5:]) if key.startswith("item-") else None
+        if leg_id is not None and value != SKIP:
+            ticked.append((leg_id, str(value)))
     return ticked
 
 
@@ -119,7 +121,7 @@ async def receive(
 
 
 @router.get("/handovers/{handover_id}")
-def handover_page(request: Request, user: Staff, session: Db, handover_id: int) -> Response:
+def handover_page(request: Request, user: Staff, session: Db, handover_id: RowId) -> Response:
     handover = session.get(Handover, handover_id)
     if handover is None:
         raise HTTPException(404)
@@ -127,7 +129,7 @@ def handover_page(request: Request, user: Staff, session: Db, handover_id: int) 
 
 
 @router.get("/handovers/{handover_id}/record.{fmt}")
-def handover_record(request: Request, handover_id: int, fmt: Format) -> Response:
+def handover_record(request: Request, handover_id: RowId, fmt: Format) -> Response:
     """The record to print and sign: the reports' handover record, as HTML or PDF."""
     web = state_of(request)
     with Session(web.engine) as session:
@@ -155,7 +157,7 @@ def results(request: Request, user: Staff, session: Db) -> Response:
 async def create_return_orders(request: Request, user: Staff) -> Response:
     """Register a return order for each ticked dossier; refusals are reported with reasons."""
     form = await request.form()
-    ids = [int(v) for v in form.getlist("dossier") if isinstance(v, str) and v.isdigit()]
+    ids = [i for v in form.getlist("dossier") if isinstance(v, str) and (i := row_id(v))]
     web = state_of(request)
     with session_scope(web.engine) as session:
         for dossier in desk.dossiers_by_id(session, ids):

@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from postlink.models import User
 from postlink.web import dashboard, lookup
+from postlink.web.inputs import RowId
 from postlink.web.security import csrf_protect, require_staff
 from postlink.web.state import state_of
 from postlink.web.templating import page
@@ -54,7 +55,7 @@ def dossier(request: Request, user: Staff, code: str) -> Response:
 
 
 @router.get("/legs/{leg_id}")
-def leg(request: Request, user: Staff, leg_id: int) -> Response:
+def leg(request: Request, user: Staff, leg_id: RowId) -> Response:
     with Session(state_of(request).reader) as session:
         view = lookup.leg_view(session, leg_id)
     if view is None:
