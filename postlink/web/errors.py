@@ -138,6 +138,8 @@ def worded(exc: PostlinkError) -> str:
     """A service's refusal in the console's words: its code's sentence when it has one
     (``accounts.AccountError``), else a general sentence; the service's own (command-line,
     English) words go to the log for whoever investigates."""
+    if isinstance(exc, BadInput):
+        return exc.message
     code = getattr(exc, "code", None)
     if isinstance(code, str):
         return say(code, **getattr(exc, "params", {}))

@@ -17,6 +17,7 @@ from fastapi import Path, Request
 from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, Response
 
+from postlink.errors import PostlinkError
 from postlink.web.messages import say
 
 #: The largest id a row can have (BIGINT on PostgreSQL, INTEGER on SQLite).
@@ -27,8 +28,9 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
-class BadInput(Exception):
-    """Input refused as a whole with a message for the person who sent it (400)."""
+class BadInput(PostlinkError):
+    """Input refused with a message (in Vietnamese) for the person who sent it: a 400 page
+    or JSON answer, or shown on the form by a handler that catches it."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -68,7 +70,8 @@ async def refuse_nul(request: Request) -> None:
     raw = request.scope.get("query_string", b"")
     if "\x00" in request.url.path or b"\x00" in unquote_to_bytes(raw):
         raise BadInput(say("input.nul"))
-    if request.method not in ("GET", "HEAD") and request.headers.get("content-type", "").startswith(
-        FORM_TYPES
-    ):
+    # The API and the webhook read JSON bodies themselves (a form read here would consume
+    # the body they need); their models refuse NUL.
+    form = request.headers.get("content-type", "").startswith(FORM_TYPES)
+    if form and request.method not in ("GET", "HEAD") and not machine(request.url.path):
         check_form(await request.form())

@@ -67,7 +67,7 @@ MESSAGES: dict[str, str] = {
         "Mã hồ sơ «{value}» không hợp lệ: dạng đúng như 000.00.12.H14-250715-0007 "
         "(Thông tư 01/2018/TT-VPCP)."
     ),
-    "api.procedure_code": "Mã thủ tục «{value}» không hợp lệ: dạng đúng như 1.001193.",
+    "procedure.code": "Mã thủ tục «{value}» không hợp lệ: dạng đúng như 1.001193.",
     "api.no_citizen": "Yêu cầu không hợp lệ: thiếu họ tên hoặc địa chỉ công dân.",
     "api.conflict": "Hồ sơ {dossier} đã được đăng ký với thông tin khác.",
     "api.busy": "Hồ sơ {dossier} đang được đăng ký bởi một yêu cầu khác; hãy gửi lại sau giây lát.",

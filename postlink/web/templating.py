@@ -22,6 +22,7 @@ from postlink.reports.render import TEMPLATES_DIR
 from postlink.reports.strings import label
 from postlink.settings import Settings
 from postlink.timeutil import format_local
+from postlink.web.forms import DATE_INPUT_PATTERN
 from postlink.web.security import CSRF_FIELD, csrf_token
 
 #: Words of the console not already in the reports' catalogue (postlink.reports.strings).
@@ -90,7 +91,12 @@ def build_templates(settings: Settings) -> Jinja2Templates:
     environment.filters.update(
         moment=moment, day=day, masked=mask_phone, number=number, yesno=_yesno
     )
-    environment.globals.update(word=word, office=settings.office_name, csrf_field=CSRF_FIELD)
+    environment.globals.update(
+        word=word,
+        office=settings.office_name,
+        csrf_field=CSRF_FIELD,
+        date_pattern=DATE_INPUT_PATTERN,
+    )
     return Jinja2Templates(env=environment)
 
 

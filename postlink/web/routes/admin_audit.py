@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
-from postlink.errors import PostlinkError
 from postlink.models import AuditEntry, User
-from postlink.web.forms import parse_day
+from postlink.web.forms import parse_day, shown_day
+from postlink.web.inputs import BadInput
 from postlink.web.security import csrf_protect, db_session, require_admin
 from postlink.web.state import state_of
 from postlink.web.templating import page
@@ -54,9 +54,9 @@ def audit_log(
             query = query.where(col(AuditEntry.entity_id) == ident)
     try:
         first, last = parse_day(start, "từ"), parse_day(end, "đến")
-    except PostlinkError as exc:
+    except BadInput as exc:
         first = last = None
-        error = str(exc)
+        error = exc.message
     if first:
         query = query.where(col(AuditEntry.at) >= datetime.combine(first, time(0), tzinfo=tz))
     if last:
@@ -71,7 +71,13 @@ def audit_log(
         "rows": rows[:PAGE_ROWS],
         "more": len(rows) > PAGE_ROWS,
         "page_number": page_number,
-        "filters": {"actor": actor, "action": action, "entity": entity, "from": start, "to": end},
+        "filters": {
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "from": shown_day(start),
+            "to": shown_day(end),
+        },
         "error": error,
     }
     return page(request, "admin/audit.html", context, user=user)

@@ -28,9 +28,11 @@ from postlink.catalog.publish import NoChangesError, publish, withdraw
 from postlink.catalog.versions import all_versions, entries_of
 from postlink.db import session_scope
 from postlink.errors import PostlinkError
+from postlink.identifiers import IdentifierError
 from postlink.models import ListVersion, User, VersionStatus
 from postlink.web.forms import parse_day
 from postlink.web.inputs import RowId
+from postlink.web.messages import say
 from postlink.web.security import csrf_protect, db_session, require_admin
 from postlink.web.state import state_of
 from postlink.web.templating import flash, page
@@ -52,8 +54,8 @@ def versions(request: Request, user: Admin, session: Db, code: str = "") -> Resp
     if code.strip():
         try:
             history = procedure_history(session, code.strip()[:80])
-        except PostlinkError as exc:
-            flash(request, str(exc), "error")
+        except (PostlinkError, IdentifierError):
+            flash(request, say("procedure.code", value=code.strip()[:80]), "error")
     context = {"versions": all_versions(session), "code": code, "history": history}
     return page(request, "admin/catalog.html", context, user=user)
 

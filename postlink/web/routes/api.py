@@ -8,8 +8,10 @@ command, a repeat with other details 409. A leg of a procedure excluded from pos
 list's reason — every time it is repeated, so the one-stop system cannot miss it.
 
 Registrations of the same new dossier may race (the one-stop system retries, or sends the
-pickup and the return at once): the loser's insert meets the winner's unique key, and
-registering again once then finds the winner's rows and answers as a repeat (issue 14 §3).
+pickup and the return at once). The dossier's row is claimed first with an insert … on
+conflict do nothing, so racers share it instead of colliding on its unique code; two racers
+for the same leg still collide on the command's key, and the loser registers again once,
+finding the winner's command and answering as a repeat (issue 14 §3).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 from starlette.responses import JSONResponse
@@ -109,9 +113,7 @@ def _register(
         parse_procedure_code(body.procedure_code)
     except IdentifierError:
         value = body.procedure_code
-        raise ApiError(
-            400, "invalid_procedure_code", say("api.procedure_code", value=value)
-        ) from None
+        raise ApiError(400, "invalid_procedure_code", say("procedure.code", value=value)) from None
     citizen = body.citizen
     if not citizen.name.strip() or not citizen.address.strip():
         raise ApiError(422, "invalid_request", say("api.no_citizen"))
@@ -134,6 +136,15 @@ def _register(
     return JSONResponse(command.model_dump(mode="json"), status_code=200 if existed else 201)
 
 
+def _claim_dossier(engine: Engine, code: str) -> None:
+    """The dossier's row, inserted unless it exists, in a transaction of its own."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    row = dialect.insert(Dossier).values(code=code, created_at=now, updated_at=now)
+    with engine.begin() as connection:
+        connection.execute(row.on_conflict_do_nothing(index_elements=["code"]))
+
+
 def _register_once_more_if_raced(
     request: Request, token: ApiToken, registration: Registration
 ) -> tuple[bool, Command]:
@@ -143,6 +154,7 @@ def _register_once_more_if_raced(
     web = state_of(request)
     dossier = registration.dossier_code
     reference = reference_for(dossier, registration.leg)
+    _claim_dossier(web.engine, dossier)
     for _ in range(2):
         existed: int | None = None
         try:
