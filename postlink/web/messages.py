@@ -55,10 +55,12 @@ MESSAGES: dict[str, str] = {
     "desk.scan_again": "Bưu gửi {value} đã được đánh dấu trước đó.",
     "desk.state_invalid": "Tình trạng hồ sơ không hợp lệ.",
     "desk.nothing_ticked": "Chưa chọn hồ sơ nào để đưa vào biên bản.",
+    "desk.nothing_results": "Chưa chọn kết quả nào để giao.",
     "desk.no_worker": "Nhập họ tên nhân viên bưu chính ký biên bản.",
     "desk.item_unknown": "Không tìm thấy bưu gửi {value}.",
     "desk.already_handed": (
-        "Có hồ sơ đã nằm trong một biên bản khác; hãy tải lại danh sách và ký lại."
+        "Có hồ sơ vừa được ký nhận trong một biên bản khác nên đã được bỏ khỏi danh sách "
+        "đã đánh dấu; hãy kiểm tra lại rồi ký."
     ),
     # A failure of a service below the web layer with no more precise wording here.
     "service.refused": "Không thực hiện được thao tác này. Hãy kiểm tra lại thông tin đã nhập.",
