@@ -1,4 +1,5 @@
-"""Admin: the audit log, filtered by who, what, which entity and when (newest first)."""
+"""Admin: the audit log, filtered by who, what, which entity and when (newest first), each
+row's changes worded by ``audit_view``."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from postlink.models import AuditEntry, User
+from postlink.web.audit_view import AuditWords
 from postlink.web.forms import parse_day, shown_day
 from postlink.web.inputs import BadInput
 from postlink.web.security import csrf_protect, db_session, require_admin
 from postlink.web.state import state_of
-from postlink.web.templating import page
+from postlink.web.templating import page, word
 
 router = APIRouter(
     prefix="/admin/audit",
@@ -69,6 +71,7 @@ def audit_log(
     ).all()
     context = {
         "rows": rows[:PAGE_ROWS],
+        "words": AuditWords(tz, word),
         "more": len(rows) > PAGE_ROWS,
         "page_number": page_number,
         "filters": {
