@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "period.several": (
         "Chỉ chọn một cách tính kỳ báo cáo: từ ngày–đến ngày, hoặc quý, hoặc 6 tháng, hoặc năm."
     ),
+    "period.year": "Năm «{value}» không hợp lệ: nhập năm từ {first} đến {last}.",
     "period.quarter": "Quý «{value}» không hợp lệ: nhập dạng 2026Q1 (năm 2000 đến 2100).",
     "period.half": "Kỳ 6 tháng «{value}» không hợp lệ: nhập dạng 2026H1 (năm 2000 đến 2100).",
     # Accounts and tokens (``accounts.AccountError.code``).

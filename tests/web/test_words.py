@@ -173,6 +173,7 @@ def test_every_console_page_speaks_vietnamese(
         "/reports/period?quarter=2026Q5": "reports.html",
         "/reports/period?quarter=2026Q1&year=2026": "reports.html",
         "/reports/delivery?from=32/01/2026": "reports.html",
+        "/reports/period?from=&to=&quarter=&half=&year=1999&leg=&as_of=": "reports.html",
         "/khong-co-trang-nay": "error.html",
         "/dossiers/000.00.12.H14-260115-9999": "error.html",
         "/admin/audit": "admin/audit.html",

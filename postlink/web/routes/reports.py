@@ -20,7 +20,7 @@ from postlink.reports.filters import ReportFilter, choose_period
 from postlink.reports.registry import ReportName, build_report
 from postlink.reports.render import Format, render
 from postlink.timeutil import local_date, utcnow
-from postlink.web.forms import parse_day, shown_day
+from postlink.web.forms import FIRST_YEAR, LAST_YEAR, parse_day, shown_day
 from postlink.web.inputs import BadInput
 from postlink.web.messages import say
 from postlink.web.security import csrf_protect, require_staff
@@ -47,7 +47,9 @@ MEDIA = {
 
 
 class ReportForm:
-    """The filter fields of every report page, as query parameters."""
+    """The filter fields of every report page, as query parameters. Every field is read as
+    text: a browser sends the form's empty fields too (``year=&leg=``), which typed query
+    parameters would refuse."""
 
     def __init__(
         self,
@@ -55,9 +57,9 @@ class ReportForm:
         end: Annotated[str | None, Query(alias="to", max_length=10)] = None,
         quarter: Annotated[str | None, Query(max_length=6)] = None,
         half: Annotated[str | None, Query(max_length=6)] = None,
-        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+        year: Annotated[str | None, Query(max_length=4)] = None,
         agency: Annotated[str | None, Query(max_length=40)] = None,
-        leg: LegKind | None = None,
+        leg: Annotated[str | None, Query(max_length=8)] = None,
         as_of: Annotated[str | None, Query(max_length=10)] = None,
     ) -> None:
         self.values = {
@@ -65,13 +67,30 @@ class ReportForm:
             "to": shown_day(end or ""),
             "quarter": quarter or "",
             "half": half or "",
-            "year": str(year or ""),
+            "year": year or "",
             "agency": agency or "",
-            "leg": leg.value if leg else "",
+            "leg": leg or "",
             "as_of": shown_day(as_of or ""),
         }
-        self.start, self.end, self.quarter, self.half, self.year = start, end, quarter, half, year
-        self.agency, self.leg, self.as_of = agency, leg, as_of
+        self.start, self.end, self.quarter, self.half = start, end, quarter, half
+        self.year_text, self.leg_text, self.agency, self.as_of = year, leg, agency, as_of
+
+    @property
+    def year(self) -> int | None:
+        text = (self.year_text or "").strip()
+        if not text:
+            return None
+        if not (text.isascii() and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR):
+            raise BadInput(say("period.year", value=text, first=FIRST_YEAR, last=LAST_YEAR))
+        return int(text)
+
+    @property
+    def leg(self) -> LegKind | None:
+        """Either leg, or both when the field is empty (or holds no leg's name)."""
+        try:
+            return LegKind(self.leg_text or "")
+        except ValueError:
+            return None
 
     def to_filter(self, today: date) -> ReportFilter:
         """The filter, or ``BadInput`` in the console's words: the period rules are checked
