@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlalchemy import select as sa_select
@@ -33,7 +34,9 @@ from postlink.models import (
 )
 from postlink.postal.models import NormalizedStatus, Party
 from postlink.sync.outbox import Registration
-from postlink.web.dashboard import ARRIVED, LegRow, legs_with_dossiers
+from postlink.web.dashboard import ARRIVED, AnySelect, LegRow, legs_with_dossiers
+
+T = TypeVar("T")
 
 #: Pickup legs the post has accepted and not yet handed over: at the delivery office or
 #: delivered to ours, or still on the way (the worker may bring them before the feed says so).
@@ -60,8 +63,30 @@ def _not_handed(direction: Direction) -> ColumnElement[bool]:
     )
 
 
-def _legs(session: Session, query: Select[Leg, Dossier]) -> list[LegRow]:
-    return [(leg, dossier) for leg, dossier in session.execute(query.limit(DESK_ROWS)).all()]
+@dataclass(frozen=True)
+class Shown(Generic[T]):
+    """The first ``DESK_ROWS`` rows of a desk list and how many there are in all, so that
+    the page says what it leaves out (issue 14 §2)."""
+
+    rows: list[T]
+    count: int
+
+
+def _count(session: Session, query: AnySelect, shown: int) -> int:
+    if shown < DESK_ROWS:
+        return shown
+    counted = sa_select(func.count()).select_from(query.order_by(None).subquery())
+    return int(session.execute(counted).scalar_one())
+
+
+def _legs(session: Session, query: Select[Leg, Dossier]) -> Shown[LegRow]:
+    rows = [(leg, dossier) for leg, dossier in session.execute(query.limit(DESK_ROWS)).all()]
+    return Shown(rows, _count(session, query, len(rows)))
+
+
+def _first(session: Session, query: AnySelect) -> Shown[Any]:
+    rows = list(session.scalars(query.limit(DESK_ROWS)).all())
+    return Shown(rows, _count(session, query, len(rows)))
 
 
 def _receivable() -> Select[Leg, Dossier]:
@@ -116,7 +141,7 @@ def scanned(session: Session, text: str) -> Leg | None:
     return found[0] if found else None
 
 
-def awaiting_collection(session: Session) -> list[LegRow]:
+def awaiting_collection(session: Session) -> Shown[LegRow]:
     return _legs(
         session,
         legs_with_dossiers()
@@ -129,7 +154,7 @@ def awaiting_collection(session: Session) -> list[LegRow]:
     )
 
 
-def results_ready(session: Session) -> list[Dossier]:
+def results_ready(session: Session) -> Shown[Dossier]:
     """Filed dossiers with neither a return leg nor a return command yet."""
     no_leg = ~exists(
         select(Leg.id).where(col(Leg.dossier_id) == col(Dossier.id), col(Leg.kind) == "return")
@@ -140,28 +165,22 @@ def results_ready(session: Session) -> list[Dossier]:
             col(OutboxCommand.leg_kind) == LegKind.RETURN,
         )
     )
-    return list(
-        session.exec(
-            select(Dossier)
-            .where(col(Dossier.filed_at).is_not(None), no_leg, no_command)
-            .order_by(col(Dossier.filed_at).desc())
-            .limit(DESK_ROWS)
-        ).all()
+    return _first(
+        session,
+        sa_select(Dossier)
+        .where(col(Dossier.filed_at).is_not(None), no_leg, no_command)
+        .order_by(col(Dossier.filed_at).desc()),
     )
 
 
-def open_return_commands(session: Session) -> list[OutboxCommand]:
+def open_return_commands(session: Session) -> Shown[OutboxCommand]:
     """Return commands not yet turned into an order: pending, refused or failed."""
     states = [OutboxState.PENDING, OutboxState.REFUSED, OutboxState.FAILED]
-    return list(
-        session.exec(
-            select(OutboxCommand)
-            .where(
-                col(OutboxCommand.leg_kind) == LegKind.RETURN, col(OutboxCommand.state).in_(states)
-            )
-            .order_by(col(OutboxCommand.updated_at).desc())
-            .limit(DESK_ROWS)
-        ).all()
+    return _first(
+        session,
+        sa_select(OutboxCommand)
+        .where(col(OutboxCommand.leg_kind) == LegKind.RETURN, col(OutboxCommand.state).in_(states))
+        .order_by(col(OutboxCommand.updated_at).desc()),
     )
 
 

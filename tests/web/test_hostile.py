@@ -29,6 +29,8 @@ from postlink.models import Dossier, LoginAttempt, OutboxCommand
 from postlink.web import accounts
 from postlink.web.server import BackgroundServer, free_port
 from tests.web.conftest import ADMIN, Browser, api_routes
+from tests.web.test_api import BIRTH as BODY
+from tests.web.test_api import DOSSIER
 
 #: Values that reached a 500 on a running server, and their neighbours.
 HOSTILE = (
@@ -61,17 +63,6 @@ DESK_FIELDS = {
     "item-1": "no-such-state",
     "dossier": "9223372036854775808",
     "postal_worker": "Hoàng Văn Bưu",
-}
-DOSSIER = "000.00.12.H14-260115-0007"
-BODY = {
-    "procedure_code": "1.001193",
-    "procedure_name": "Đăng ký khai sinh",
-    "citizen": {
-        "name": "Nông Văn Dũng",
-        "phone": "0912345678",
-        "address": "Tổ 5, phường Tân Giang, tỉnh Cao Bằng",
-        "commune_code": "01288",
-    },
 }
 #: A path that names no row, used while another part of the request is probed, so that
 #: no probe changes the admin's own account (which would end the probing session).

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from postlink.models import Handover, HandoverItem, Leg
+from postlink.db import session_scope
+from postlink.models import Dossier, Handover, HandoverItem, Leg
+from postlink.timeutil import utcnow
+from postlink.web import desk
 from tests.web.conftest import STAFF, MakeBrowser
 from tests.web.seed import arrivals
 
@@ -114,3 +118,17 @@ def _leg_id(engine: Engine, item: str) -> int:
         leg_id = session.exec(select(Leg.id).where(Leg.item_code == item)).one()
     assert leg_id is not None
     return leg_id
+
+
+def test_results_lists_say_how_many_they_leave_out(
+    browser_for: MakeBrowser, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(desk, "DESK_ROWS", 2)  # instead of filing 201 dossiers
+    now = utcnow()
+    with session_scope(engine) as session:
+        for n in range(3):
+            session.add(Dossier(code=f"000.00.12.H14-260115-{n + 1:04d}", filed_at=now))
+    results = browser_for(*STAFF).get("/results").text
+    assert "2 / 3" in results
+    assert "hiện 2 mục đầu" in results
+    assert results.count('name="dossier"') == 2

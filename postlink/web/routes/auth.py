@@ -62,50 +62,42 @@ def login(
     if attempt.wait:
         _audit_failure(session, username, client, "throttled")
         message = say("login.throttled", wait=attempt.wait)
-        response = page(
-            request,
-            "login.html",
-            {"next": _safe_next(next), "error": message},
-            user=None,
-            status_code=429,
-        )
+        response = _refused(request, next, message, 429)
         response.headers["Retry-After"] = str(attempt.wait)
         return response
     user = authenticate(session, username, password)
     if user is None:  # the attempt stays counted as a failure
         _audit_failure(session, username, client, "wrong_password")
-        return page(
-            request,
-            "login.html",
-            {"next": _safe_next(next), "error": say("login.wrong")},
-            user=None,
-            status_code=401,
-        )
-    audit.record(
-        session,
-        actor=user.username,
-        action="user.login",
-        entity_type="user",
-        entity_id=user.username,
-        after={"client": client},
-    )
+        return _refused(request, next, say("login.wrong"), 401)
+    _audit(session, user.username, "user.login", {"client": client})
     session.commit()
     web.throttle.succeeded(attempt, keys[0])
     start_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
+def _refused(request: Request, next: str, message: str, status: int) -> Response:
+    context = {"next": _safe_next(next), "error": message}
+    return page(request, "login.html", context, user=None, status_code=status)
+
+
+def _audit(session: Session, username: str, action: str, after: dict[str, str] | None) -> None:
+    """An audit row about an account's session (``username`` empty: no such account)."""
+    actor = username or "anonymous"
+    audit.record(
+        session, actor=actor, action=action, entity_type="user", entity_id=username, after=after
+    )
+
+
 def _audit_failure(session: Session, username: str, client: str, why: str) -> None:
     """A failed login in the audit log, in its own transaction (the login's is rolled back)."""
     session.rollback()
     known = find_user(session, username)
-    audit.record(
+    _audit(
         session,
-        actor=known.username if known else "anonymous",
-        action="user.login_failed",
-        entity_type="user",
-        entity_id=known.username if known else "",
-        after={"client": client, "why": why},
+        known.username if known else "",
+        "user.login_failed",
+        {"client": client, "why": why},
     )
     session.commit()
 
@@ -115,12 +107,6 @@ def logout(request: Request, user: Annotated[User | None, Depends(current_user)]
     if user is not None:
         with session_scope(state_of(request).engine) as session:
             end_sessions(session, user)
-            audit.record(
-                session,
-                actor=user.username,
-                action="user.logout",
-                entity_type="user",
-                entity_id=user.username,
-            )
+            _audit(session, user.username, "user.logout", None)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
