@@ -51,7 +51,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "refold": (
         "sync_cmd",
         "refold",
-        "Re-fold the legs carrying status codes the table now maps (audited).",
+        "Gấp lại các chặng mang mã trạng thái mới khai báo / re-fold legs with newly mapped codes.",
     ),
     "demo": (
         "demo_cmd",
@@ -80,7 +80,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "quarantine": (
         "quarantine_cmd",
         "app",
-        "Postal records postlink could not read: list, show, replay, resolve.",
+        "Bản ghi cách ly / quarantined postal records: list, show, replay, resolve.",
     ),
     "user": ("web_cmd", "users", "Accounts of the web console."),
     "token": ("web_cmd", "tokens", "Bearer tokens of the inbound API."),

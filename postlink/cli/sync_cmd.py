@@ -38,7 +38,9 @@ def sync(
     once: Annotated[bool, typer.Option("--once", help="Run every job once and exit.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Run every job once (pull, push, deadlines, housekeeping) and exit; for cron and tests."""
+    """Run every job once (--once) and exit, or re-read a past window (backfill).
+
+    ``--once`` runs pull, push, deadlines and housekeeping once; for cron and tests."""
     from postlink.sync.jobs import JOBS, build_context, run_job
 
     if context.invoked_subcommand is not None:
@@ -89,8 +91,10 @@ def refold(
     actor: Annotated[str, typer.Option(help="Who asks for it.")] = "admin",
     as_json: JsonOption = False,
 ) -> None:
-    """Gấp lại các chặng mang mã trạng thái vừa được khai báo / re-fold the legs carrying
-    status codes the table now maps (audited)."""
+    """Gấp lại các chặng mang mã trạng thái mới khai báo / re-fold legs with newly mapped codes.
+
+    After an admin maps a carrier code in the status table, the legs that carry it are folded
+    again (audited)."""
     from postlink.sync.jobs import build_context
     from postlink.sync.refold import refold as refold_legs
 
