@@ -348,15 +348,19 @@ class RowParser:
                 self._mark(row, Column.SUBMISSION, values.get(Column.SUBMISSION)),
                 self._mark(row, Column.RETURN, values.get(Column.RETURN)),
             )
-        if self.membership is None:
+        has_scope = Column.SCOPE in self.header.index
+        if self.membership is None and not has_scope:
             if not self._membership_told:
                 self._membership_told = True
                 self._error(row, None, "", NO_MEMBERSHIP)
             return None, None
         legs = (True, True) if self.membership is Membership.IN else (False, False)
         scope = values.get(Column.SCOPE, "")
-        if scope and self.membership is Membership.IN:
-            found = scope_of(scope)
+        if self.membership is not Membership.OUT and (scope or self.membership is None):
+            # "Tiếp nhận hồ sơ" / "Trả kết quả" / both, or one mark for both legs
+            # (a single "Thực hiện qua dịch vụ BCCI" column with X).
+            mark = parse_mark(scope)
+            found = scope_of(scope) or (None if mark is None else (mark, mark))
             if found is None:
                 self._error(row, Column.SCOPE, scope, UNKNOWN_SCOPE)
                 return None, None
