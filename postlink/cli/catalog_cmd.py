@@ -11,17 +11,14 @@ import getpass
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from postlink.catalog.diff import CatalogDiff, Change, ChangeKind, diff_versions, eligibility
-from postlink.catalog.edit import edit_entry
-from postlink.catalog.export import export_version
 from postlink.catalog.history import procedure_history
-from postlink.catalog.importer import ImportOutcome, import_list
 from postlink.catalog.problems import CatalogValidationError, Problem
 from postlink.catalog.publish import (
     ConfirmationNeeded,
@@ -47,6 +44,9 @@ from postlink.identifiers import parse_agency_code, parse_procedure_code
 from postlink.models import ListVersion
 from postlink.settings import get_settings
 from postlink.timeutil import format_local, utcnow
+
+if TYPE_CHECKING:  # importing, exporting and editing read spreadsheets: openpyxl on demand
+    from postlink.catalog.importer import ImportOutcome
 
 app = typer.Typer(
     help="The lists of procedures allowed (and excluded) for postal handling (QĐ 45/2016).",
@@ -372,6 +372,8 @@ def import_command(
     The whole file is checked first: any error is reported with its row, column and value,
     and nothing is stored.
     """
+    from postlink.catalog.importer import import_list
+
     who = _actor(actor)
     try:
         with session_scope() as session:
@@ -695,6 +697,8 @@ def export_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.xlsx or FILE.csv.")],
 ) -> None:
     """Write a version as .xlsx or .csv (it re-imports to the same list)."""
+    from postlink.catalog.export import export_version
+
     with session_scope() as session:
         found = find_version(session, version)
         count = export_version(session, found, output)
@@ -764,6 +768,8 @@ def edit_command(
     as_json: JsonOption = False,
 ) -> None:
     """Correct one entry of a draft before publishing it (published lists are never edited)."""
+    from postlink.catalog.edit import edit_entry
+
     given: dict[str, str | bool | None] = {
         "name": name,
         "postal_submission": submission,

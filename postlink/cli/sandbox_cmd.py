@@ -40,6 +40,13 @@ def sandbox(
             help="Freeze the clock at the end of the world (move it with POST /_sandbox/clock)."
         ),
     ] = False,
+    documented_wire: Annotated[
+        bool,
+        typer.Option(
+            help="Write every record in the documented shape instead of varying key casing, "
+            "number forms and envelopes per order as the real API does."
+        ),
+    ] = False,
     username: Annotated[str, typer.Option(help="Accepted user name.")] = "sandbox",
     password: Annotated[str, typer.Option(help="Accepted password.")] = "sandbox",
     customer_code: Annotated[str, typer.Option(help="Accepted customer code.")] = "SANDBOX",
@@ -62,6 +69,7 @@ def sandbox(
             credentials=Credentials(username, password, customer_code, client_id, client_secret),
             webhook_secret=webhook_secret,
             dialect=dialect.value,
+            wire_variants=not documented_wire,
         )
         app = Sandbox(config)
     except ValueError as exc:
@@ -75,7 +83,8 @@ def sandbox(
     console.print(
         f"Postal sandbox ({dialect.value}), POSTLINK_POSTAL_BASE_URL={base}: "
         f"{orders} orders from {app.world.start} over {days} days, seed {seed}, "
-        f"faults {faults}, clock {'frozen' if frozen else 'real time'}. Ctrl-C stops it."
+        f"faults {faults}, wire {'documented' if documented_wire else 'varied'}, "
+        f"clock {'frozen' if frozen else 'real time'}. Ctrl-C stops it."
     )
     try:
         server.serve_forever()

@@ -102,14 +102,20 @@ class Leg(SQLModel, table=True):
     )
     kind: str = Field(sa_type=String(8))
     adapter: str = Field(sa_type=String(32))
-    reference: str = Field(sa_type=String(100), description="saleOrderCode / OrderNumber")
-    order_id: str = Field(default="", sa_type=String(64), description="post's own order id")
-    item_code: str | None = Field(default=None, sa_type=String(32), index=True)
+    # The post's ids are opaque text (issue 11): a GUID is 36 characters, the columns are
+    # wider; a record whose id does not fit is quarantined with that reason, never cut
+    # (postlink.postal.fields reads these widths).
+    reference: str = Field(sa_type=String(128), description="saleOrderCode / OrderNumber")
+    order_id: str = Field(default="", sa_type=String(100), description="post's own order id")
+    item_code: str | None = Field(default=None, sa_type=String(64), index=True)
     item_check_ok: bool = True
     agency_code: str = Field(default="", sa_type=String(40))
-    procedure_code: str | None = Field(default=None, sa_type=String(40))
+    procedure_code: str | None = Field(
+        default=None, sa_type=String(40), description="canonical (national base) code"
+    )
+    procedure_code_raw: str = Field(default="", sa_type=String(80), description="as received")
     status: str = Field(default="unknown", sa_type=String(32))
-    raw_status: str = Field(default="", sa_type=String(16))
+    raw_status: str = Field(default="", sa_type=String(32))
     raw_label: str = Field(default="", sa_type=String(255))
     status_at: datetime | None = Field(
         default=None, sa_type=UTCDateTime(), description="when the current status was reached"
@@ -139,12 +145,21 @@ class Event(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("item_code", "raw_code", "occurred_at"),
         Index("ix_event_leg_time", "leg_id", "occurred_at"),
+        # ``postlink status`` counts the legs carrying codes the status table lacks: this
+        # partial index holds only those events, so the count never reads the whole table.
+        Index(
+            "ix_event_unknown",
+            "raw_code",
+            "leg_id",
+            postgresql_where=text("status = 'unknown'"),
+            sqlite_where=text("status = 'unknown'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigID)
     leg_id: int = Field(foreign_key="leg.id", sa_type=BigID)
-    item_code: str = Field(sa_type=String(32))
-    raw_code: str = Field(sa_type=String(16))
+    item_code: str = Field(sa_type=String(64))
+    raw_code: str = Field(sa_type=String(32))
     raw_label: str = Field(default="", sa_type=String(255))
     status: str = Field(sa_type=String(32))
     occurred_at: datetime = Field(sa_type=UTCDateTime())

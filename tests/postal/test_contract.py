@@ -3,11 +3,14 @@ fault on, reads exactly what the post holds (issue 4, "Done when")."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import pytest
+import requests
 
 from postlink.postal.models import LegKind, Order, OrderRequest, Party, reference_for
 from postlink.postal.myvnpost.adapter import MyVNPostAdapter
@@ -109,7 +112,8 @@ def exercise(sandbox: SandboxHandle) -> None:
     assert_matches_truth(sandbox, orders, read_events(adapter, orders))
 
     created_counts = sandbox.control.stats()["created"]
-    assert created_counts == {request_for(n).reference: 1 for n in range(1, 9)}
+    assert {request_for(n).reference for n in range(1, 9)} <= set(created_counts)
+    assert set(created_counts.values()) == {1}, "an order was created twice"
 
 
 def test_clean_run_reads_exactly_the_truth(sandbox_server: SandboxHandle) -> None:
@@ -158,3 +162,121 @@ def test_world_has_what_the_sync_must_cope_with(sandbox_server: SandboxHandle) -
     assert any(o.reference.startswith("MYVNPOST-") for o in values)
     statuses = {o.status.value for o in values}
     assert {"delivered", "cancelled", "returned"} <= statuses
+
+
+GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def wire_shapes(sandbox: SandboxHandle) -> Counter[str]:
+    """What the sandbox's answers look like on the wire, read with plain HTTP: which key
+    spellings, which number forms, which body shapes (brief §1)."""
+    session = requests.Session()
+    base = f"{sandbox.url}/customer-partner"
+    login = {"username": "sandbox", "password": "sandbox", "customerCode": "SANDBOX"}
+    session.headers["token"] = session.post(f"{base}/GetAccessToken", json=login).json()["token"]
+    seen: Counter[str] = Counter()
+    records: list[dict[str, Any]] = []
+    for feed in ("GUI", "NHAN"):
+        params = {"lastUpdateFrom": "01-01-2026", "lastUpdateTo": "31-12-2026", "type": feed}
+        page = session.get(f"{base}/GetListOrder", params={**params, "size": 500, "page": 0})
+        records.extend(page.json()["results"])
+    for record in records:
+        seen.update(
+            key for key in record if key in {"orderHdrID", "orderHdrId", "vasFee", "vasfee"}
+        )
+        seen[f"weight {type(record['weight']).__name__}"] += 1
+        seen[f"status {type(record['status']).__name__}"] += 1
+        fee = record["mainFee"]
+        seen[
+            "fee "
+            + (
+                "number"
+                if isinstance(fee, int)
+                else ","
+                if "," in fee
+                else "."
+                if "." in fee
+                else "text"
+            )
+        ] += 1
+    for record in records[:40]:
+        body = session.get(
+            f"{base}/GetStatusHistoryOrder", params={"type": 1, "code": record["itemCode"]}
+        ).json()
+        data = body["data"]
+        seen["history list" if isinstance(data, list) else "history object"] += 1
+        block = data[0] if isinstance(data, list) else data
+        seen.update(f"history key {key!r}" for key in block if key.startswith("statusHistory"))
+        entries = next(value for key, value in block.items() if key.startswith("statusHistory"))
+        seen.update(f"hour key {key}" for entry in entries[:1] for key in entry if "Hour" in key)
+    for number in range(30, 42):
+        order = {**mapping_request(request_for(number))}
+        answer = session.post(f"{base}/CreateOrder", json=order).json()
+        seen["create wrapped" if "data" in answer else "create bare"] += 1
+    session.close()
+    return seen
+
+
+def mapping_request(request: OrderRequest) -> dict[str, Any]:
+    """A CreateOrder body typed from the brief's field list (§1), not by the client."""
+    return {
+        "orderCreationStatus": 1,
+        "type": "GUI",
+        "customerCode": "SANDBOX",
+        "contractCode": None,
+        "informationOrder": {
+            "saleOrderCode": request.reference,
+            "contentNote": f"TTHC {request.procedure_code}: {request.procedure_name}",
+            "senderName": request.sender.name,
+            "receiverName": request.receiver.name,
+            "weight": "200",
+        },
+    }
+
+
+def test_guid_ids_and_every_wire_variant_are_read_completely(
+    sandbox_server: SandboxHandle,
+) -> None:
+    """Issue 11: by default the sandbox writes GUID order ids, ``MYVNP…`` original ids and
+    every wire variant of brief §1; the client reads every order and every event the truth
+    holds and quarantines nothing (``exercise`` asserts both)."""
+    truth = sandbox_server.control.truth()["orders"]
+    assert all(GUID.fullmatch(order["order_hdr_id"]) for order in truth)
+    assert all(re.fullmatch(r"MYVNP[0-9]{12}", order["original_id"]) for order in truth)
+    seen = wire_shapes(sandbox_server)
+    for shape in (
+        "orderHdrID",
+        "orderHdrId",
+        "vasFee",
+        "vasfee",
+        "weight int",
+        "weight str",
+        "status int",
+        "status str",
+        "fee number",
+        "fee ,",
+        "fee .",
+        "fee text",
+        "history list",
+        "history object",
+        "history key 'statusHistory '",
+        "history key 'statusHistory'",
+        "hour key createHour",
+        "hour key createdHour",
+        "create wrapped",
+        "create bare",
+    ):
+        assert seen[shape] > 0, f"the sandbox never wrote {shape!r}: {dict(seen)}"
+    exercise(sandbox_server)
+
+
+def test_without_variants_the_sandbox_writes_the_documented_shape(
+    sandbox_factory: Callable[..., SandboxHandle],
+) -> None:
+    """``wire_variants=False`` (``postlink sandbox --documented-wire``): brief §1 as written."""
+    sandbox = sandbox_factory(wire_variants=False)
+    seen = wire_shapes(sandbox)
+    documented = {"orderHdrID", "vasFee", "weight str", "status int", "fee number"}
+    documented |= {"history object", "history key 'statusHistory'", "hour key createdHour"}
+    assert set(seen) == documented | {"create bare"}
+    exercise(sandbox)

@@ -20,6 +20,7 @@ from postlink.postal.models import LegKind
 from postlink.postal.myvnpost.mapping import VIETNAM
 from postlink.postal.sandbox.clock import SimClock
 from postlink.postal.sandbox.post import Post
+from postlink.postal.sandbox.terms import s10_check_digit
 from postlink.postal.sandbox.timelines import MAX_MINUTES, MINUTES_PER_DAY
 from postlink.postal.sandbox.world import World
 from tests.postal.fixtures import WORLD_START, SandboxHandle
@@ -137,3 +138,13 @@ def test_postlink_sandbox_command_serves_until_stopped(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("serial", "check"),
+    [("12345678", 5), ("00417233", 2), ("38801245", 0), ("99999999", 5)],
+)
+def test_the_sandbox_s10_check_digit_agrees_with_the_domain_brief(serial: str, check: int) -> None:
+    """Its own check digit (weights 8,6,4,2,3,5,9,7; 11 − S mod 11; 10→0, 11→5), on the
+    brief's valid examples EB123456785VN, RR004172332VN, CP388012450VN, EB999999995VN."""
+    assert s10_check_digit(serial) == check

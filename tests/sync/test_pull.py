@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from postlink.db import session_scope
 from postlink.models import Leg, LegKind, MatchClass, SyncCursor
 from postlink.postal.models import Party
-from postlink.postal.sandbox.world import ORIGINAL_ID_BASE, World
+from postlink.postal.sandbox.world import World
 from postlink.settings import get_settings
 from postlink.sync.outbox import Registration, push, register
 from postlink.sync.pull import pull
@@ -79,7 +79,7 @@ def test_an_event_that_keeps_the_status_is_still_fetched(
     sandbox.control.advance(minutes=fee - cancelled)
     pull(ctx, Counter())
     legs = assert_equals_truth(engine, sandbox.control.truth())
-    assert legs[str(ORIGINAL_ID_BASE + index + 1)].status == "cancelled"
+    assert legs[world.order(index).original_id].status == "cancelled"
 
 
 def test_an_order_we_created_gets_its_history_from_the_feed(

@@ -1,10 +1,13 @@
 """MyVNPost payloads ↔ postlink models: pure functions, no IO (postal brief §1, §1b, §3).
 
 Every function takes a decoded JSON body and returns models, quarantining what it cannot
-read so that the rest of a page goes on (brief §4). The quirks seen in the wild are handled
-here and nowhere else: bodies bare or wrapped in ``data``, ``data`` as an object or a list,
-``"statusHistory "`` with a trailing space, ``createHour`` for ``createdHour``, ``vasfee``
-for ``vasFee``, and errors reported inside HTTP 200.
+read so that the rest of a page goes on (brief §4). The post's data is foreign data
+(issue 11): ids are opaque strings (``orderHdrID`` is a GUID in the brief's examples), any
+key may come in another casing (``orderHdrId``, ``originalId`` in webhooks, ``vasfee``),
+numbers may come as text (``"200"``, ``"26,000"``, ``"26000.0"``), bodies bare or wrapped in
+``data``, ``data`` as an object or a list, ``"statusHistory "`` with a trailing space,
+``createHour`` for ``createdHour``, and errors reported inside HTTP 200. Fields are read
+through ``postal/fields.py``; the quirks are handled here and nowhere else.
 """
 
 from __future__ import annotations
@@ -27,6 +30,16 @@ from postlink.identifiers import (
     parse_item_number,
 )
 from postlink.postal.errors import PostalAuthError, PostalProtocolError, WebhookRejected
+from postlink.postal.fields import (
+    ITEM_CODE_WIDTH,
+    LABEL_WIDTH,
+    ORDER_ID_WIDTH,
+    REFERENCE_WIDTH,
+    Fields,
+    RecordError,
+    fit,
+    refuse,
+)
 from postlink.postal.models import (
     CancelOutcome,
     CancelResult,
@@ -57,10 +70,6 @@ class FeedType(StrEnum):
 
 
 _FEED_LEG = {FeedType.GUI: LegKind.RETURN, FeedType.NHAN: LegKind.PICKUP}
-
-
-class RecordError(ValueError):
-    """A record that cannot become a model; its message is the quarantine reason."""
 
 
 def _raw(record: Any) -> str:
@@ -151,30 +160,35 @@ def create_order_request(request: OrderRequest, customer_code: str) -> dict[str,
     }
 
 
-def created_order_record(payload: Any) -> Any:
-    """The order record of a CreateOrder answer, bare or wrapped in ``data`` (brief §1)."""
-    if isinstance(payload, dict) and "data" in payload and "orderHdrID" not in payload:
-        payload = payload["data"]
-    if isinstance(payload, list) and len(payload) == 1:
-        payload = payload[0]
+def _is_record(value: Any) -> bool:
+    """Whether ``value`` is an order record rather than an envelope around records."""
+    return isinstance(value, dict) and (
+        Fields(value).key("orderHdrID", "originalID", "itemCode", "saleOrderCode") is not None
+    )
+
+
+def _unwrapped(payload: Any) -> Any:
+    """A body without its ``data`` envelopes (any casing): bare and wrapped answers alike."""
+    while isinstance(payload, dict) and not _is_record(payload):
+        key = Fields(payload).key("data")
+        if key is None:
+            return payload
+        payload = payload[key]
     return payload
 
 
+def created_order_record(payload: Any) -> Any:
+    """The order record of a CreateOrder answer, bare or wrapped in ``data`` (brief §1)."""
+    body = _unwrapped(payload)
+    if isinstance(body, dict) and not _is_record(body):
+        key = Fields(body).key("results")
+        body = body[key] if key is not None else body
+    if isinstance(body, list) and len(body) == 1:
+        body = _unwrapped(body[0])
+    return body
+
+
 # --- Order records ------------------------------------------------------------------------------
-
-
-def _integer(record: dict[str, Any], key: str, *, required: bool = False) -> int | None:
-    value = record.get(key)
-    if value is None or value == "":
-        if required:
-            raise RecordError(f"{key} is missing")
-        return None
-    if isinstance(value, bool):
-        raise RecordError(f"{key}={value!r} is not a number")
-    try:
-        return int(value) if not isinstance(value, float) else round(value)
-    except (TypeError, ValueError):
-        raise RecordError(f"{key}={value!r} is not a number") from None
 
 
 _PARTY_FIELDS = ("Name", "Phone", "Address", "ProvinceCode", "CommuneCode")  # Party's order
@@ -182,9 +196,8 @@ _SENDER = tuple(f"sender{name}" for name in _PARTY_FIELDS)
 _RECEIVER = tuple(f"receiver{name}" for name in _PARTY_FIELDS)
 
 
-def _party(record: dict[str, Any], keys: tuple[str, ...]) -> Party:
-    get = record.get
-    raw = tuple(get(key) for key in keys)
+def _party(fields: Fields, keys: tuple[str, ...]) -> Party:
+    raw = tuple(map(fields.get, keys))
     try:
         return _party_of(raw)
     except TypeError:  # an unhashable value (a list, an object) cannot be remembered
@@ -197,14 +210,15 @@ def _party_of(raw: tuple[Any, ...]) -> Party:
     return Party(*map(clean_value, raw))
 
 
-def _item(value: Any) -> tuple[str | None, bool]:
-    """The item number and whether its S10 check digit holds: a bad one is a flag (§3)."""
-    if value is None or value == "":
+def _item(value: str) -> tuple[str | None, bool]:
+    """The item number and whether its S10 check digit holds: a bad one is a flag (§3).
+    Any other text is the post's opaque item code, kept as it is and flagged."""
+    if not value:
         return None, True
     try:
-        item = parse_item_number(str(value))
+        item = parse_item_number(value)
     except IdentifierError:
-        return clean(str(value)).upper(), False
+        return value.upper(), False
     return item.text, item.check_digit_ok
 
 
@@ -227,60 +241,85 @@ def _procedure_in(text: str) -> tuple[str, str] | None:
 _PROCEDURE_NAME = re.compile(r"^TTHC\s+\S+?\s*:\s*(?P<name>[^|]+?)\s*(?:\||$)")
 
 
+#: ``dd/mm/YYYY`` (or with dashes), then maybe ``HH:MM[:SS[.fff]]``: the post's wall clock.
 _VIETNAM_TIME = re.compile(
-    r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}) ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?"
+    r"([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{4})"
+    r"(?:[ T]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]*)?)?)?"
 )
 
 
-def _vietnam_time(day: str, hour: str = "") -> datetime:
-    """``dd/mm/YYYY`` and ``HH:MM[:SS]`` in Vietnam time, as an aware UTC instant."""
-    parts = f"{day.strip()} {hour.strip() or '00:00'}"
-    match = _VIETNAM_TIME.fullmatch(parts)
+def _vietnam_time(field: str, day: str, hour: str = "") -> datetime:
+    """A time the post wrote, as an aware UTC instant. The brief's form is ``dd/mm/YYYY``
+    and ``HH:MM`` in Vietnam time without an offset; a date that carries its own time, a
+    dashed date or an ISO 8601 time (with or without an offset) are read too."""
+    text = day.strip()
+    match = _VIETNAM_TIME.fullmatch(text)
+    if match is not None and match.group(4) is None and hour.strip():
+        text = f"{text} {hour.strip()}"
+        match = _VIETNAM_TIME.fullmatch(text)
     try:
-        if match is None:
-            raise ValueError
-        d, m, y, hh, mm, ss = match.groups("0")
-        wall = datetime(int(y), int(m), int(d), int(hh), int(mm), int(ss), tzinfo=UTC)
-        return wall - VIETNAM_OFFSET  # cheaper than astimezone, which looks the offset up
+        if match is not None:
+            d, m, y, hh, mm, ss = match.groups("0")
+            wall = datetime(int(y), int(m), int(d), int(hh), int(mm), int(ss), tzinfo=UTC)
+            return wall - VIETNAM_OFFSET  # cheaper than astimezone, which looks the offset up
+        if text[:4].isdigit():
+            read = datetime.fromisoformat(text if hour.strip() == "" else f"{text} {hour}")
+            aware = read if read.tzinfo is not None else read.replace(tzinfo=VIETNAM)
+            return aware.astimezone(UTC)
     except ValueError:
-        raise RecordError(f"time {parts.strip()!r} is not dd/mm/YYYY HH:MM") from None
+        pass
+    raise refuse(
+        field, f"{day} {hour}".strip(), "không đọc được thời gian", "not a time: dd/mm/YYYY HH:MM"
+    )
 
 
 def parse_order(record: Any, table: StatusTable, feed: FeedType | None = None) -> Order:
     """One order record → Order, or RecordError with the reason to quarantine it.
 
-    The leg comes from our reference's suffix when the order is ours, else from the feed it
-    was read in; dossier and procedure codes are searched in ``saleOrderCode`` and
-    ``contentNote`` because orders made by others carry them anywhere (brief §1b).
+    Ids are opaque: ``orderHdrID`` and ``originalID`` (or ``orderHdrId``/``originalId``)
+    are kept as the text the post sent, and one of them must be there. The leg comes from
+    our reference's suffix when the order is ours, else from the feed it was read in;
+    dossier and procedure codes are searched in ``saleOrderCode`` and ``contentNote``
+    because orders made by others carry them anywhere (brief §1b).
     """
     if not isinstance(record, dict):
-        raise RecordError(f"an order record must be an object, not {type(record).__name__}")
-    get = record.get
-    order_hdr = _integer(record, "orderHdrID", required=True)
-    raw_status = str(_integer(record, "status", required=True))
-    item_code, item_ok = _item(get("itemCode"))
-    sale = clean_value(get("saleOrderCode"))
-    note = clean_value(get("contentNote"))
+        raise RecordError(
+            f"bản ghi đơn hàng không phải một đối tượng JSON "
+            f"(an order record must be an object, not {type(record).__name__})"
+        )
+    fields = Fields(record)
+    order_hdr = fields.identifier("orderHdrID", ORDER_ID_WIDTH)
+    original = fields.identifier("originalID", ORDER_ID_WIDTH)
+    if not order_hdr and not original:
+        raise RecordError(
+            "orderHdrID, originalID: đơn hàng không có mã nào của bưu điện "
+            "(neither orderHdrID nor originalID: the order cannot be identified)"
+        )
+    raw_status = fields.code("status")
+    item_code, item_ok = _item(fields.identifier("itemCode", ITEM_CODE_WIDTH))
+    sale = fit("saleOrderCode", fields.text("saleOrderCode"), REFERENCE_WIDTH)
+    note = fields.text("contentNote")
     dossier = _dossier_in(sale) or _dossier_in(note)
     procedure = _procedure_in(note) or _procedure_in(sale)
-    updated = clean_value(get("lastUpdateTime"))
+    updated = fields.text("lastUpdateTime")
     return Order(
-        reference=sale or f"MYVNPOST-{order_hdr}",
-        order_id=clean_value(get("originalID")) or str(order_hdr),
+        reference=sale or fit("orderHdrID", f"MYVNPOST-{order_hdr or original}", REFERENCE_WIDTH),
+        order_id=original or order_hdr,
         item_code=item_code,
         item_check_ok=item_ok,
         leg=leg_of_reference(sale) or (_FEED_LEG[feed] if feed is not None else None),
         raw_status=raw_status,
-        raw_label=clean_value(get("statusName")) or table.label(raw_status),
+        raw_label=fit("statusName", fields.text("statusName"), LABEL_WIDTH)
+        or table.label(raw_status),
         status=table.status(raw_status),
-        updated_at=_vietnam_time(*updated.split(" ", 1)) if updated else None,
+        updated_at=_vietnam_time("lastUpdateTime", updated) if updated else None,
         dossier_code=dossier.text if dossier is not None else None,
         procedure_code=procedure[0] if procedure is not None else None,
         procedure_name=procedure[1] if procedure is not None else "",
-        sender=_party(record, _SENDER),
-        receiver=_party(record, _RECEIVER),
-        main_fee=_integer(record, "mainFee"),
-        total_fee=_integer(record, "totalFee"),
+        sender=_party(fields, _SENDER),
+        receiver=_party(fields, _RECEIVER),
+        main_fee=fields.amount("mainFee"),
+        total_fee=fields.amount("totalFee"),
         raw=record,
     )
 
@@ -299,8 +338,24 @@ def parse_orders(
 
 
 def _results(payload: Any, what: str) -> list[Any]:
-    if isinstance(payload, dict) and isinstance(payload.get("results"), list):
-        return list(payload["results"])
+    """The order records of an answer: ``{"results": [...]}`` as documented, a list of
+    such blocks (getOrder), either wrapped in ``data``, or the records bare."""
+    body = _unwrapped(payload)
+    if _is_record(body):
+        return [body]
+    if isinstance(body, dict):
+        key = Fields(body).key("results")
+        if key is None or not isinstance(body[key], list | None):
+            raise PostalProtocolError(
+                f"MyVNPost {what}: expected {{'results': [...]}}, got {_raw(payload)[:200]}"
+            )
+        return list(body[key] or [])
+    if isinstance(body, list):
+        records: list[Any] = []
+        for item in body:
+            block = isinstance(item, dict) and not _is_record(item)
+            records.extend(_results(item, what) if block else [item])
+        return records
     raise PostalProtocolError(
         f"MyVNPost {what}: expected {{'results': [...]}}, got {_raw(payload)[:200]}"
     )
@@ -311,13 +366,16 @@ def get_order_params(reference: str) -> dict[str, str | int]:
     return {"type": 2, "code": reference}
 
 
+def item_order_params(item_code: str) -> dict[str, str | int]:
+    """getOrder by ``itemCode`` (type 1), the waybill number (brief §1)."""
+    return {"type": 1, "code": item_code}
+
+
 def parse_get_order_response(
     payload: Any, table: StatusTable
 ) -> tuple[list[Order], list[Quarantined]]:
     """``[{"results": [order…]}]`` → orders (an empty list when nothing matched)."""
-    blocks = payload if isinstance(payload, list) else [payload]
-    records = [record for block in blocks for record in _results(block, "getOrder")]
-    return parse_orders(records, table, "getOrder")
+    return parse_orders(_results(payload, "getOrder"), table, "getOrder")
 
 
 def list_order_params(
@@ -352,35 +410,62 @@ def history_params(item_code: str) -> dict[str, str | int]:
     return {"type": 1, "code": item_code}
 
 
+def _is_entry(value: Any) -> bool:
+    return isinstance(value, dict) and Fields(value).key("statusCode") is not None
+
+
 def _history_blocks(payload: Any) -> list[dict[str, Any]]:
-    data = payload.get("data") if isinstance(payload, dict) else None
-    blocks = data if isinstance(data, list) else [data]
+    """The ``{itemCode, statusHistory}`` blocks: ``data`` an object or a list (brief §1), or
+    the block bare; ``data`` null is an item without history. Entries found directly in
+    ``data`` become one block."""
+    body = payload
+    if isinstance(body, dict) and Fields(body).key("statusHistory") is None:
+        key = Fields(body).key("data")
+        if key is None:
+            raise PostalProtocolError(
+                f"GetStatusHistoryOrder: no 'data' object in {_raw(payload)[:200]}"
+            )
+        body = body[key]
+    items = [] if body is None else body if isinstance(body, list) else [body]
+    entries = [item for item in items if _is_entry(item)]
+    blocks = [item for item in items if not _is_entry(item)]
     if not all(isinstance(block, dict) for block in blocks):
         raise PostalProtocolError(
             f"GetStatusHistoryOrder: no 'data' object in {_raw(payload)[:200]}"
         )
-    return blocks  # type: ignore[return-value]
+    return blocks + ([{"statusHistory": entries}] if entries else [])
 
 
-def _history_entries(block: dict[str, Any]) -> list[Any]:
-    for key, value in block.items():
-        if key.strip() == "statusHistory":  # also "statusHistory " (brief §1)
-            return list(value) if isinstance(value, list) else []
-    return []
+def _history_entries(fields: Fields) -> list[Any]:
+    """The entries under ``statusHistory`` (also ``"statusHistory "``, brief §1)."""
+    value = fields.get("statusHistory")
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [value]
+    if not isinstance(value, list):
+        raise refuse("statusHistory", value, "không phải danh sách", "not a list of events")
+    return value
 
 
 def parse_event(entry: Any, item_code: str, table: StatusTable) -> Event:
     if not isinstance(entry, dict):
-        raise RecordError(f"a history entry must be an object, not {type(entry).__name__}")
-    raw_code = str(_integer(entry, "statusCode", required=True))
-    hour = entry.get("createdHour", entry.get("createHour", ""))  # createHour: brief §1
+        raise RecordError(
+            f"mục lịch sử không phải một đối tượng JSON "
+            f"(a history entry must be an object, not {type(entry).__name__})"
+        )
+    fields = Fields(entry)
+    raw_code = fields.code("statusCode")
+    day = fields.text("createdDate", "createDate")
+    hour = fields.text("createdHour", "createHour")  # createHour: brief §1
     return Event(
         item_code=item_code,
         raw_code=raw_code,
-        raw_label=clean_value(entry.get("statusName")) or table.label(raw_code),
+        raw_label=fit("statusName", fields.text("statusName"), LABEL_WIDTH)
+        or table.label(raw_code),
         status=table.status(raw_code),
-        occurred_at=_vietnam_time(str(entry.get("createdDate") or ""), str(hour or "")),
-        location=clean_value(entry.get("locateName")),
+        occurred_at=_vietnam_time("createdDate", day, hour),
+        location=fit("locateName", fields.text("locateName"), LABEL_WIDTH),
     )
 
 
@@ -391,8 +476,14 @@ def parse_history_response(
     events: list[Event] = []
     bad: list[Quarantined] = []
     for block in _history_blocks(payload):
-        item = clean_value(block.get("itemCode")).upper() or item_code
-        for entry in _history_entries(block):
+        fields = Fields(block)
+        try:
+            item = fields.identifier("itemCode", ITEM_CODE_WIDTH).upper() or item_code
+            entries = _history_entries(fields)
+        except RecordError as exc:
+            bad.append(quarantine(f"history {item_code}", block, str(exc)))
+            continue
+        for entry in entries:
             try:
                 events.append(parse_event(entry, item, table))
             except RecordError as exc:
@@ -434,8 +525,8 @@ def webhook_signed_text(send_date: str, first: dict[str, Any]) -> bytes:
     return f"{WEBHOOK_SIGNATURE_PREFIX}{send_date}{item}{status}".encode()
 
 
-def read_webhook(body: bytes) -> tuple[list[Any], bytes, str]:
-    """The records, the signed text and the signature of a webhook body; WebhookRejected when
+def read_webhook(body: bytes) -> tuple[list[Any], str, str]:
+    """The records, ``sendDate`` and the signature of a webhook body; WebhookRejected when
     the body is not the documented shape (nothing of it is then processed)."""
     try:
         message = json.loads(body)
@@ -448,4 +539,14 @@ def read_webhook(body: bytes) -> tuple[list[Any], bytes, str]:
         raise WebhookRejected("the webhook has no 'data' list of orders")
     if not isinstance(send_date, str) or not isinstance(signature, str):
         raise WebhookRejected("the webhook lacks 'sendDate' or 'signature'")
-    return records, webhook_signed_text(send_date, records[0]), signature
+    return records, send_date, signature
+
+
+def parse_send_date(send_date: str) -> datetime:
+    """``sendDate`` is ``YYYYMMDDhhmmss`` in Vietnam time (brief §1); WebhookRejected else."""
+    try:
+        return datetime.strptime(send_date, "%Y%m%d%H%M%S").replace(tzinfo=VIETNAM)
+    except ValueError:
+        raise WebhookRejected(
+            f"the webhook's sendDate {send_date[:20]!r} is not YYYYMMDDhhmmss"
+        ) from None

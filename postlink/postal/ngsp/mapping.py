@@ -5,24 +5,34 @@ one document per status change, in ``_id`` order; orders are posted with PascalC
 and answered with ``{"Status", "Message"}``. ``OrderNumber`` carries our reference
 (``<dossier>-P1``/``-R1``), so it stays stable across retries, unlike the platform the brief
 describes, which added a random suffix. The brief gives no status vocabulary: the gateway is
-assumed to relay VNPost's own codes, so the MyVNPost table applies.
+assumed to relay VNPost's own codes, so the MyVNPost table applies. Documents are foreign
+data read through ``postal/fields.py`` (issue 11): any key casing, ids and codes as text or
+numbers, ``EventTime`` as epoch milliseconds, ``{"$date": …}`` or ISO 8601 text.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from postlink.identifiers import (
     IdentifierError,
-    clean_value,
     find_dossier_code,
     find_procedure_code,
     parse_item_number,
 )
 from postlink.postal.errors import PostalAuthError, PostalProtocolError
+from postlink.postal.fields import (
+    ITEM_CODE_WIDTH,
+    LABEL_WIDTH,
+    REFERENCE_WIDTH,
+    Fields,
+    RecordError,
+    fit,
+    refuse,
+)
 from postlink.postal.models import (
     Event,
     Order,
@@ -38,8 +48,8 @@ NO_PARTY = Party("", "", "")
 ACCEPTED = frozenset({"200", "0", "00", "OK", "SUCCESS", "TRUE"})
 
 
-class RecordError(ValueError):
-    """A tracking document that cannot become a model; the message is the reason."""
+#: A time written without an offset is Vietnam time, as everywhere at the post (brief §1).
+VIETNAM = timezone(timedelta(hours=7))
 
 
 def _raw(record: Any) -> str:
@@ -108,48 +118,59 @@ def documents(payload: Any) -> list[Any]:
 
 
 def document_id(document: Any) -> str | None:
-    """The ``$oid`` of a document: the feed's cursor (§2)."""
-    if isinstance(document, dict) and isinstance(document.get("_id"), dict):
-        oid = document["_id"].get("$oid")
-        return str(oid) if oid else None
+    """The ``$oid`` of a document (or its ``_id`` when that is plain text): the cursor (§2)."""
+    if not isinstance(document, dict):
+        return None
+    value = document.get("_id")
+    if isinstance(value, dict):
+        value = Fields(value).get("$oid")
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value) or None
     return None
 
 
-def _event_time(document: dict[str, Any]) -> datetime:
-    value = document.get("EventTime")
-    if isinstance(value, dict):  # Mongo extended JSON: {"$date": epoch ms}
-        value = value.get("$date")
+def _event_time(value: Any) -> datetime:
+    """Epoch milliseconds (a number or digits), Mongo's ``{"$date": …}`` (milliseconds,
+    ``{"$numberLong": "…"}`` or ISO text), or ISO 8601 text (Vietnam time without offset)."""
+    if isinstance(value, dict):
+        value = Fields(value).get("$date")
+        if isinstance(value, dict):
+            value = Fields(value).get("$numberLong")
     try:
-        return datetime.fromtimestamp(int(value) / 1000, UTC)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError, OSError):
-        raise RecordError(f"EventTime={value!r} is not epoch milliseconds") from None
-
-
-def _status(document: dict[str, Any]) -> str:
-    value = document.get("StatusCode")
-    if (
-        value is None
-        or isinstance(value, bool)
-        or str(value).strip().lstrip("-").isdigit() is False
-    ):
-        raise RecordError(f"StatusCode={value!r} is not a status code")
-    return str(int(value))
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value / 1000, UTC)
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return datetime.fromtimestamp(int(value) / 1000, UTC)
+        if isinstance(value, str):
+            read = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            return (read if read.tzinfo else read.replace(tzinfo=VIETNAM)).astimezone(UTC)
+    except (ValueError, OverflowError, OSError):
+        pass
+    raise refuse(
+        "EventTime", value, "không đọc được thời gian", "not epoch milliseconds nor ISO 8601"
+    )
 
 
 def parse_event(document: Any, table: StatusTable) -> Event:
     if not isinstance(document, dict):
-        raise RecordError(f"a tracking document must be an object, not {type(document).__name__}")
-    item = clean_value(document.get("ItemCode")).upper()
+        raise RecordError(
+            f"tài liệu theo dõi không phải một đối tượng JSON "
+            f"(a tracking document must be an object, not {type(document).__name__})"
+        )
+    fields = Fields(document)
+    item = fields.identifier("ItemCode", ITEM_CODE_WIDTH).upper()
     if not item:
-        raise RecordError("ItemCode is missing")
-    raw_code = _status(document)
+        raise RecordError("ItemCode: thiếu mã bưu gửi (ItemCode is missing)")
+    fit("OrderNumber", fields.text("OrderNumber"), REFERENCE_WIDTH)
+    raw_code = fields.code("StatusCode")
     return Event(
         item_code=item,
         raw_code=raw_code,
-        raw_label=clean_value(document.get("StatusMessage")) or table.label(raw_code),
+        raw_label=fit("StatusMessage", fields.text("StatusMessage"), LABEL_WIDTH)
+        or table.label(raw_code),
         status=table.status(raw_code),
-        occurred_at=_event_time(document),
-        location=clean_value(document.get("POSID")),
+        occurred_at=_event_time(fields.get("EventTime")),
+        location=fit("POSID", fields.text("POSID"), LABEL_WIDTH),
     )
 
 
@@ -169,14 +190,15 @@ def parse_events(
 
 def order_from(event: Event, document: dict[str, Any]) -> Order:
     """The order as its latest (non-money) event shows it; the feed carries no parties."""
-    reference = clean_value(document.get("OrderNumber"))
+    fields = Fields(document)
+    reference = fields.text("OrderNumber")
     try:
         check_ok = parse_item_number(event.item_code).check_digit_ok
     except IdentifierError:
         check_ok = False
-    note = clean_value(document.get("Notes"))
+    note = fields.text("Notes")
     dossier = find_dossier_code(reference) or find_dossier_code(note)
-    procedure = clean_value(document.get("ProcedureCode")) or None
+    procedure = fields.text("ProcedureCode") or None
     if procedure is None:
         found = find_procedure_code(note)
         procedure = found.text if found is not None else None
@@ -192,7 +214,7 @@ def order_from(event: Event, document: dict[str, Any]) -> Order:
         updated_at=event.occurred_at,
         dossier_code=dossier.text if dossier is not None else None,
         procedure_code=procedure,
-        procedure_name=clean_value(document.get("ProcedureName")),
+        procedure_name=fields.text("ProcedureName"),
         sender=NO_PARTY,
         receiver=NO_PARTY,
         main_fee=None,

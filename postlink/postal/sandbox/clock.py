@@ -12,14 +12,14 @@ import time
 from datetime import datetime, timedelta
 from threading import Lock
 
-from postlink.timeutil import require_aware
-
 
 class SimClock:
     def __init__(self, now: datetime, speed: float = 0.0, tick_seconds: float = 60.0) -> None:
         if speed < 0 or tick_seconds <= 0:
             raise ValueError("clock speed must be >= 0 and its tick > 0 seconds")
-        self._base = require_aware(now)
+        if now.tzinfo is None:
+            raise ValueError("the sandbox clock needs an aware time")
+        self._base = now
         self._speed = speed
         self._tick = tick_seconds
         self._started = time.monotonic()

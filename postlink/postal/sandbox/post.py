@@ -15,9 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from threading import Lock, RLock
 from typing import Any
 
-from postlink.postal.models import LegKind, Party, leg_of_reference
-from postlink.postal.myvnpost.mapping import VIETNAM
 from postlink.postal.sandbox.clock import SimClock
+from postlink.postal.sandbox.terms import VIETNAM, Leg, Person, leg_of_reference
 from postlink.postal.sandbox.timelines import (
     CANCELLED_PICKUP,
     MAX_MINUTES,
@@ -27,7 +26,14 @@ from postlink.postal.sandbox.timelines import (
     Dice,
     timeline,
 )
-from postlink.postal.sandbox.world import ORIGINAL_ID_BASE, SimOrder, World, item_code
+from postlink.postal.sandbox.world import (
+    API_ORIGINAL_BASE,
+    SimOrder,
+    World,
+    guid,
+    item_code,
+    original_id,
+)
 
 MONEY_CODES = frozenset({21, MONEY_FEE_PAID, MONEY_CANCELLATION_FEE})
 CANCELLED_CODES = frozenset({CANCELLED_PICKUP, 22, -8})
@@ -63,6 +69,7 @@ class Post:
         self._api: list[SimOrder] = []
         self._api_by_reference: dict[str, list[SimOrder]] = {}
         self._api_by_item: dict[str, SimOrder] = {}
+        self._api_by_original: dict[str, SimOrder] = {}
         self._cancelled: dict[int, int] = {}
         self._version = 0
         self._scans: OrderedDict[tuple[Any, ...], _Scan] = OrderedDict()
@@ -92,10 +99,12 @@ class Post:
         with self._lock:
             return self._api[position] if 0 <= position < len(self._api) else None
 
-    def order_by_original_id(self, original_id: str) -> SimOrder | None:
-        if not original_id.isdigit():
-            return None
-        return self.order(int(original_id) - ORIGINAL_ID_BASE)
+    def order_by_original_id(self, text: str) -> SimOrder | None:
+        index = self.world.index_of_original_id(text)
+        if index is not None:
+            return self.world.order(index)
+        with self._lock:
+            return self._api_by_original.get(text)
 
     @property
     def version(self) -> int:
@@ -124,8 +133,8 @@ class Post:
     def create(self, information: dict[str, Any]) -> SimOrder:
         """Accept an order as the post does: every call creates one, duplicates included."""
 
-        def party(prefix: str) -> Party:
-            return Party(
+        def party(prefix: str) -> Person:
+            return Person(
                 *(
                     str(information.get(f"{prefix}{key}") or "")
                     for key in ("Name", "Phone", "Address", "ProvinceCode", "CommuneCode")
@@ -133,7 +142,7 @@ class Post:
             )
 
         reference = str(information.get("saleOrderCode") or "")
-        leg = leg_of_reference(reference) or LegKind.RETURN
+        leg = leg_of_reference(reference) or Leg.RETURN
         now = self.minute()
         with self._lock:
             number = len(self._api)
@@ -143,7 +152,8 @@ class Post:
             )
             order = SimOrder(
                 order_id=order_id,
-                original_id=str(ORIGINAL_ID_BASE + order_id),
+                order_hdr_id=guid(self.world.seed, "api", number),
+                original_id=original_id(self.world.day_of(now), API_ORIGINAL_BASE + number),
                 item_code=item_code("EC", number),
                 reference=reference,
                 feed="GUI",
@@ -159,6 +169,7 @@ class Post:
             self._api.append(order)
             self._api_by_reference.setdefault(reference, []).append(order)
             self._api_by_item[order.item_code] = order
+            self._api_by_original[order.original_id] = order
             self._version += 1
         return order
 

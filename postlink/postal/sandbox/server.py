@@ -20,13 +20,11 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from postlink import defaults
-from postlink.postal.myvnpost.mapping import VIETNAM
 from postlink.postal.sandbox.accounts import Credentials
 from postlink.postal.sandbox.clock import SimClock
 from postlink.postal.sandbox.dialect import Dialect, Reply
@@ -35,13 +33,19 @@ from postlink.postal.sandbox.myvnpost import records
 from postlink.postal.sandbox.myvnpost.routes import MyVNPostRoutes
 from postlink.postal.sandbox.ngsp.routes import NgspRoutes
 from postlink.postal.sandbox.post import Post
+from postlink.postal.sandbox.terms import VIETNAM
 from postlink.postal.sandbox.webhooks import BATCH, WebhookSigner, deliver
 from postlink.postal.sandbox.world import World
-from postlink.timeutil import utcnow
 
 log = logging.getLogger("postlink.sandbox")
 
 BUSY = "Hệ thống đang bận, vui lòng thử lại sau"
+#: Where the sandbox listens and what world it serves when nobody says otherwise; the CLI
+#: passes postlink's settings explicitly (the sandbox imports nothing of postlink's).
+HOST = "127.0.0.1"
+SEED = 1
+ORDERS = 2_000
+SPAN_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,9 @@ class SandboxConfig:
     """A world and how it behaves. ``start`` None: ``span_days`` before today (Vietnam);
     ``now`` None: the end of the span when frozen (``speed`` 0), else the real time."""
 
-    seed: int = defaults.SANDBOX_SEED
-    orders: int = defaults.SANDBOX_ORDERS
-    span_days: int = defaults.SANDBOX_SPAN_DAYS
+    seed: int = SEED
+    orders: int = ORDERS
+    span_days: int = SPAN_DAYS
     start: date | None = None
     now: datetime | None = None
     speed: float = 0.0
@@ -60,28 +64,35 @@ class SandboxConfig:
     credentials: Credentials = field(default_factory=Credentials)
     webhook_secret: str = "sandbox"
     dialect: str = "myvnpost"
+    #: Vary the wire format per order as the real API does (records.py); off: as documented.
+    wire_variants: bool = True
 
 
 class Sandbox:
     """The application behind the server: world, post, faults, dialect, control."""
 
     def __init__(self, config: SandboxConfig) -> None:
-        today = utcnow().astimezone(VIETNAM).date()
+        today = datetime.now(UTC).astimezone(VIETNAM).date()
         start = config.start or today - timedelta(days=config.span_days)
         self.world = World(config.seed, config.orders, start, config.span_days)
         origin = datetime.combine(start, datetime.min.time(), tzinfo=VIETNAM)
-        default_now = origin + timedelta(days=config.span_days) if not config.speed else utcnow()
+        default_now = (
+            origin + timedelta(days=config.span_days) if not config.speed else datetime.now(UTC)
+        )
         self.clock = SimClock(config.now or default_now, config.speed, config.tick_seconds)
         self.post = Post(self.world, self.clock)
         self.faults = Faults(config.seed, config.faults)
         self.routes: Dialect
         if config.dialect == "myvnpost":
-            self.routes = MyVNPostRoutes(self.post, self.faults, config.credentials)
+            self.routes = MyVNPostRoutes(
+                self.post, self.faults, config.credentials, config.wire_variants
+            )
         elif config.dialect == "ngsp":
             self.routes = NgspRoutes(self.post, self.faults, config.credentials)
         else:
             raise ValueError(f"unknown dialect {config.dialect!r} (known: myvnpost, ngsp)")
         self.signer = WebhookSigner(config.webhook_secret)
+        self.wire_variants = config.wire_variants
         self.requests: Counter[str] = Counter()
 
     # --- Dialect requests ---------------------------------------------------------------------
@@ -183,7 +194,16 @@ class Sandbox:
             orders = list(self.post.updated_between(since, now + 1, now))
         bodies = []
         for first in range(0, len(orders), BATCH):
-            batch = [records.order_record(self.post, o, now) for o in orders[first : first + BATCH]]
+            batch = [
+                records.order_record(
+                    self.post,
+                    o,
+                    now,
+                    records.wire_of(self.world.seed, o, self.wire_variants),
+                    webhook=True,
+                )
+                for o in orders[first : first + BATCH]
+            ]
             bodies.append(self.signer.body(batch, self.post.vietnam(now), data.get("mode", "rsa")))
         return {"orders": len(orders), "statuses": deliver(str(data["url"]), bodies)}
 
@@ -276,9 +296,7 @@ class RunningSandbox:
         self.stop()
 
 
-def start_in_thread(
-    config: SandboxConfig, host: str = defaults.SANDBOX_HOST, port: int = 0
-) -> RunningSandbox:
+def start_in_thread(config: SandboxConfig, host: str = HOST, port: int = 0) -> RunningSandbox:
     """Serve a new sandbox on ``host:port`` (0: a free port) from a daemon thread."""
     server = SandboxHTTPServer((host, port), Sandbox(config))
     thread = threading.Thread(

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from hashlib import blake2b
 from typing import TypeVar
 
-from postlink.postal.models import LegKind
+from postlink.postal.sandbox.terms import Leg
 
 T = TypeVar("T")
 
@@ -125,9 +125,7 @@ def _return(track: _Track) -> _Track:
     return track.then(23, 30, 240)
 
 
-def timeline(
-    dice: Dice, leg: LegKind, start: int, start_weekday: int
-) -> tuple[tuple[int, int], ...]:
+def timeline(dice: Dice, leg: Leg, start: int, start_weekday: int) -> tuple[tuple[int, int], ...]:
     """The (minute, code) events of one order, created at minute ``start``.
 
     ``start_weekday`` is the weekday (Monday = 0) of minute 0. About 8% of orders are
@@ -139,7 +137,7 @@ def timeline(
             track.then(CANCELLED_PICKUP, 60, 2880).maybe(30, MONEY_CANCELLATION_FEE, 5, 600)
         else:
             track.then(3, 5, 60).then(-8, 60, 1440)
-    elif leg is LegKind.PICKUP:
+    elif leg is Leg.PICKUP:
         _pickup(track)
     else:
         _return(track)

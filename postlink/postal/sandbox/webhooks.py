@@ -3,24 +3,33 @@
 The body is ``{"data": [order…], "sendDate": "YYYYmmddHHMMSS", "signature": <base64>}``,
 signed over ``"MYVNP" + sendDate + itemCode + status`` of the first record, with the
 sandbox's RSA key (its public half at ``GET /_sandbox/public-key``) or an HMAC secret.
+Signing is written here from the brief, not borrowed from the client's verifier: RSA-SHA256
+is PKCS#1 v1.5 over SHA-256, HMAC is HMAC-SHA256, both base64 (issue 11).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 from datetime import datetime
 from threading import Lock
 from typing import Any
 
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
-from postlink.postal.myvnpost.mapping import webhook_signed_text
-from postlink.postal.signatures import sign_hmac, sign_rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 #: Orders per webhook body.
 BATCH = 50
+#: The signed string begins with this (brief §1).
+SIGNED_PREFIX = "MYVNP"
+
+
+def signed_text(send_date: str, first: dict[str, Any]) -> bytes:
+    """``"MYVNP" + sendDate + itemCode + status`` of the first record (brief §1)."""
+    return f"{SIGNED_PREFIX}{send_date}{first['itemCode']}{first['status']}".encode()
 
 
 class WebhookSigner:
@@ -45,13 +54,14 @@ class WebhookSigner:
 
     def body(self, records: list[dict[str, Any]], sent: datetime, mode: str) -> bytes:
         send_date = f"{sent:%Y%m%d%H%M%S}"
-        text = webhook_signed_text(send_date, records[0])
+        text = signed_text(send_date, records[0])
         if mode == "hmac":
-            signature = sign_hmac(self.secret, text)
+            digest = hmac.new(self.secret, text, hashlib.sha256).digest()
         elif mode == "rsa":
-            signature = sign_rsa(self.key, text)
+            digest = self.key.sign(text, padding.PKCS1v15(), hashes.SHA256())
         else:
             raise ValueError(f"webhook mode {mode!r} (expected rsa or hmac)")
+        signature = base64.b64encode(digest).decode()
         message = {"data": records, "sendDate": send_date, "signature": signature}
         return json.dumps(message, ensure_ascii=False).encode()
 

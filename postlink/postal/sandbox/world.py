@@ -19,25 +19,39 @@ The citizen and the procedure derive from the dossier code, so both legs of one 
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from hashlib import blake2b
 
-from postlink.identifiers import s10_check_digit
-from postlink.postal.models import LegKind, Party
 from postlink.postal.sandbox import people
+from postlink.postal.sandbox.terms import Leg, Person, s10_check_digit
 from postlink.postal.sandbox.timelines import MINUTES_PER_DAY, Dice, timeline
 
 #: Days between receiving a dossier and sending its result back, in the world's codes.
 RETURN_LAG_DAYS = 7
 #: Serial numbers of item codes: world orders EB1xxxxxxx, orders created through the API EC.
 SERIAL_BASE = 10_000_000
-ORIGINAL_ID_BASE = 600_000_000
+#: ``originalID`` is ``MYVNP`` + the day created (YYMMDD) + a number within the day, as in
+#: the brief's example ``MYVNP240105000123``; orders created through the API count from here.
+API_ORIGINAL_BASE = 900_000
 #: Share (percent) of world items whose S10 check digit is wrong (domain brief §3).
 BAD_CHECK_DIGIT_PERCENT = 2
 
 _OURS = re.compile(r"^(?P<unit>.+)-(?P<day>\d{6})-(?P<seq>\d{4})(?:-(?P<leg>[PR])1)?$")
 _COUNTER = re.compile(r"^BCCB(?P<id>\d{8})$")
+_ORIGINAL = re.compile(r"^MYVNP(?P<day>\d{6})(?P<rank>\d{6})$")
+
+
+def guid(*key: object) -> str:
+    """A GUID-style ``orderHdrID`` (brief §1: ``"8a7f1c2e-…"``), a pure function of ``key``."""
+    digest = blake2b(repr(key).encode(), digest_size=16).digest()
+    return str(uuid.UUID(bytes=digest, version=4))
+
+
+def original_id(day: date, number: int) -> str:
+    return f"MYVNP{day:%y%m%d}{number:06d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,23 +59,25 @@ class Skeleton:
     """What the change feed needs of an order: its feed, leg and events."""
 
     feed: str
-    leg: LegKind
+    leg: Leg
     created: int
     events: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class SimOrder:
-    """One order as the post holds it. ``order_id`` is MyVNPost's orderHdrID."""
+    """One order as the post holds it. ``order_id`` is the sandbox's own row number, never
+    shown on the wire; the post's ids are ``order_hdr_id`` (a GUID) and ``original_id``."""
 
     order_id: int
+    order_hdr_id: str
     original_id: str
     item_code: str
     reference: str
     feed: str
-    leg: LegKind
-    sender: Party
-    receiver: Party
+    leg: Leg
+    sender: Person
+    receiver: Person
     content_note: str
     main_fee: int
     vas_fee: int
@@ -75,8 +91,8 @@ def item_code(prefix: str, number: int, bad_check: bool = False) -> str:
     return f"{prefix}{serial}{(check + 1) % 10 if bad_check else check}VN"
 
 
-def office() -> Party:
-    return Party(
+def office() -> Person:
+    return Person(
         people.OFFICE_NAME,
         people.OFFICE_PHONE,
         people.OFFICE_ADDRESS,
@@ -122,20 +138,20 @@ class World:
     def _skeleton(self, index: int) -> Skeleton:
         dice = Dice(self.seed, "kind", index)
         roll = dice.below(100)
-        feed, leg = ("NHAN", LegKind.PICKUP) if roll < 35 else ("GUI", LegKind.PICKUP)
+        feed, leg = ("NHAN", Leg.PICKUP) if roll < 35 else ("GUI", Leg.PICKUP)
         if roll >= 55:
-            leg = LegKind.RETURN
+            leg = Leg.RETURN
         created = self.created(index)
         events = timeline(Dice(self.seed, "timeline", index), leg, created, self.start_weekday)
         return Skeleton(feed, leg, created, events)
 
-    def dossier_code(self, index: int, leg: LegKind) -> str:
+    def dossier_code(self, index: int, leg: Leg) -> str:
         """Unit, receipt date and sequence encode the index, so references can be looked up."""
         day = self.created(index) // MINUTES_PER_DAY
         rank = index - self.first_index_at(day * MINUTES_PER_DAY)
         unit = people.UNITS[rank % len(people.UNITS)]
         received = self.start + timedelta(days=day)
-        if leg is LegKind.RETURN:
+        if leg is Leg.RETURN:
             received -= timedelta(days=RETURN_LAG_DAYS)
         return f"{unit}-{received:%y%m%d}-{rank // len(people.UNITS) + 1:04d}"
 
@@ -144,7 +160,7 @@ class World:
         dossier = self.dossier_code(index, shape.leg)
         who = Dice(self.seed, "dossier", dossier)
         commune, commune_name = who.pick(people.COMMUNES)
-        citizen = Party(
+        citizen = Person(
             f"{who.pick(people.FAMILY)} {who.pick(people.MIDDLE)} {who.pick(people.GIVEN)}",
             f"{who.pick(people.MOBILE)}{who.below(10_000_000):07d}",
             f"Tổ {who.between(1, 30)}, {commune_name}, tỉnh Cao Bằng",
@@ -155,14 +171,15 @@ class World:
         table = people.ELIGIBLE if roll < 85 else people.EXCLUDED if roll < 92 else people.UNKNOWN
         code, name = who.pick(table)
         order_id = index + 1
+        day = shape.created // MINUTES_PER_DAY
+        rank = index - self.first_index_at(day * MINUTES_PER_DAY)
         dice = Dice(self.seed, "order", index)
         reference, note = self._labels(dice, shape, order_id, dossier, code, name)
-        sender, receiver = (
-            (citizen, office()) if shape.leg is LegKind.PICKUP else (office(), citizen)
-        )
+        sender, receiver = (citizen, office()) if shape.leg is Leg.PICKUP else (office(), citizen)
         return SimOrder(
             order_id=order_id,
-            original_id=str(ORIGINAL_ID_BASE + order_id),
+            order_hdr_id=guid(self.seed, "order", index),
+            original_id=original_id(self.start + timedelta(days=day), rank),
             item_code=item_code("EB", index, dice.chance(BAD_CHECK_DIGIT_PERCENT)),
             reference=reference,
             feed=shape.feed,
@@ -182,7 +199,7 @@ class World:
     ) -> tuple[str, str]:
         """saleOrderCode and contentNote: ours are regular, the counter's are not (§1b)."""
         if shape.feed == "GUI":
-            suffix = "P1" if shape.leg is LegKind.PICKUP else "R1"
+            suffix = "P1" if shape.leg is Leg.PICKUP else "R1"
             return f"{dossier}-{suffix}", f"TTHC {code}: {name}"
         roll = dice.below(100)
         if roll < 50:
@@ -204,6 +221,20 @@ class World:
 
     def index_of_order_id(self, order_id: int) -> int | None:
         return order_id - 1 if 1 <= order_id <= self.size else None
+
+    def index_of_original_id(self, text: str) -> int | None:
+        """The order whose ``originalID`` is ``text``: its day and rank within the day."""
+        match = _ORIGINAL.match(text)
+        if match is None:
+            return None
+        try:
+            day = (datetime.strptime(match.group("day"), "%y%m%d").date() - self.start).days
+        except ValueError:
+            return None
+        index = self.first_index_at(day * MINUTES_PER_DAY) + int(match.group("rank"))
+        if day < 0 or not 0 <= index < self.size or self.order(index).original_id != text:
+            return None
+        return index
 
     def index_of_reference(self, reference: str) -> int | None:
         counter = _COUNTER.match(reference)

@@ -32,8 +32,11 @@ from postlink.catalog.reader import SAVE_AS
 from postlink.catalog.versions import all_versions, entries_of
 from postlink.db import session_scope
 from postlink.errors import PostlinkError
+from postlink.identifiers import IdentifierError
 from postlink.models import ListVersion, User, VersionStatus
 from postlink.web.forms import parse_day
+from postlink.web.inputs import RowId
+from postlink.web.messages import say
 from postlink.web.security import csrf_protect, db_session, require_admin
 from postlink.web.state import state_of
 from postlink.web.templating import flash, page
@@ -59,8 +62,8 @@ def versions(request: Request, user: Admin, session: Db, code: str = "") -> Resp
     if code.strip():
         try:
             history = procedure_history(session, code.strip()[:80])
-        except PostlinkError as exc:
-            flash(request, str(exc), "error")
+        except (PostlinkError, IdentifierError):
+            flash(request, say("procedure.code", value=code.strip()[:80]), "error")
     context = {"versions": all_versions(session), "code": code, "history": history}
     return page(request, "admin/catalog.html", context, user=user)
 
@@ -171,7 +174,7 @@ def _version(session: Session, version_id: int) -> ListVersion:
 
 @router.get("/versions/{version_id}")
 def version_page(
-    request: Request, user: Admin, session: Db, version_id: int, all: bool = False
+    request: Request, user: Admin, session: Db, version_id: RowId, all: bool = False
 ) -> Response:
     version = _version(session, version_id)
     diff = diff_against_base(session, entries_of(session, version), version)
@@ -191,7 +194,7 @@ def version_page(
 def publish_version(
     request: Request,
     user: Admin,
-    version_id: int,
+    version_id: RowId,
     force: Annotated[bool, Form()] = False,
     confirm: Annotated[bool, Form()] = False,
     rematch_legs: Annotated[bool, Form()] = False,
@@ -249,7 +252,7 @@ def publish_version(
 def withdraw_version(
     request: Request,
     user: Admin,
-    version_id: int,
+    version_id: RowId,
     reason: Annotated[str, Form(max_length=2000)],
 ) -> Response:
     web = state_of(request)

@@ -11,8 +11,11 @@ import json
 from datetime import datetime
 from typing import Any
 
+from postlink.postal.sandbox.accounts import Credentials
 from postlink.postal.sandbox.dialect import Dialect, Reply
+from postlink.postal.sandbox.faults import Faults
 from postlink.postal.sandbox.myvnpost import records
+from postlink.postal.sandbox.post import Post
 from postlink.postal.sandbox.world import SimOrder
 
 PREFIX = "/customer-partner/"
@@ -27,6 +30,20 @@ class MyVNPostRoutes(Dialect):
     prefix = PREFIX
     login_operation = "GetAccessToken"
     create_operation = "CreateOrder"
+
+    def __init__(
+        self, post: Post, faults: Faults, credentials: Credentials, variants: bool = True
+    ) -> None:
+        super().__init__(post, faults, credentials)
+        self.variants = variants
+
+    def wire(self, order: SimOrder) -> records.Wire:
+        """How this order's records are written: its own seeded variant (or the documented
+        shape when variants are off), with the ``quirks`` fault's shapes on top."""
+        wire = records.wire_of(self.post.world.seed, order, self.variants)
+        if self.faults.roll("quirks"):
+            wire = records.quirky(wire, self.faults.choice(3))
+        return wire
 
     def busy(self, message: str) -> dict[str, Any]:
         return {"success": False, "errorMessage": message}
@@ -71,7 +88,7 @@ class MyVNPostRoutes(Dialect):
     # --- Orders -------------------------------------------------------------------------------
 
     def _record(self, order: SimOrder, now: int) -> dict[str, Any]:
-        return records.order_record(self.post, order, now, self.faults.roll("quirks"))
+        return records.order_record(self.post, order, now, self.wire(order))
 
     def _create(self, body: bytes) -> Reply:
         data = json.loads(body)
@@ -81,8 +98,9 @@ class MyVNPostRoutes(Dialect):
         if data.get("customerCode") != self.credentials.customer_code:
             return _error(200, "Mã khách hàng không khớp với tài khoản")
         order = self.post.create(information)
-        record = self._record(order, self.post.minute())
-        return Reply(200, {"data": record} if self.faults.roll("quirks") else record)
+        wire = self.wire(order)
+        record = records.order_record(self.post, order, self.post.minute(), wire)
+        return Reply(200, records.created_body(record, wire))
 
     def _get_order(self, query: dict[str, str]) -> Reply:
         kind, code = query["type"], query["code"]
@@ -117,13 +135,13 @@ class MyVNPostRoutes(Dialect):
         code = query["code"]
         order = self.post.find_by_item(code)
         now = self.post.minute()
-        quirk = self.faults.choice(3) if self.faults.roll("quirks") else 0
         if order is None or order.created > now:
-            return Reply(200, records.history_body(code, [], quirk))
-        entries = records.history_entries(self.post, order, now, quirky=quirk > 0)
+            return Reply(200, records.history_body(code, [], records.DOCUMENTED))
+        wire = self.wire(order)
+        entries = records.history_entries(self.post, order, now, wire)
         if self.faults.roll("out_of_order"):
             self.faults.shuffle(entries)
-        return Reply(200, records.history_body(order.item_code, entries, quirk))
+        return Reply(200, records.history_body(order.item_code, entries, wire))
 
     def _cancel(self, body: bytes) -> Reply:
         original_id = str(json.loads(body)["OriginalId"])

@@ -22,6 +22,7 @@ from postlink.postal.sandbox.event_feed import EventFeed, FeedEvent
 from postlink.postal.sandbox.faults import Faults
 from postlink.postal.sandbox.myvnpost import records
 from postlink.postal.sandbox.post import Post
+from postlink.postal.sandbox.terms import status_label
 
 PREFIX = "/ngsp/"
 MAX_PAGE_SIZE = 1000
@@ -137,7 +138,7 @@ class NgspRoutes(Dialect):
             "POSID": "270000",
             "ItemCode": order.item_code,
             "StatusCode": str(event.code) if quirky else event.code,
-            "StatusMessage": records.label(event.code),
+            "StatusMessage": status_label(event.code),
             "Notes": records.location(order, event.code),
             "ProcedureCode": procedure if ours else "",
             "ProcedureName": name if ours else "",
