@@ -11,11 +11,12 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from postlink import defaults
 from postlink.db import session_scope
-from postlink.models import AuditEntry, Dossier, JobRun, OutboxCommand
+from postlink.models import AuditEntry, Dossier, JobRun, ListVersion, OutboxCommand
 from postlink.reports.render import TEMPLATES_DIR
 from postlink.timeutil import utcnow
 from tests.web.conftest import ADMIN, Browser, MakeBrowser
@@ -196,7 +197,15 @@ def test_every_console_page_speaks_vietnamese(
     shown["POST /admin/tokens/99/revoke"] = admin.post("/admin/tokens/99/revoke").text
     shown["login"] = browser_for().get("/login").text
     shown["login (wrong)"] = browser_for().login("admin", "sai-mat-khau").text
-    covered = set(pages.values()) | {"login.html"}
+    july = (defaults.CONFIG_DIR / "catalog" / "cao-bang-2026-07.csv").read_bytes()
+    fields = {"decision": "1234/QĐ-UBND", "effective_from": "2026-07-01", "reason": "Thay thế"}
+    admin.post("/admin/catalog/upload", fields, files={"file": ("t7.csv", july)})
+    with Session(engine) as session:
+        draft_id = session.exec(select(func.max(ListVersion.id))).one()
+    shown["POST publish (back-dated: confirm)"] = admin.post(
+        f"/admin/catalog/versions/{draft_id}/publish"
+    ).text
+    covered = set(pages.values()) | {"login.html", "admin/publish_confirm.html"}
     templates = {
         str(path.relative_to(WEB_TEMPLATES))
         for path in WEB_TEMPLATES.rglob("*.html")
