@@ -91,6 +91,7 @@ def child_import(path: Path, url: str, decision: str, effective: str) -> None:
             actor="bench",
             publish_now=True,
             force=True,
+            confirm=True,  # the second list cuts the first one's window over past dates
         )
     seconds = time.perf_counter() - started
     print(

@@ -9,10 +9,14 @@ each backend runs, in a fresh child process so that its peak memory is its own:
 - an incremental poll with nothing new: the same job again, from the stored cursor.
 
 It prints orders/s, events/s and peak RSS for the backfill, and requests made (counted by
-the sandbox) and milliseconds for the empty poll. Two world sizes at the same daily volume
-show how the cost grows: the backfill is linear in the orders, while the empty poll only
-re-reads the overlap window (orders updated in the last ``overlap + 1`` days, as MyVNPost's
-feed has date granularity), so it depends on the daily volume, not on the total.
+the sandbox) and milliseconds for the empty poll. Beside the backfill it prints its floor,
+measured in the same run (``sync_floor.py``): the same HTTP calls with plain ``requests``
+and ``json.loads`` at the same concurrency, and a bulk insert of the same rows; the
+backfill's speed is given as a ratio to the HTTP floor (issue 15: goal ≥ 0.7×). Two world
+sizes at the same daily volume show how the cost grows: the backfill is linear in the
+orders, while the empty poll only re-reads the overlap window (orders updated in the last
+``overlap + 1`` days, as MyVNPost's feed has date granularity), so it depends on the daily
+volume, not on the total.
 
     .venv/bin/python bench/sync_bench.py                       # 10,000 and 100,000 orders
     .venv/bin/python bench/sync_bench.py --orders 10000 --backends sqlite
@@ -39,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import sync_floor
 
 #: Orders the world's post handles per day (the days of each world follow from it).
 ORDERS_PER_DAY = 500
@@ -73,8 +78,8 @@ def _prepare(database_url: str) -> None:
     engine.dispose()
 
 
-def _sync_phase(url: str, database_url: str, days: int) -> dict[str, Any]:
-    """Backfill, then poll again; run in a child process (see ``_run_phase``)."""
+def _sync_phase(url: str, database_url: str, floor_url: str, days: int) -> dict[str, Any]:
+    """Backfill, its floors, then poll again; run in a child process (see ``_run_phase``)."""
     os.environ.update(
         {
             "POSTLINK_DATABASE_URL": database_url,
@@ -87,14 +92,18 @@ def _sync_phase(url: str, database_url: str, days: int) -> dict[str, Any]:
     from sqlalchemy import func
     from sqlmodel import Session, select
 
+    from postlink.db import make_engine
     from postlink.models import Event, Leg
     from postlink.settings import get_settings
     from postlink.sync.jobs import build_context
     from postlink.sync.pull import pull
 
     _prepare(database_url)
+    _prepare(floor_url)
     baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ctx = build_context(get_settings())
+    empty = {name for name, count in sync_floor.row_counts(ctx.engine).items() if count == 0}
+    first_call = sync_floor.last_exchange_id(ctx.engine)
     before = _requests(url)
     started = time.perf_counter()
     backfill: Counter[str] = Counter()
@@ -105,6 +114,14 @@ def _sync_phase(url: str, database_url: str, days: int) -> dict[str, Any]:
     with Session(ctx.engine) as session:
         legs = session.exec(select(func.count()).select_from(Leg)).one()
         events = session.exec(select(func.count()).select_from(Event)).one()
+
+    feed, histories = sync_floor.calls_made(
+        ctx.engine, first_call, sync_floor.last_exchange_id(ctx.engine)
+    )
+    http = sync_floor.http_floor(feed, histories, ctx.adapter.login.headers())
+    floor_engine = make_engine(floor_url)
+    inserted = sync_floor.insert_floor(ctx.engine, floor_engine, empty)
+    floor_engine.dispose()
 
     before = _requests(url)
     started = time.perf_counter()
@@ -124,12 +141,17 @@ def _sync_phase(url: str, database_url: str, days: int) -> dict[str, Any]:
         "poll_orders": poll["orders"],
         "poll_histories": poll["histories"],
         "poll_events_new": poll["events_new"],
+        "http_floor_seconds": http.seconds,
+        "http_floor_requests": http.requests,
+        "insert_floor_seconds": inserted.seconds,
+        "insert_floor_rows": inserted.requests,
     }
 
 
-def _run_phase(url: str, database_url: str, days: int) -> dict[str, Any]:
+def _run_phase(url: str, database_url: str, floor_url: str, days: int) -> dict[str, Any]:
     command = [sys.executable, __file__, "--phase", "sync", "--url", url]
-    command += ["--database-url", database_url, "--days", str(days)]
+    command += ["--database-url", database_url, "--floor-database-url", floor_url]
+    command += ["--days", str(days)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("POSTLINK_")}
     output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
     result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
@@ -204,14 +226,16 @@ def _bench_world(orders: int, backends: list[str], postgres_url: str | None) -> 
         for backend in backends:
             if backend == "sqlite":
                 with tempfile.TemporaryDirectory() as folder:
-                    result = _run_phase(url, f"sqlite:///{folder}/bench.db", days)
+                    base = f"sqlite:///{folder}"
+                    result = _run_phase(url, f"{base}/bench.db", f"{base}/floor.db", days)
             else:
                 assert postgres_url is not None
-                schema = _Postgres(postgres_url)
+                schema, floor = _Postgres(postgres_url), _Postgres(postgres_url)
                 try:
-                    result = _run_phase(url, schema.url, days)
+                    result = _run_phase(url, schema.url, floor.url, days)
                 finally:
                     schema.drop()
+                    floor.drop()
             _report(orders, days, backend, result)
     finally:
         sandbox.terminate()
@@ -224,6 +248,17 @@ def _report(orders: int, days: int, backend: str, r: dict[str, Any]) -> None:
         f"{r['events']:,} events in {r['seconds']:.1f} s = {r['orders'] / r['seconds']:,.0f} "
         f"orders/s, {r['events'] / r['seconds']:,.0f} events/s, {r['backfill_requests']:,} "
         f"requests, peak RSS {r['peak_mb']:.0f} MB ({r['baseline_mb']:.0f} MB before)",
+        flush=True,
+    )
+    http_rate = r["orders"] / r["http_floor_seconds"]
+    print(
+        f"{'':>7}{'':>18}{'':<10} floor: the same {r['http_floor_requests']:,} calls with "
+        f"requests + json.loads in {r['http_floor_seconds']:.1f} s = {http_rate:,.0f} orders/s; "
+        f"bulk insert of the same {r['insert_floor_rows']:,} rows in "
+        f"{r['insert_floor_seconds']:.1f} s; backfill = "
+        f"{r['http_floor_seconds'] / r['seconds']:.2f}× the HTTP floor (goal ≥ 0.7×), "
+        f"{(r['http_floor_seconds'] + r['insert_floor_seconds']) / r['seconds']:.2f}× "
+        "HTTP + insert",
         flush=True,
     )
     print(
@@ -242,10 +277,12 @@ def main() -> None:
     parser.add_argument("--phase", choices=["sync"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--floor-database-url", help=argparse.SUPPRESS)
     parser.add_argument("--days", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        print(json.dumps(_sync_phase(args.url, args.database_url, args.days)))
+        result = _sync_phase(args.url, args.database_url, args.floor_database_url, args.days)
+        print(json.dumps(result))
         return
     backends = list(args.backends)
     if "postgresql" in backends and not args.postgres_url:

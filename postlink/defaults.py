@@ -1,6 +1,6 @@
 """Every tunable default in one place, each with its meaning and unit."""
 
-from pathlib import Path
+from postlink.resources import CONFIG_DIR as CONFIG_DIR  # the configuration folder
 
 #: Folder for the embedded SQLite database, rendered reports and local state (relative to cwd).
 DATA_DIR = "var"
@@ -37,11 +37,24 @@ POSTAL_BACKOFF_BASE = 0.5
 POSTAL_BACKOFF_MAX = 30.0
 #: Times an order creation is attempted (each after checking the order is still absent).
 POSTAL_CREATE_ATTEMPTS = 3
-#: Times a call refused with 401/403 is replayed with a new token. Once is enough for an
-#: expired token; the second covers calls in flight together (the sync fetches tracking
-#: histories concurrently), where another call's login may have replaced or used up the
-#: token this call was replayed with. A third refusal means the account lacks the right.
+#: Times a call refused with 401/403, by a token no call had succeeded with, is replayed
+#: with a new one (postal/tokens.py). Once is enough for an expired token; the second covers
+#: a login racing another. A third such refusal means the account lacks the right.
 POSTAL_TOKEN_REPLAYS = 2
+#: Times one call is replayed after its token, which had worked, lapsed meanwhile (other
+#: threads share the token, so it may lapse again under a call): beyond, the account is
+#: assumed to be logged in elsewhere, which cancels postlink's tokens.
+POSTAL_TOKEN_LAPSES = 10
+#: Minutes a postal webhook's sendDate may lie in the past, and in the future (the two
+#: clocks' skew), before the body is refused as stale (issue 11 §3). Receipts of accepted
+#: webhooks are kept as long, so a replay inside the window is refused as a replay.
+POSTAL_WEBHOOK_MAX_AGE_MINUTES = 10
+POSTAL_WEBHOOK_MAX_AHEAD_MINUTES = 2
+#: Bytes of a webhook body the receiver reads; MyVNPost's batches are far smaller.
+POSTAL_WEBHOOK_MAX_BYTES = 1024 * 1024
+#: Requests a second postlink may send to the post, all threads together; 0 means no cap
+#: (the built-in sandbox needs none).
+POSTAL_MAX_RPS = 0.0
 #: Characters of a request or response body kept in the exchange log.
 EXCHANGE_BODY_MAX_CHARS = 16_000
 
@@ -56,9 +69,6 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 DATABASE_POOL_SIZE = 20
 #: Connections a process may open beyond the pool when busier still (closed after use).
 DATABASE_POOL_OVERFLOW = 10
-
-#: The project's configuration folder (status mappings, deadline table, sample lists).
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
 #: The J + n route table and working-day calendar (TT 17/2017 art. 7).
 DEADLINES_FILE = CONFIG_DIR / "deadlines.toml"

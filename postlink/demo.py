@@ -86,6 +86,7 @@ def publish_samples(engine: Engine) -> list[str]:
                 effective_from=effective,
                 actor="demo",
                 publish_now=True,
+                confirm=True,  # the sample history: the July list cuts January's window
             )
             done.append(f"{decision} from {effective:%d/%m/%Y}")
         return done

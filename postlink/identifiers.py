@@ -204,6 +204,19 @@ def parse_procedure_code(value: str) -> ProcedureCode:
     return _procedure_from(match)
 
 
+def canonical_procedure_code(value: str) -> str:
+    """The national base of a procedure code (``2.000815.000.00.00.H14`` → ``2.000815``).
+
+    Lists, matching and reports key procedures by their base (a variant or a province's
+    localisation is the same procedure, issue 16); a value that is not a procedure code is
+    returned as it came, so that the match can still call it invalid.
+    """
+    try:
+        return parse_procedure_code(value).base
+    except IdentifierError:
+        return value
+
+
 def find_procedure_code(text: str) -> ProcedureCode | None:
     """The first procedure code standing alone in free text, e.g. ``TTHC 1.001193: Đăng ký``.
 

@@ -123,6 +123,12 @@ class Settings(BaseModel):
         le=3600,
         description="Total seconds an idempotent call may spend retrying before it fails.",
     )
+    postal_max_rps: float = Field(
+        default=defaults.POSTAL_MAX_RPS,
+        ge=0,
+        le=10_000,
+        description="Requests a second postlink may send to the post (all calls); 0 = no cap.",
+    )
     postal_ca_bundle: Path | None = Field(
         default=None,
         description="PEM bundle to verify the postal API's TLS certificate; empty = system CAs.",
@@ -155,6 +161,18 @@ class Settings(BaseModel):
     )
     postal_webhook_secret: SecretStr = Field(
         default=SecretStr(""), description="Shared secret for HMAC-SHA256 webhook signatures."
+    )
+    postal_webhook_max_age_minutes: int = Field(
+        default=defaults.POSTAL_WEBHOOK_MAX_AGE_MINUTES,
+        ge=1,
+        le=1440,
+        description="Minutes a webhook's sendDate may lie in the past before it is refused.",
+    )
+    postal_webhook_max_ahead_minutes: int = Field(
+        default=defaults.POSTAL_WEBHOOK_MAX_AHEAD_MINUTES,
+        ge=0,
+        le=60,
+        description="Minutes a webhook's sendDate may lie in the future (clock skew).",
     )
     exchange_log_retention_days: int = Field(
         default=defaults.EXCHANGE_LOG_RETENTION_DAYS,

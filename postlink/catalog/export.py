@@ -5,6 +5,12 @@ art. 13) and to start the next decision's annex from. The export is a flat table
 header row and explicit field and level columns (no section rows), so nothing depends on
 carrying sections down; codes are written as they were in the source, and a title block
 names the decision so that a re-import can check it.
+
+Every cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written
+with a leading quote (OWASP's CSV-injection rule), in the CSV and in the workbook alike, so
+that a spreadsheet opening the export never runs a list's text as a formula; the reader
+drops that quote again (``rows``), so the export still re-imports to the same list. The
+rule is the reports' own (``reports.formatting.neutralise``).
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-import openpyxl
 from sqlmodel import Session
 
 from postlink.catalog.header import TITLES, Column
@@ -22,6 +27,7 @@ from postlink.catalog.snapshots import EntrySnapshot
 from postlink.catalog.versions import entries_of
 from postlink.errors import PostlinkError
 from postlink.models import Level, ListVersion
+from postlink.reports.formatting import neutralise
 
 COLUMNS = (
     Column.STT,
@@ -81,7 +87,7 @@ def table_rows(version: ListVersion, entries: list[EntrySnapshot]) -> Iterator[l
     yield from _title_block(version)
     yield [TITLES[column] for column in COLUMNS]
     for number, entry in enumerate(entries, start=1):
-        yield _cells(number, entry)
+        yield [neutralise(cell) for cell in _cells(number, entry)]
 
 
 def export_version(session: Session, version: ListVersion, path: Path) -> int:
@@ -92,6 +98,8 @@ def export_version(session: Session, version: ListVersion, path: Path) -> int:
     entries = entries_of(session, version)
     rows = table_rows(version, entries)
     if suffix in XLSX_SUFFIXES:
+        import openpyxl  # only when a workbook is written (the CLI starts without it)
+
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet("Danh mục")
         for row in rows:

@@ -1,9 +1,13 @@
 """Find the table's header under the title block and learn which column holds what.
 
 A list annex starts with a title block (province, decision number and date, title), then
-one or two header rows, sometimes with merged cells (domain brief §5). Column titles vary
-between provinces and years ("Mã TTHC", "Mã số", "Mã thủ tục"), so each title is recognised
-by its words after ``fold`` (no case, spacing or diacritics) rather than by exact text.
+one to three header rows, sometimes with merged cells (domain brief §5): a group title
+("Hình thức thực hiện qua BCCI") over "Tiếp nhận hồ sơ" / "Trả kết quả", or one title split
+over rows ("Mã số" above "TTHC"). Column titles vary between provinces and years ("Mã
+TTHC", "Mã số hồ sơ TTHC", "Mã thủ tục"; "Cơ quan thực hiện" / "Cơ quan giải quyết"), so
+each title is recognised by its words after ``fold`` (no case, spacing or diacritics)
+rather than by exact text. A list by membership has no eligibility columns at all; the
+title above it says which list it is (``sections.membership_of``).
 """
 
 from __future__ import annotations
@@ -13,11 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from openpyxl.utils import get_column_letter
-
 from postlink.catalog.limits import HEADER_SEARCH_ROWS
 from postlink.catalog.problems import Reason
 from postlink.catalog.reader import RawRow
+from postlink.catalog.sections import is_marker, split_title
 from postlink.catalog.text import fold
 
 
@@ -36,6 +39,9 @@ class Column(StrEnum):
     REASON = "reason"
     LEGAL_BASIS = "legal_basis"
     NOTE = "note"
+    #: In a list by membership, which legs go through the post ("Tiếp nhận hồ sơ", "Trả kết
+    #: quả"); not stored itself, it sets the two flags.
+    SCOPE = "scope"
 
 
 #: The title each column is written with on export (and the most common one in annexes).
@@ -52,9 +58,23 @@ TITLES: dict[Column, str] = {
     Column.REASON: "Lý do",
     Column.LEGAL_BASIS: "Căn cứ pháp lý",
     Column.NOTE: "Ghi chú",
+    Column.SCOPE: "Hình thức thực hiện qua BCCI",
 }
 
-REQUIRED = (Column.CODE, Column.NAME, Column.SUBMISSION, Column.RETURN)
+REQUIRED = (Column.CODE, Column.NAME)
+#: Either both eligibility columns or neither (a list by membership).
+FLAGS = (Column.SUBMISSION, Column.RETURN)
+#: Header rows read below the first one (a title split over three rows at most).
+_MORE_HEADER_ROWS = 2
+
+
+def get_column_letter(number: int) -> str:
+    """Excel's name of the 1-based column ``number``: 1 → A, 27 → AA."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def recognise(title: str) -> Column | None:
@@ -79,6 +99,10 @@ def recognise(title: str) -> Column | None:
         # A group title over both flags ("Tiếp nhận hồ sơ và trả kết quả") names neither.
         (submission and not result, Column.SUBMISSION),
         (result and not submission, Column.RETURN),
+        (
+            (submission and result) or words.startswith(("hinh thuc", "pham vi", "noi dung")),
+            Column.SCOPE,
+        ),
         ("linh vuc" in words, Column.FIELD),
         (words.startswith(("co quan", "don vi thuc hien", "noi thuc hien")), Column.AGENCY),
         (words.startswith("cap"), Column.LEVEL),
@@ -117,21 +141,21 @@ def _cell(cells: tuple[str, ...], index: int) -> str:
     return cells[index] if index < len(cells) else ""
 
 
-def _columns_of(
-    top: RawRow, bottom: RawRow | None
-) -> tuple[dict[Column, list[int]], dict[int, str]]:
-    """Recognise each column from the lower header cell, falling back to the upper one.
+def _columns_of(rows: list[RawRow]) -> tuple[dict[Column, list[int]], dict[int, str]]:
+    """Recognise each column from its header cells, the lowest understood one first.
 
-    In a two-row header the upper row holds group titles merged across columns ("Hình thức
-    thực hiện qua BCCI") and vertically merged single titles; merged cells are empty except
-    their top-left one, so the lower cell, when present and understood, is the specific one.
+    In a header over several rows the upper rows hold group titles merged across columns
+    ("Hình thức thực hiện qua BCCI") and vertically merged single titles; merged cells are
+    empty except their top-left one (Word repeats them), so the lowest cell understood is
+    the specific one. A title split over rows ("Mã số" / "TTHC") is read joined.
     """
-    width = max(len(top.cells), len(bottom.cells) if bottom else 0)
+    width = max(len(row.cells) for row in rows)
     found: dict[Column, list[int]] = {}
     titles: dict[int, str] = {}
     for index in range(width):
-        lower = _cell(bottom.cells, index) if bottom else ""
-        for title in (lower, _cell(top.cells, index)):
+        cells = [_cell(row.cells, index) for row in rows]
+        joined = " ".join(dict.fromkeys(cell for cell in cells if cell))
+        for title in (*reversed(cells), joined):
             column = recognise(title)
             if column is not None:
                 found.setdefault(column, []).append(index)
@@ -140,17 +164,46 @@ def _columns_of(
     return found, titles
 
 
-def _is_subheader(row: RawRow) -> bool:
-    """A second header row: at least two cells, every one of them a known column title."""
-    filled = [cell for cell in row.cells if cell]
-    return len(filled) >= 2 and all(recognise(cell) is not None for cell in filled)
+def is_header_row(row: RawRow) -> bool:
+    """A row naming both a code column and a name column: a (new) table's header."""
+    found, _ = _columns_of([row])
+    return Column.CODE in found and Column.NAME in found
 
 
-def _build(top: RawRow, bottom: RawRow | None, title_block: list[str]) -> Header:
-    found, titles = _columns_of(top, bottom)
-    last = bottom or top
+def _continues(rows: list[RawRow], row: RawRow) -> bool:
+    """Whether ``row`` is more of the header above it: every filled cell is a title, alone
+    or joined to the cells above it, and none is a procedure code or a section marker."""
+    filled = [(i, cell) for i, cell in enumerate(row.cells) if cell]
+    if len({cell for _, cell in filled}) < 2:
+        return False  # a title alone in a merged row is a section, not more header
+    if any(cell[:1].isdigit() or cell[:1] == "(" for _, cell in filled):
+        return False  # data, or the "(1) (2) (3)" numbering row
+    for index, cell in filled:
+        above = " ".join(
+            dict.fromkeys(_cell(r.cells, index) for r in rows if _cell(r.cells, index))
+        )
+        if cell == above:
+            continue  # Word repeats a vertically merged title
+        title = split_title([cell], False)
+        if title is not None and title.marker:
+            return False  # "A. …", "I. Lĩnh vực …": a section under the header
+        if recognise(cell) is None and recognise(f"{above} {cell}") is None:
+            return False
+        if is_marker(cell):
+            return False  # "A", "I", "II": a section marker under a title
+    return True
+
+
+def _merged_twins(indexes: list[int], titles: dict[int, str]) -> bool:
+    """Adjacent columns with the same title: one merged cell that Word reports twice."""
+    return all(b == a + 1 and titles[a] == titles[b] for a, b in itertools.pairwise(indexes))
+
+
+def _build(rows: list[RawRow], title_block: list[str]) -> Header:
+    found, titles = _columns_of(rows)
+    top, last = rows[0], rows[-1]
     for column, indexes in found.items():
-        if len(indexes) > 1:
+        if len(indexes) > 1 and not _merged_twins(indexes, titles):
             letters = " and ".join(get_column_letter(i + 1) for i in indexes)
             raise HeaderError(
                 last.number,
@@ -164,7 +217,10 @@ def _build(top: RawRow, bottom: RawRow | None, title_block: list[str]) -> Header
     if Column.REASON not in index and Column.NOTE in index:
         # Annexes without a "Lý do" column give the exclusion reason under "Ghi chú".
         index[Column.REASON] = index.pop(Column.NOTE)
-    missing = [TITLES[column] for column in REQUIRED if column not in index]
+    required = list(REQUIRED)
+    if any(column in index for column in FLAGS):
+        required += FLAGS
+    missing = [TITLES[column] for column in required if column not in index]
     if missing:
         shown = " | ".join(cell for cell in top.cells if cell)
         raise HeaderError(
@@ -192,27 +248,29 @@ def _build(top: RawRow, bottom: RawRow | None, title_block: list[str]) -> Header
 def find_header(rows: Iterator[RawRow]) -> tuple[Header, Iterator[RawRow]]:
     """Find the header within the first rows; return it and the rows after it.
 
-    The header is the first row naming both a code column and a name column; the row below
-    joins it when it is a second header row. Raises ``HeaderError`` when there is none.
+    The header is the first row naming both a code column and a name column; up to two rows
+    below join it when they continue it. Raises ``HeaderError`` when there is none.
     """
-    seen: list[RawRow] = list(itertools.islice(rows, HEADER_SEARCH_ROWS + 1))
+    seen: list[RawRow] = list(itertools.islice(rows, HEADER_SEARCH_ROWS + _MORE_HEADER_ROWS))
     if not any(any(row.cells) for row in seen):
         raise HeaderError(
             None,
             "",
-            Reason("the file is empty: there is no table to read", "tệp trống, không có bảng"),
+            Reason("empty: there is no table to read", "trống, không có bảng nào"),
         )
     title_block: list[str] = []
     for position, row in enumerate(seen[:HEADER_SEARCH_ROWS]):
-        found, _ = _columns_of(row, None)
-        if Column.CODE in found and Column.NAME in found:
-            following = seen[position + 1] if position + 1 < len(seen) else None
-            two_rows = following is not None and _is_subheader(following)
-            header = _build(row, following if two_rows else None, title_block)
-            rest = seen[position + (2 if two_rows else 1) :]
+        if is_header_row(row):
+            header_rows = [row]
+            for following in seen[position + 1 : position + 1 + _MORE_HEADER_ROWS]:
+                if not _continues(header_rows, following):
+                    break
+                header_rows.append(following)
+            header = _build(header_rows, title_block)
+            rest = seen[position + len(header_rows) :]
             return header, itertools.chain(rest, rows)
         if any(row.cells):
-            title_block.append(" ".join(cell for cell in row.cells if cell))
+            title_block.append(" ".join(dict.fromkeys(cell for cell in row.cells if cell)))
     raise HeaderError(
         None,
         "",

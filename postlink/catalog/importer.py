@@ -9,17 +9,19 @@ entries, the audit row and, with ``publish``, the publication and its window cha
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import insert
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from postlink import audit
 from postlink.catalog.diff import CatalogDiff, ChangeKind, diff_against_base
-from postlink.catalog.header import HeaderError, find_header
+from postlink.catalog.header import HeaderError, find_header, is_header_row
 from postlink.catalog.limits import READ_CHUNK_BYTES
 from postlink.catalog.problems import (
     CatalogValidationError,
@@ -29,16 +31,28 @@ from postlink.catalog.problems import (
     Severity,
 )
 from postlink.catalog.publish import ENTITY, NoChangesError, PublishOutcome, publish
-from postlink.catalog.reader import UnreadableError, open_rows
+from postlink.catalog.reader import RawRow, RowSource, Table, UnreadableError, open_rows
 from postlink.catalog.rows import RowParser
+from postlink.catalog.sections import Membership, membership_of
 from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot, id_of
+from postlink.catalog.text import fold
 from postlink.catalog.versions import state_of
 from postlink.errors import PostlinkError
 from postlink.identifiers import clean
-from postlink.models import ListEntry, ListVersion
+from postlink.models import ListEntry, ListVersion, VersionStatus
 
-#: "Quyết định số 125/QĐ-UBND" in a title block, to check it against ``--decision``.
-_DECISION_IN_TITLE = re.compile(r"(?i:quyết\s+định\s+số|số)\s*:?\s*([0-9]+/[^\s,;]+)")
+#: "(Ban hành) kèm theo Quyết định số 1450/QĐ-UBND ngày 20 tháng 6 năm 2026" in a title.
+_ATTACHED_TO = re.compile(
+    r"(?i:kèm\s+theo\s+quyết\s+định\s+số)\s*:?\s*(?P<number>[0-9]+/[^\s,;)]+)"
+)
+#: "Số: 1450/QĐ-UBND" at the head of a decision.
+_NUMBER_LINE = re.compile(r"(?i:số)\s*:?\s*(?P<number>[0-9]+/[^\s,;)]*Q[ĐD][^\s,;)]*)")
+_DAY_MONTH_YEAR = re.compile(
+    r"(?i:ngày)\s*(?P<day>[0-9]{1,2})\s*(?:(?i:tháng)\s*|[/.-])(?P<month>[0-9]{1,2})"
+    r"\s*(?:(?i:năm)\s*|[/.-])(?P<year>[0-9]{4})"
+)
+#: Title lines kept per table (for the decision number and the list's title).
+_TITLE_LINES = 60
 _DECISION_WIDTH = 100
 _SOURCE_NAME_WIDTH = 255
 #: Entries inserted per statement: large enough to be fast, small enough to keep the
@@ -67,6 +81,8 @@ class ImportOutcome:
     parsed: ParsedList
     diff: CatalogDiff
     published: PublishOutcome | None
+    #: True when an identical draft (same file, decision and date) was reused, not stored.
+    reused: bool = False
 
     @property
     def warnings(self) -> list[Problem]:
@@ -100,26 +116,82 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _table_membership(lines: Iterable[str], sheet_name: str) -> Membership | None:
+    """Which list a table is, from the last title above it that says so (or its sheet)."""
+    found = membership_of(sheet_name, strict=False) if sheet_name else None
+    for line in lines:
+        found = membership_of(line) or found
+    return found
+
+
+def _read_tables(
+    source: RowSource, problems: Problems, entries: list[tuple[int, EntrySnapshot]]
+) -> list[str]:
+    """Read every table of ``source`` into ``entries``; return the title lines seen.
+
+    A table without a header (a Word layout table, a sheet of notes) is skipped, with a
+    warning naming it when it has text, unless no table has a header at all: then each
+    table's reason is an error.
+    """
+    parser: RowParser | None = None
+    title_lines: list[str] = []
+    refused: list[tuple[Table, HeaderError]] = []
+    for table in source.tables:
+        try:
+            header, rows = find_header(table.rows)
+        except HeaderError as exc:
+            refused.append((table, exc))
+            continue
+        lines = [*table.context, *header.title_block]
+        title_lines.extend(lines[:_TITLE_LINES])
+        membership = _table_membership(lines, table.sheet)
+        if parser is None:
+            parser = RowParser(header, problems, table=table.label, membership=membership)
+        else:
+            parser.start_table(header, table.label, membership)
+        pending: Iterator[RawRow] = rows
+        while (row := next(pending, None)) is not None:
+            if parser.may_start_table(row) and is_header_row(row):  # a second titled table
+                header, pending = find_header(itertools.chain([row], pending))
+                parser.start_table(header, table.label, parser.membership)
+                continue
+            entry = parser.parse(row)
+            if entry is not None:
+                entries.append((row.number, entry))
+    if parser is not None:
+        parser.finish()
+    for table, refusal in refused:
+        where = table.label
+        if parser is None:
+            problems.error(refusal.row, None, refusal.value, refusal.reason, table=where)
+        elif table.sheet:
+            # A Word file's layout tables (title block, signatures) are skipped quietly.
+            problems.warning(
+                refusal.row, None, refusal.value, _skipped(refusal.reason), table=where
+            )
+    return title_lines
+
+
+def _skipped(reason: Reason) -> Reason:
+    return Reason(
+        f"skipped, it holds no list: {reason.en}", f"bỏ qua, không có danh mục: {reason.vi}"
+    )
+
+
 def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> ParsedList:
     """Read and validate ``path``; raise ``CatalogValidationError`` listing every problem."""
     if not path.is_file():
-        raise PostlinkError(f"{path} does not exist or is not a file")
+        raise PostlinkError(f"{path} does not exist or is not a file / không tồn tại")
     problems = Problems()
     entries: list[tuple[int, EntrySnapshot]] = []
     description = ""
-    title_block: tuple[str, ...] = ()
+    title_lines: list[str] = []
     try:
         with open_rows(path, encoding=encoding, sheet=sheet) as source:
             description = source.description
-            header, rows = find_header(source.rows)
-            title_block = header.title_block
-            parser = RowParser(header, problems)
-            for row in rows:
-                entry = parser.parse(row)
-                if entry is not None:
-                    entries.append((row.number, entry))
+            title_lines = _read_tables(source, problems, entries)
     except UnreadableError as exc:
-        problems.error(exc.row, None, "", exc.reason)
+        problems.error(exc.row, None, "", exc.reason, table=exc.table)
     except HeaderError as exc:
         problems.error(exc.row, None, exc.value, exc.reason)
     else:
@@ -139,34 +211,48 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
         source_name=path.name[:_SOURCE_NAME_WIDTH],
         sha256=sha256_of(path),
         description=description,
-        title_block=title_block,
+        title_block=tuple(title_lines),
         entries=tuple(entries),
         problems=problems,
     )
 
 
-def _check_decision(decision: str, parsed: ParsedList) -> str:
-    """The cleaned decision number; a different number in the title block is a warning."""
-    text = clean(decision)
-    if not text:
-        raise PostlinkError("--decision is empty; give the decision number, e.g. 125/QĐ-UBND")
-    if len(text) > _DECISION_WIDTH:
-        raise PostlinkError(f"--decision is longer than {_DECISION_WIDTH} characters")
-    for line in parsed.title_block:
-        for found in _DECISION_IN_TITLE.findall(line):
-            if found.casefold() != text.casefold():
-                parsed.problems.warning(
-                    None,
-                    None,
-                    found,
-                    Reason(
-                        f"the title block names decision {found}, not {text}; "
-                        "check that this is the annex of the decision being imported",
-                        f"phần đầu tệp ghi quyết định {found}, không phải {text}; kiểm tra đây "
-                        "có đúng là phụ lục của quyết định đang nhập",
-                    ),
-                )
-    return text
+@dataclass(frozen=True, slots=True)
+class DecisionInTitle:
+    """The decision an annex says it belongs to ("Ban hành kèm theo Quyết định số …")."""
+
+    number: str
+    signed_on: date | None
+
+
+def decision_in_title(lines: Iterable[str]) -> DecisionInTitle | None:
+    """The decision named by the title block, if any.
+
+    "kèm theo Quyết định số N ngày …" wins (the annex's own line); else a "Số: N" line (the
+    decision's own number in a Word file). "Căn cứ Quyết định số …" lines cite other
+    decisions and are never read.
+    """
+    fallback: DecisionInTitle | None = None
+    for line in lines:
+        if fold(line).startswith("can cu"):
+            continue
+        attached = _ATTACHED_TO.search(line)
+        if attached:
+            return DecisionInTitle(attached["number"], _date_in(line[attached.end() :]))
+        numbered = _NUMBER_LINE.match(line)
+        if numbered and fallback is None:
+            fallback = DecisionInTitle(numbered["number"], None)
+    return fallback
+
+
+def _date_in(text: str) -> date | None:
+    found = _DAY_MONTH_YEAR.search(text)
+    if found is None:
+        return None
+    try:
+        return date(int(found["year"]), int(found["month"]), int(found["day"]))
+    except ValueError:
+        return None
 
 
 def _store(session: Session, parsed: ParsedList, version: ListVersion, *, actor: str) -> None:
@@ -194,11 +280,61 @@ def _store(session: Session, parsed: ParsedList, version: ListVersion, *, actor:
     )
 
 
+def _check_decision(decision: str | None, parsed: ParsedList) -> tuple[str, DecisionInTitle | None]:
+    """The decision number: as given, else as the title block names it.
+
+    A title block naming another decision than the one given is a warning: the admin may
+    be importing another decision's annex.
+    """
+    found = decision_in_title(parsed.title_block)
+    text = clean(decision or "")
+    if not text:
+        if found is None:
+            raise PostlinkError(
+                "thiếu số quyết định: tệp không ghi 'kèm theo Quyết định số …', hãy nhập số "
+                "quyết định (--decision), ví dụ 125/QĐ-UBND / no decision number: the file "
+                "does not name one, give --decision"
+            )
+        text = found.number
+    if len(text) > _DECISION_WIDTH:
+        raise PostlinkError(
+            f"số quyết định dài quá {_DECISION_WIDTH} ký tự / --decision is longer than "
+            f"{_DECISION_WIDTH} characters"
+        )
+    if found is not None and found.number.casefold() != text.casefold():
+        parsed.problems.warning(
+            None,
+            None,
+            found.number,
+            Reason(
+                f"the title block names decision {found.number}, not {text}; "
+                "check that this is the annex of the decision being imported",
+                f"phần đầu tệp ghi quyết định {found.number}, không phải {text}; kiểm tra đây "
+                "có đúng là phụ lục của quyết định đang nhập",
+            ),
+        )
+    return text, found
+
+
+def _identical_draft(
+    session: Session, parsed: ParsedList, decision: str, effective_from: date
+) -> ListVersion | None:
+    """A draft of the same file, decision and date, to reuse instead of piling up copies."""
+    return session.exec(
+        select(ListVersion).where(
+            ListVersion.status == VersionStatus.DRAFT,
+            ListVersion.source_sha256 == parsed.sha256,
+            ListVersion.decision == decision,
+            ListVersion.effective_from == effective_from,
+        )
+    ).first()
+
+
 def import_list(
     session: Session,
     path: Path,
     *,
-    decision: str,
+    decision: str | None,
     effective_from: date,
     actor: str,
     signed_on: date | None = None,
@@ -207,15 +343,20 @@ def import_list(
     sheet: str | None = None,
     publish_now: bool = False,
     force: bool = False,
+    confirm: bool = False,
 ) -> ImportOutcome:
     """Import ``path`` as a draft of ``decision`` effective from ``effective_from``.
 
-    The diff is against the list in force on ``effective_from``; procedures it drops are
-    warnings. With ``publish_now`` the draft is published in the same transaction (see
-    ``publish`` for the window rules), and an identical list is refused unless ``force``.
+    ``decision`` (and ``signed_on``) default to what the title block names. The diff is
+    against the list in force on ``effective_from``; procedures it drops are warnings. The
+    same file imported again for the same decision and date reuses its draft (``reused``).
+    With ``publish_now`` the draft is published in the same transaction (see ``publish``
+    for the window rules and ``confirm``), and an identical list is refused unless ``force``.
     """
     parsed = read_list(path, encoding=encoding, sheet=sheet)
-    decision = _check_decision(decision, parsed)
+    decision, found = _check_decision(decision, parsed)
+    if signed_on is None and found is not None and found.number.casefold() == decision.casefold():
+        signed_on = found.signed_on
     if signed_on is not None and signed_on > effective_from:
         parsed.problems.warning(
             None,
@@ -227,25 +368,33 @@ def import_list(
                 f"ký sau ngày hiệu lực {effective_from:%d/%m/%Y}: danh mục áp dụng hồi tố",
             ),
         )
-    version = ListVersion(
-        decision=decision,
-        signed_on=signed_on,
-        effective_from=effective_from,
-        source_name=parsed.source_name,
-        source_sha256=parsed.sha256,
-        entry_count=len(parsed.entries),
-        imported_by=actor,
-        note=clean(note),
-    )
-    _store(session, parsed, version, actor=actor)
+    version = _identical_draft(session, parsed, decision, effective_from)
+    reused = version is not None
+    if version is None:
+        version = ListVersion(
+            decision=decision,
+            signed_on=signed_on,
+            effective_from=effective_from,
+            source_name=parsed.source_name,
+            source_sha256=parsed.sha256,
+            entry_count=len(parsed.entries),
+            imported_by=actor,
+            note=clean(note),
+        )
+        _store(session, parsed, version, actor=actor)
     entries = [entry for _, entry in parsed.entries]
     published = None
     if publish_now:
         try:
-            published = publish(session, version, actor=actor, force=force, entries=entries)
+            published = publish(
+                session, version, actor=actor, force=force, confirm=confirm, entries=entries
+            )
         except NoChangesError as exc:
             raise NoChangesError(
-                f"no changes: {parsed.source_name} is identical to version {exc.base.id} "
+                f"không có thay đổi: {parsed.source_name} giống hệt phiên bản {exc.base.id} "
+                f"({exc.base.decision}) đang áp dụng ngày {effective_from:%d/%m/%Y}; chưa lưu "
+                "gì. / no changes: "
+                f"{parsed.source_name} is identical to version {exc.base.id} "
                 f"({exc.base.decision}) in force on {effective_from:%d/%m/%Y}; nothing was "
                 "stored. Add --force to publish it anyway, or import it without --publish "
                 "to keep it as a draft",
@@ -254,4 +403,6 @@ def import_list(
         diff = published.diff
     else:
         diff = diff_against_base(session, entries, version)
-    return ImportOutcome(VersionSnapshot.of(version), version.status, parsed, diff, published)
+    return ImportOutcome(
+        VersionSnapshot.of(version), version.status, parsed, diff, published, reused
+    )

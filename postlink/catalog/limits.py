@@ -13,8 +13,23 @@ MAX_CELL_CHARS = 4_000
 #: Characters allowed in one CSV field before the reader gives up on the line.
 MAX_CSV_FIELD_CHARS = 1_000_000
 
-#: Total uncompressed bytes an .xlsx may expand to (guards against zip bombs), in bytes.
-MAX_XLSX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+#: Total uncompressed bytes an .xlsx or .docx may expand to, read from the ZIP's central
+#: directory before parsing (issue 14 §3: a 1.5 MB upload expanding to 341 MB of XML took
+#: 100 s of a worker). A 20,000-row annex expands to about 10 MB.
+MAX_XLSX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+
+#: How many times its packed size one part above 1 MiB may expand to. Sheet XML packs
+#: about 10 to 20 times; a zip bomb packs hundreds of times.
+MAX_COMPRESSION_RATIO = 100
+
+#: Rows read from one file (all its sheets or tables); a province lists a few thousand.
+MAX_TABLE_ROWS = 200_000
+
+#: Filled cells read from one file (about 15 columns a row).
+MAX_FILLED_CELLS = 3_000_000
+
+#: Seconds one file may take to read; a 20,000-row annex takes about 2 s.
+MAX_READ_SECONDS = 60.0
 
 #: Problems kept for the report; beyond this only their number is told.
 MAX_PROBLEMS = 1_000

@@ -35,7 +35,9 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One finding: ``row`` is the spreadsheet row (1-based) or None for the whole file."""
+    """One finding: ``row`` is the row (1-based, as Excel numbers it, or the row of a Word
+    table) or None for the whole file; ``table`` names the sheet or Word table when the file
+    has several (``"sheet 'PL II'"`` / ``"trang tính «PL II»"``, ``"table 2"`` / ``"bảng 2"``)."""
 
     row: int | None
     column: str | None
@@ -44,6 +46,8 @@ class Problem:
     severity: Severity = Severity.ERROR
     #: The reason in Vietnamese, shown by the web console; empty where none was written.
     reason_vi: str = ""
+    table: str = ""
+    table_vi: str = ""
 
     @classmethod
     def of(
@@ -53,12 +57,29 @@ class Problem:
         value: str,
         reason: str | Reason,
         severity: Severity = Severity.ERROR,
+        table: Reason | None = None,
     ) -> Problem:
         vi = reason.vi if isinstance(reason, Reason) else ""
-        return cls(row, column, value, str(reason), severity, vi)
+        en_table, vi_table = (table.en, table.vi) if table else ("", "")
+        return cls(row, column, value, str(reason), severity, vi, en_table, vi_table)
+
+    @property
+    def place_vi(self) -> str:
+        """Where, as the console's "Dòng" column says it: "7", "bảng 2, dòng 5", "Cả tệp"."""
+        if self.table_vi:
+            return f"{self.table_vi}, dòng {self.row}" if self.row is not None else self.table_vi
+        return "Cả tệp" if self.row is None else str(self.row)
+
+    @property
+    def where_vi(self) -> str:
+        """Where, in a Vietnamese sentence: "bảng 2, dòng 5", "dòng 7" or "cả tệp"."""
+        row = "cả tệp" if self.row is None else f"dòng {self.row}"
+        return f"{self.table_vi}, {row}" if self.table_vi else row
 
     def __str__(self) -> str:
         where = "file" if self.row is None else f"row {self.row}"
+        if self.table:
+            where = f"{self.table}, {where}" if self.row is not None else self.table
         if self.column:
             where += f", column {self.column}"
         if self.value:
@@ -74,6 +95,7 @@ class Problem:
             "reason": self.reason,
             "reason_vi": self.reason_vi,
             "severity": self.severity.value,
+            "table": self.table or None,
         }
 
 
@@ -97,13 +119,27 @@ class Problems:
         if len(self.kept) < MAX_PROBLEMS:
             self.kept.append(problem)
 
-    def error(self, row: int | None, column: str | None, value: str, reason: str | Reason) -> None:
-        self.add(Problem.of(row, column, value, reason, Severity.ERROR))
+    def error(
+        self,
+        row: int | None,
+        column: str | None,
+        value: str,
+        reason: str | Reason,
+        *,
+        table: Reason | None = None,
+    ) -> None:
+        self.add(Problem.of(row, column, value, reason, Severity.ERROR, table))
 
     def warning(
-        self, row: int | None, column: str | None, value: str, reason: str | Reason
+        self,
+        row: int | None,
+        column: str | None,
+        value: str,
+        reason: str | Reason,
+        *,
+        table: Reason | None = None,
     ) -> None:
-        self.add(Problem.of(row, column, value, reason, Severity.WARNING))
+        self.add(Problem.of(row, column, value, reason, Severity.WARNING, table))
 
     @property
     def omitted(self) -> int:

@@ -14,10 +14,17 @@ never overlap:
   ``superseded`` with an empty window ``[from, from)``. The new version is in force from F
   on, until a later one is published. F may be in the future.
 * A list identical to the one in force on F is refused as "no changes" unless forced.
+* Publishing that rewrites history (F before today, and a published window cut or
+  superseded over past dates, or recorded legs that would be judged differently) is refused
+  unless confirmed, with a ``PublishPlan`` saying, before anything changes, which versions
+  are cut or superseded with their real dates and how many legs would be judged
+  differently (re-judging them is the audited ``postlink.sync.rematch``; publishing never
+  re-judges by itself, TT 17/2017 art. 7 judges a leg by the list in force at its J date).
 * Withdrawing a published version (a decision annulled or issued in error) needs a reason;
   its window goes back to the version before it (the published one whose window ends where
-  it starts), or becomes a gap with no list in force when there is none. Versions it had
-  superseded stay superseded: bringing one back is a new import of that list.
+  it starts), or becomes a gap with no list in force when there is none, which must be
+  confirmed (``GapError`` names the dates). Versions it had superseded stay superseded:
+  bringing one back is a new import of that list.
 * Withdrawing a draft simply retires it.
 
 Every change of status or window leaves an audit row, in the same transaction.
@@ -27,16 +34,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from postlink import audit
 from postlink.catalog.diff import CatalogDiff, diff_against_base
+from postlink.catalog.problems import Reason
+from postlink.catalog.resolve import Resolver, index_from
 from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot, id_of
 from postlink.catalog.versions import entries_of, lock_timeline, published_versions, state_of
 from postlink.errors import PostlinkError
 from postlink.identifiers import clean
-from postlink.models import ListVersion, VersionStatus
+from postlink.models import Dossier, Leg, ListVersion, VersionStatus
+from postlink.settings import get_settings
 from postlink.timeutil import utcnow
 
 ENTITY = "list_version"
@@ -51,6 +64,119 @@ class NoChangesError(PostlinkError):
 
 
 @dataclass(frozen=True, slots=True)
+class PublishPlan:
+    """What publishing ``version`` would do, said before anything changes.
+
+    ``shortened`` holds each cut version as it is now (its real window) with the day its
+    window would end; ``superseded`` the versions that would lose their whole window;
+    ``legs_changed`` how many recorded legs from the effective date on would be judged
+    differently (of ``legs_checked``).
+    """
+
+    version: VersionSnapshot
+    today: date
+    shortened: tuple[tuple[VersionSnapshot, date], ...]
+    superseded: tuple[VersionSnapshot, ...]
+    legs_checked: int
+    legs_changed: int
+
+    @property
+    def rewrites_history(self) -> bool:
+        """Whether dates already lived through would be judged by another list."""
+        return self.version.effective_from < self.today and bool(
+            self.shortened or self.superseded or self.legs_changed
+        )
+
+    def lines(self) -> list[Reason]:
+        """The plan in words, one line per consequence, Vietnamese beside English."""
+        start = self.version.effective_from
+        said = [
+            Reason(
+                f"version {self.version.id} ({self.version.decision}) would be in force from "
+                f"{start:%d/%m/%Y}" + (" (a date in the past)" if start < self.today else ""),
+                f"phiên bản {self.version.id} ({self.version.decision}) sẽ áp dụng từ "
+                f"{start:%d/%m/%Y}" + (" (ngày đã qua)" if start < self.today else ""),
+            )
+        ]
+        for before, end in self.shortened:
+            until = f"{before.effective_to:%d/%m/%Y}" if before.effective_to else "open"
+            until_vi = f"{before.effective_to:%d/%m/%Y}" if before.effective_to else "chưa hết"
+            since = f"{before.effective_from:%d/%m/%Y}"
+            said.append(
+                Reason(
+                    f"version {before.id} ({before.decision}), in force {since} → {until}, "
+                    f"would end on {end:%d/%m/%Y}",
+                    f"phiên bản {before.id} ({before.decision}), áp dụng {since} → {until_vi}, "
+                    f"sẽ kết thúc ngày {end:%d/%m/%Y}",
+                )
+            )
+        for other in self.superseded:
+            lived = other.effective_from <= self.today
+            ended = other.effective_to
+            was_en = (
+                f"in force since {other.effective_from:%d/%m/%Y}"
+                if ended is None
+                else f"in force {other.effective_from:%d/%m/%Y} → {ended:%d/%m/%Y}"
+            )
+            was_vi = (
+                f"đang áp dụng từ {other.effective_from:%d/%m/%Y}"
+                if ended is None
+                else f"áp dụng {other.effective_from:%d/%m/%Y} → {ended:%d/%m/%Y}"
+            )
+            said.append(
+                Reason(
+                    f"version {other.id} ({other.decision}), {was_en}, would be superseded: "
+                    "those dates would be judged by the new list"
+                    if lived
+                    else f"version {other.id} ({other.decision}), due from "
+                    f"{other.effective_from:%d/%m/%Y}, would be superseded before coming "
+                    "into force",
+                    f"phiên bản {other.id} ({other.decision}), {was_vi}, sẽ bị thay thế: các "
+                    "ngày đó sẽ xét theo danh mục mới"
+                    if lived
+                    else f"phiên bản {other.id} ({other.decision}), dự kiến áp dụng từ "
+                    f"{other.effective_from:%d/%m/%Y}, sẽ bị thay thế trước khi có hiệu lực",
+                )
+            )
+        said.append(
+            Reason(
+                f"{self.legs_changed} of {self.legs_checked} recorded legs from "
+                f"{start:%d/%m/%Y} on would be judged differently (they keep their judgement "
+                "until re-matched)",
+                f"{self.legs_changed} trong {self.legs_checked} lượt đã ghi nhận từ "
+                f"{start:%d/%m/%Y} sẽ được xét khác đi (giữ kết quả cũ cho đến khi đối chiếu "
+                "lại)",
+            )
+        )
+        return said
+
+
+class ConfirmationNeeded(PostlinkError):
+    """Publishing would rewrite history; ``plan`` says how. Publish again with confirmation."""
+
+    def __init__(self, plan: PublishPlan) -> None:
+        super().__init__(
+            "cần xác nhận: công bố này thay đổi các ngày đã qua / confirmation needed, this "
+            "publication changes dates already past: " + "; ".join(line.en for line in plan.lines())
+        )
+        self.plan = plan
+
+
+class GapError(PostlinkError):
+    """Withdrawing would leave dates with no list in force; confirm to go ahead."""
+
+    def __init__(self, version: ListVersion, start: date, end: date | None) -> None:
+        until = f"{end - timedelta(days=1):%d/%m/%Y}" if end else "onwards"
+        until_vi = f"{end - timedelta(days=1):%d/%m/%Y}" if end else "trở đi"
+        super().__init__(
+            f"thu hồi {_label(version)} để lại các ngày {start:%d/%m/%Y} → {until_vi} không "
+            "có danh mục nào áp dụng; xác nhận nếu đúng ý / withdrawing it leaves "
+            f"{start:%d/%m/%Y} → {until} with no list in force; confirm to go ahead"
+        )
+        self.start, self.end = start, end
+
+
+@dataclass(frozen=True, slots=True)
 class PublishOutcome:
     """What publishing did: the diff it brought and the versions whose window it changed."""
 
@@ -58,6 +184,7 @@ class PublishOutcome:
     diff: CatalogDiff
     shortened: tuple[VersionSnapshot, ...]
     superseded: tuple[VersionSnapshot, ...]
+    plan: PublishPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,15 +226,91 @@ def _label(version: ListVersion) -> str:
     return f"version {version.id} ({version.decision})"
 
 
+def local_today(tz: ZoneInfo | None = None) -> date:
+    """Today in the province (``POSTLINK_TIMEZONE``): what "in the past" is measured from."""
+    return utcnow().astimezone(tz or get_settings().tz).date()
+
+
+def legs_judged_differently(
+    session: Session, version: VersionSnapshot, entries: Sequence[EntrySnapshot], tz: ZoneInfo
+) -> tuple[int, int]:
+    """(legs checked, legs whose match class would change) once ``version`` is in force.
+
+    Publishing from F makes the new list the answer for every date from F on, so SQL picks
+    the legs whose date may fall there and the sync's own ``judge`` (over a what-if
+    timeline) says how each would be judged; nothing is written.
+    """
+    from postlink.models import LegKind
+    from postlink.sync.match import judge, match_date  # the sync layer, only when asked
+
+    resolver = Resolver.fixed(session.get_bind(), index_from(version, entries), tz)  # type: ignore[arg-type]
+    start = version.effective_from
+    query = (
+        select(Leg, Dossier.procedure_code)
+        .outerjoin(Dossier, col(Dossier.id) == col(Leg.dossier_id))
+        .where(or_(col(Leg.j_date) >= start, col(Leg.j_date).is_(None)))
+        .order_by(col(Leg.id))
+        .execution_options(yield_per=1000)
+    )
+    checked = changed = 0
+    for leg, registered in session.exec(query):
+        on = match_date(leg, tz)
+        if on < start:
+            continue
+        checked += 1
+        result = judge(
+            resolver,
+            leg=LegKind(leg.kind),
+            procedure_code=leg.procedure_code,
+            registered_procedure=registered,
+            agency_code=leg.agency_code,
+            on=on,
+            tz=tz,
+        )
+        if result.match_class != leg.match_class:
+            changed += 1
+    return checked, changed
+
+
+def plan_publish(
+    session: Session,
+    version: ListVersion,
+    entries: Sequence[EntrySnapshot],
+    *,
+    today: date | None = None,
+) -> PublishPlan:
+    """What publishing ``version`` would change; reads only."""
+    tz = get_settings().tz
+    start = version.effective_from
+    shortened: list[tuple[VersionSnapshot, date]] = []
+    superseded: list[VersionSnapshot] = []
+    for other in published_versions(session):
+        if other.id == version.id:
+            continue
+        if other.effective_from >= start:
+            superseded.append(VersionSnapshot.of(other))
+        elif other.effective_to is None or other.effective_to > start:
+            shortened.append((VersionSnapshot.of(other), start))
+    snapshot = VersionSnapshot.of(version)
+    checked, changed = legs_judged_differently(session, snapshot, entries, tz)
+    return PublishPlan(
+        snapshot, today or local_today(tz), tuple(shortened), tuple(superseded), checked, changed
+    )
+
+
 def publish(
     session: Session,
     version: ListVersion,
     *,
     actor: str,
     force: bool = False,
+    confirm: bool = False,
     entries: Sequence[EntrySnapshot] | None = None,
+    today: date | None = None,
 ) -> PublishOutcome:
-    """Publish a draft under the rules above; raise ``NoChangesError`` for an identical list.
+    """Publish a draft under the rules above; raise ``NoChangesError`` for an identical list
+    (unless ``force``) and ``ConfirmationNeeded`` when it rewrites history (unless
+    ``confirm``).
 
     ``entries`` are the draft's entries when the caller has them (the importer does), which
     saves reading a large list back from the database.
@@ -129,6 +332,9 @@ def publish(
             "it anyway",
             diff.base,
         )
+    plan = plan_publish(session, version, entries, today=today)
+    if plan.rewrites_history and not confirm:
+        raise ConfirmationNeeded(plan)
     taking_over = f"{_label(version)} is in force from {start:%d/%m/%Y}"
     shortened: list[VersionSnapshot] = []
     superseded: list[VersionSnapshot] = []
@@ -167,11 +373,17 @@ def publish(
         published_by=actor,
         published_at=utcnow(),
     )
-    return PublishOutcome(published, diff, tuple(shortened), tuple(superseded))
+    return PublishOutcome(published, diff, tuple(shortened), tuple(superseded), plan)
 
 
-def withdraw(session: Session, version: ListVersion, *, actor: str, reason: str) -> WithdrawOutcome:
-    """Withdraw a draft or a published version; its window goes back to its predecessor."""
+def withdraw(
+    session: Session, version: ListVersion, *, actor: str, reason: str, confirm: bool = False
+) -> WithdrawOutcome:
+    """Withdraw a draft or a published version; its window goes back to its predecessor.
+
+    When there is none, its dates are left with no list in force: ``GapError`` says which,
+    unless ``confirm``.
+    """
     why = clean(reason)
     if not why:
         raise PostlinkError(
@@ -192,6 +404,8 @@ def withdraw(session: Session, version: ListVersion, *, actor: str, reason: str)
                 col(ListVersion.id) != version.id,
             )
         ).first()
+        if previous is None and not confirm:
+            raise GapError(version, version.effective_from, version.effective_to)
         if previous is not None:
             extended = _apply(
                 session,

@@ -1,175 +1,393 @@
-"""Read a list file (.xlsx or .csv) as a stream of rows of cleaned cell text.
+"""Read a list file (.xlsx, .docx or .csv) as tables of rows of cleaned cell text.
 
-Lists arrive as Excel workbooks or as CSV saved from Excel (domain brief §5). Both are
-streamed, one row at a time, so a file of any length is read in flat memory: openpyxl's
-read-only mode for workbooks, the ``csv`` module for text. CSV encodings are detected in the
-order Excel and Vietnamese Windows produce them: a BOM (UTF-8 or UTF-16), UTF-16 without a
-BOM, valid UTF-8, else Windows-1258 (the Vietnamese ANSI code page); ``encoding`` overrides.
+Lists arrive as Excel workbooks, as CSV saved from Excel, or as tables inside the decision's
+Word file (domain brief §5). A file holds one or more tables: every sheet of a workbook
+(decisions often publish the "thực hiện" and "không thực hiện" lists on two sheets), every
+table of a Word document, the one table of a CSV file. Rows are streamed, one at a time, so
+a workbook of any length is read in flat memory (openpyxl's read-only mode); CSV encodings
+are detected in the order Excel and Vietnamese Windows produce them: a BOM (UTF-8 or
+UTF-16), UTF-16 without a BOM, valid UTF-8, else Windows-1258; ``encoding`` overrides.
+
+What one upload may cost is bounded before and during parsing (issue 14 §3: a 1.5 MB
+workbook expanding to 341 MB of XML): the ZIP's central directory is read first and a
+package that expands too much, or too steeply, is refused; while reading, rows, filled
+cells and seconds are counted (``ReadBudget``).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import itertools
+import time
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
-from postlink.catalog.limits import MAX_XLSX_UNCOMPRESSED_BYTES, READ_CHUNK_BYTES
+from postlink.catalog.limits import (
+    MAX_COMPRESSION_RATIO,
+    MAX_FILLED_CELLS,
+    MAX_READ_SECONDS,
+    MAX_TABLE_ROWS,
+    MAX_XLSX_UNCOMPRESSED_BYTES,
+    READ_CHUNK_BYTES,
+)
 from postlink.catalog.problems import Reason
 from postlink.catalog.text import cell_text
 from postlink.errors import PostlinkError
 
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+DOCX_SUFFIXES = frozenset({".docx"})
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
+_ZIP_MAGIC = b"PK\x03\x04"
 _DELIMITERS = (",", ";", "\t")
 #: A table row has at least code, name and the two eligibility columns.
 _MIN_TABLE_FIELDS = 4
+#: What to save a file of another format as, said in the refusal (suffix → advice).
+SAVE_AS = {
+    ".xls": (
+        "Excel 97-2003: open it in Excel and save it as .xlsx",
+        "mở bằng Excel và lưu lại dưới dạng .xlsx",
+    ),
+    ".doc": (
+        "Word 97-2003: open it in Word and save it as .docx",
+        "mở bằng Word và lưu lại dưới dạng .docx",
+    ),
+    ".pdf": (
+        "a PDF cannot be read as a table: use the decision's Word (.docx) or Excel (.xlsx) file",
+        "không đọc được bảng trong tệp PDF: dùng tệp Word (.docx) hoặc Excel (.xlsx) của "
+        "quyết định",
+    ),
+    ".ods": ("open it and save it as .xlsx", "mở tệp và lưu lại dưới dạng .xlsx"),
+    ".odt": ("open it and save it as .docx", "mở tệp và lưu lại dưới dạng .docx"),
+    ".rtf": ("open it in Word and save it as .docx", "mở bằng Word và lưu lại dưới dạng .docx"),
+}
 
 
 class UnreadableError(Exception):
     """The file (or the rest of it from ``row`` on) cannot be read at all."""
 
-    def __init__(self, row: int | None, reason: Reason) -> None:
+    def __init__(self, row: int | None, reason: Reason, table: Reason | None = None) -> None:
         super().__init__(str(reason))
         self.row = row
         self.reason = reason
+        self.table = table
 
 
 @dataclass(frozen=True, slots=True)
 class RawRow:
-    """One spreadsheet row: its 1-based number (as Excel shows it) and its cells' text."""
+    """One table row: its 1-based number (as Excel shows it, or the row of the Word table),
+    its cells' text, and whether all its text is bold (a section title without a marker)."""
 
     number: int
     cells: tuple[str, ...]
+    bold: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
+class Table:
+    """One table of a file: ``label`` names it in problems (None when the file has one),
+    ``context`` is the text above it that is not in its rows (the Word paragraphs before
+    it), read for the decision number and for which list it is; ``sheet`` is the name of
+    its sheet, which may say which list it is too ("Không thực hiện")."""
+
+    label: Reason | None
+    context: tuple[str, ...]
+    rows: Iterator[RawRow]
+    sheet: str = ""
+
+
+@dataclass(slots=True)
 class RowSource:
     """Where rows come from, said for people (``"sheet 'Danh mục'"``, ``"CSV, utf-8-sig"``)."""
 
     description: str
-    rows: Iterator[RawRow]
+    tables: Iterator[Table]
+
+    @property
+    def rows(self) -> Iterator[RawRow]:
+        """Every row of every table, in order (for callers that read one table)."""
+        return itertools.chain.from_iterable(table.rows for table in self.tables)
+
+
+@dataclass(slots=True)
+class ReadBudget:
+    """What reading one file may cost: rows, filled cells and seconds (limits.py).
+
+    Checked once per row, so a refusal names the row it stopped at.
+    """
+
+    clock: Callable[[], float] = time.monotonic
+    rows: int = 0
+    cells: int = 0
+    deadline: float = field(default=0.0)
+
+    def __post_init__(self) -> None:
+        self.deadline = self.clock() + MAX_READ_SECONDS
+
+    def charge(self, number: int, filled: int) -> None:
+        self.rows += 1
+        self.cells += filled
+        if self.rows > MAX_TABLE_ROWS:
+            raise UnreadableError(
+                number,
+                Reason(
+                    f"more than {MAX_TABLE_ROWS:,} rows: this is not a list of procedures "
+                    "(a province lists a few thousand)",
+                    f"quá {_vi_count(MAX_TABLE_ROWS)} dòng: đây không phải danh mục thủ tục "
+                    "(một tỉnh chỉ có vài nghìn thủ tục)",
+                ),
+            )
+        if self.cells > MAX_FILLED_CELLS:
+            raise UnreadableError(
+                number,
+                Reason(
+                    f"more than {MAX_FILLED_CELLS:,} filled cells: this is not a list of "
+                    "procedures",
+                    f"quá {_vi_count(MAX_FILLED_CELLS)} ô có dữ liệu: đây không phải danh mục "
+                    "thủ tục",
+                ),
+            )
+        if self.clock() > self.deadline:
+            raise UnreadableError(
+                number,
+                Reason(
+                    f"reading took more than {MAX_READ_SECONDS:.0f} s; the file is too large "
+                    "or too complex to be a list of procedures",
+                    f"đọc tệp quá {MAX_READ_SECONDS:.0f} giây; tệp quá lớn hoặc quá phức tạp "
+                    "để là danh mục thủ tục",
+                ),
+            )
+
+
+def _vi_count(count: int) -> str:
+    """12345 → ``12.345``, as Vietnamese writes thousands."""
+    return f"{count:,}".replace(",", ".")
+
+
+def row_of(number: int, values: Iterable[object], budget: ReadBudget) -> RawRow:
+    """Clean one row's values, drop its trailing empty cells and charge it to ``budget``."""
+    cells = [cell_text(value) for value in values]
+    while cells and not cells[-1]:
+        cells.pop()
+    budget.charge(number, sum(1 for cell in cells if cell))
+    return RawRow(number, tuple(cells))
 
 
 @contextmanager
 def open_rows(
     path: Path, *, encoding: str | None = None, sheet: str | None = None
 ) -> Iterator[RowSource]:
-    """Open ``path`` and yield its rows; the file is closed when the block ends."""
+    """Open ``path`` and yield its tables; the file is closed when the block ends."""
     suffix = path.suffix.lower()
+    budget = ReadBudget()
+    if encoding and suffix not in CSV_SUFFIXES:
+        raise PostlinkError(
+            "--encoding chỉ dùng cho tệp CSV / --encoding applies to CSV files; "
+            "a workbook has no encoding"
+        )
+    if sheet and suffix not in XLSX_SUFFIXES:
+        raise PostlinkError(
+            "--sheet chỉ dùng cho tệp .xlsx / --sheet applies to .xlsx workbooks; "
+            "a CSV file has one table"
+        )
     if suffix in XLSX_SUFFIXES:
-        if encoding:
-            raise PostlinkError("--encoding applies to CSV files; a workbook has no encoding")
-        with _xlsx_rows(path, sheet) as source:
+        with _xlsx_tables(path, sheet, budget) as source:
             yield source
+    elif suffix in DOCX_SUFFIXES:
+        from postlink.catalog.word import docx_tables  # python-docx only when needed
+
+        check_package(path, "word/document.xml", word=True)
+        yield RowSource("Word document", docx_tables(path, budget))
     elif suffix in CSV_SUFFIXES:
-        if sheet:
-            raise PostlinkError("--sheet applies to .xlsx workbooks; a CSV file has one table")
-        with _csv_rows(path, encoding) as source:
+        with _csv_rows(path, encoding, budget) as source:
             yield source
     else:
-        hint = " (Excel 97-2003: save it as .xlsx)" if suffix == ".xls" else ""
+        en, vi = SAVE_AS.get(suffix, ("", ""))
         raise UnreadableError(
             None,
             Reason(
-                f"unsupported file type {suffix or '(none)'!r}{hint}; expected .xlsx or .csv",
-                f"không đọc được tệp {suffix or '(không đuôi)'}: cần tệp .xlsx hoặc .csv",
+                f"unsupported file type {suffix or '(none)'!r}"
+                + (f" ({en})" if en else "")
+                + "; expected .xlsx, .docx or .csv",
+                f"không đọc được tệp {suffix or '(không đuôi)'}"
+                + (f" ({vi})" if vi else "")
+                + ": cần tệp .xlsx, .docx hoặc .csv",
             ),
         )
 
 
-# --- Excel --------------------------------------------------------------------------------------
+# --- ZIP packages (.xlsx, .docx) -----------------------------------------------------------
 
 
-def _check_package(path: Path) -> None:
-    """Refuse what openpyxl would choke on or blow up with, with a reason a person can act on."""
+def _damaged(what: str, detail: str) -> UnreadableError:
+    return UnreadableError(
+        None,
+        Reason(
+            f"the {what} file is damaged ({detail}); open it in its program, save it again "
+            "and upload the new copy",
+            f"tệp {what} bị hỏng ({detail}); mở tệp bằng chương trình soạn ra nó, lưu lại rồi "
+            "tải lên bản mới",
+        ),
+    )
+
+
+def check_package(path: Path, main_part: str, *, word: bool = False) -> None:
+    """Refuse what the parser would choke on or blow up with, before parsing anything.
+
+    Only the ZIP's central directory is read: the declared sizes of its parts bound what
+    parsing would expand (a zip bomb is refused in milliseconds, issue 14 §3).
+    """
+    what, program = (".docx", "Word") if word else (".xlsx", "Excel")
+    kind = "document" if word else "workbook"
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(_OLE2_MAGIC):
         raise UnreadableError(
             None,
             Reason(
-                "this is an Excel 97-2003 (.xls) workbook or another "
-                "binary file named .xlsx; open it in Excel and save as .xlsx",
-                "đây là tệp Excel 97-2003 (.xls) hoặc tệp nhị phân khác đặt tên .xlsx; mở "
-                "bằng Excel và lưu lại dưới dạng .xlsx",
+                f"this is an {program} 97-2003 (.{'doc' if word else 'xls'}) {kind} or another "
+                f"binary file named {what}; open it in {program} and save as {what}",
+                f"đây là tệp {program} 97-2003 (.{'doc' if word else 'xls'}) hoặc tệp nhị phân "
+                f"khác đặt tên {what}; mở bằng {program} và lưu lại dưới dạng {what}",
             ),
         )
-    if not zipfile.is_zipfile(path):
+    if not head.startswith(_ZIP_MAGIC):
         raise UnreadableError(
             None,
             Reason(
-                "not an Excel .xlsx workbook (it is not a ZIP package); "
-                "save the list from Excel as .xlsx or as CSV",
-                "không phải tệp Excel .xlsx; lưu danh mục từ Excel dưới dạng .xlsx hoặc CSV",
+                f"not an {program} {what} {kind} (it is not a ZIP package); save the list from "
+                f"{program} as {what}" + ("" if word else " or as CSV"),
+                f"không phải tệp {program} {what}; lưu danh mục từ {program} dưới dạng {what}"
+                + ("" if word else " hoặc CSV"),
             ),
         )
-    with zipfile.ZipFile(path) as package:
-        expanded = sum(info.file_size for info in package.infolist())
-    if expanded > MAX_XLSX_UNCOMPRESSED_BYTES:
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _damaged(what, str(exc) or "the ZIP directory is unreadable") from exc
+    names = {info.filename for info in infos}
+    if main_part not in names:
         raise UnreadableError(
             None,
             Reason(
-                f"the workbook expands to {expanded:,} bytes, more than the "
-                f"limit of {MAX_XLSX_UNCOMPRESSED_BYTES:,}; is it really a list?",
-                "tệp Excel giải nén quá lớn so với giới hạn; hãy kiểm tra đây có đúng là "
-                "danh mục thủ tục",
+                f"not a readable {what} {kind}: the package has no {main_part}; save the list "
+                f"from {program} as {what}",
+                f"không phải tệp {what} đọc được (thiếu {main_part}); lưu danh mục từ {program} "
+                f"dưới dạng {what}",
             ),
         )
+    expanded = sum(info.file_size for info in infos)
+    steep = [
+        info
+        for info in infos
+        if info.file_size > READ_CHUNK_BYTES
+        and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
+    ]
+    if expanded > MAX_XLSX_UNCOMPRESSED_BYTES or steep:
+        raise UnreadableError(
+            None,
+            Reason(
+                f"the {what} file expands to {expanded:,} bytes"
+                + (
+                    f" ({steep[0].filename} {steep[0].file_size // max(steep[0].compress_size, 1)}"
+                    " times its packed size)"
+                    if steep
+                    else ""
+                )
+                + f", beyond the limits ({MAX_XLSX_UNCOMPRESSED_BYTES:,} bytes, "
+                f"{MAX_COMPRESSION_RATIO}× packing); is it really a list?",
+                f"tệp {what} giải nén ra {expanded:,} byte".replace(",", ".")
+                + ", vượt giới hạn cho phép; hãy kiểm tra đây có đúng là danh mục thủ tục",
+            ),
+        )
+
+
+# --- Excel ---------------------------------------------------------------------------------
+
+
+def _sheet_label(title: str) -> Reason:
+    return Reason(f"sheet {title!r}", f"trang tính «{title}»")
 
 
 @contextmanager
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[RowSource]:
-    _check_package(path)
+def _xlsx_tables(path: Path, sheet: str | None, budget: ReadBudget) -> Iterator[RowSource]:
+    import openpyxl  # only when a workbook is read (the CLI starts without it)
+
+    check_package(path, "xl/workbook.xml")
     try:
         # data_only=False: a formula cell reads as its formula text, so it can be refused by
         # name instead of silently reading a cached value that may be stale or missing.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged package
-        raise UnreadableError(
-            None,
-            Reason(f"not a readable .xlsx workbook ({exc})", "tệp .xlsx bị hỏng, không đọc được"),
-        ) from exc
+        raise _damaged(".xlsx", f"{type(exc).__name__}: {exc}") from exc
     try:
         if sheet is None:
-            worksheet = workbook.worksheets[0]
+            worksheets = list(workbook.worksheets)
         elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
+            worksheets = [workbook[sheet]]
         else:
             names = ", ".join(repr(name) for name in workbook.sheetnames)
-            raise PostlinkError(f"{path.name} has no sheet {sheet!r}; its sheets are {names}")
-        # Some writers store a wrong (or huge) dimension; without this openpyxl would trust it.
-        worksheet.reset_dimensions()
-        yield RowSource(f"sheet {worksheet.title!r}", _sheet_rows(worksheet))
+            raise PostlinkError(
+                f"{path.name} không có trang tính {sheet!r} / has no sheet {sheet!r}; "
+                f"its sheets are {names}"
+            )
+        several = len(worksheets) > 1
+        description = ", ".join(f"sheet {ws.title!r}" for ws in worksheets)
+        yield RowSource(
+            description,
+            (
+                Table(
+                    _sheet_label(ws.title) if several else None,
+                    (),
+                    _sheet_rows(ws, budget),
+                    sheet=ws.title,
+                )
+                for ws in worksheets
+            ),
+        )
     finally:
         workbook.close()
 
 
-def _sheet_rows(worksheet: Any) -> Iterator[RawRow]:
+def _is_bold(cells: tuple[Any, ...]) -> bool:
+    """Whether every filled cell of a row is bold (read only for rows with few cells)."""
+    filled = [cell for cell in cells if cell.value is not None and str(cell.value).strip()]
+    try:
+        return bool(filled) and all(cell.font is not None and cell.font.b for cell in filled)
+    except (AttributeError, IndexError):  # a style table that does not match its cells
+        return False
+
+
+def _sheet_rows(worksheet: Any, budget: ReadBudget) -> Iterator[RawRow]:
+    # Some writers store a wrong (or huge) dimension; without this openpyxl would trust it.
+    worksheet.reset_dimensions()
     number = 0
-    rows = worksheet.iter_rows(values_only=True)
+    rows = worksheet.iter_rows()
     while True:
         try:
-            values = next(rows)
+            cells = next(rows)
         except StopIteration:
             return
         except Exception as exc:  # malformed sheet XML surfaces here, mid-stream
             raise UnreadableError(
                 number + 1,
                 Reason(
-                    f"the sheet cannot be read from here on ({exc})",
-                    "không đọc được trang tính từ dòng này trở đi",
+                    f"the sheet is damaged and cannot be read from here on ({exc})",
+                    "trang tính bị hỏng, không đọc được từ dòng này trở đi",
                 ),
+                _sheet_label(worksheet.title),
             ) from exc
         number += 1
-        yield RawRow(number, tuple(cell_text(value) for value in values))
+        row = row_of(number, (cell.value for cell in cells), budget)
+        if 0 < len({cell for cell in row.cells if cell}) <= 2 and _is_bold(cells):
+            row = RawRow(row.number, row.cells, bold=True)
+        yield row
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -251,7 +469,7 @@ def _known_encoding(name: str) -> str:
 
 
 @contextmanager
-def _csv_rows(path: Path, encoding: str | None) -> Iterator[RowSource]:
+def _csv_rows(path: Path, encoding: str | None, budget: ReadBudget) -> Iterator[RowSource]:
     chosen = _known_encoding(encoding) if encoding else detect_encoding(path)
     with path.open("rb") as raw:
         # Only for sniffing: a bad byte is reported later with the row it is on.
@@ -281,10 +499,11 @@ def _csv_rows(path: Path, encoding: str | None) -> Iterator[RowSource]:
     delimiter = _sniff_delimiter(sample.removeprefix("\ufeff"))
     named = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
     with path.open("r", encoding=chosen, newline="", errors="strict") as handle:
-        yield RowSource(f"CSV, {chosen}, {named}-separated", _csv_records(handle, delimiter))
+        rows = _csv_records(handle, delimiter, budget)
+        yield RowSource(f"CSV, {chosen}, {named}-separated", iter([Table(None, (), rows)]))
 
 
-def _csv_records(lines: Iterable[str], delimiter: str) -> Iterator[RawRow]:
+def _csv_records(lines: Iterable[str], delimiter: str, budget: ReadBudget) -> Iterator[RawRow]:
     reader = csv.reader(lines, delimiter=delimiter)
     number = 0
     while True:
@@ -309,4 +528,4 @@ def _csv_records(lines: Iterable[str], delimiter: str) -> Iterator[RawRow]:
                     "dòng chứa ký tự NUL; đây không phải văn bản CSV",
                 ),
             )
-        yield RawRow(number, tuple(cell_text(field) for field in fields))
+        yield row_of(number, fields, budget)

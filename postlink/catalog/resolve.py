@@ -106,31 +106,45 @@ def current_fingerprint(session: Session) -> Fingerprint:
     return _fingerprint(published_versions(session))
 
 
+def _window(
+    snapshot: VersionSnapshot, entries: Iterable[EntrySnapshot], start: date, end: date | None
+) -> _Window:
+    general: dict[str, Resolution] = {}
+    by_agency: dict[tuple[str, str], Resolution] = {}
+    for entry in entries:
+        found = Resolution(Outcome.FOUND, snapshot, entry)
+        if entry.agency_code:
+            by_agency[entry.key] = found
+        else:
+            general[entry.code] = found
+    return _Window(
+        start=start.toordinal(),
+        end=end.toordinal() if end else _OPEN_END,
+        not_on_list=Resolution(Outcome.NOT_ON_LIST, snapshot, None),
+        general=general,
+        by_agency=by_agency,
+    )
+
+
 def load_index(session: Session, code: str | None = None) -> CatalogIndex:
     """Read the published timeline (all entries, or only those of one base code)."""
     versions = published_versions(session)
-    windows: list[_Window] = []
-    for version in versions:
-        snapshot = VersionSnapshot.of(version)
-        general: dict[str, Resolution] = {}
-        by_agency: dict[tuple[str, str], Resolution] = {}
-        for entry in entries_of(session, version, code):
-            found = Resolution(Outcome.FOUND, snapshot, entry)
-            if entry.agency_code:
-                by_agency[entry.key] = found
-            else:
-                general[entry.code] = found
-        end = version.effective_to.toordinal() if version.effective_to else _OPEN_END
-        windows.append(
-            _Window(
-                start=version.effective_from.toordinal(),
-                end=end,
-                not_on_list=Resolution(Outcome.NOT_ON_LIST, snapshot, None),
-                general=general,
-                by_agency=by_agency,
-            )
+    windows = [
+        _window(
+            VersionSnapshot.of(version),
+            entries_of(session, version, code),
+            version.effective_from,
+            version.effective_to,
         )
+        for version in versions
+    ]
     return CatalogIndex(_fingerprint(versions), windows)
+
+
+def index_from(version: VersionSnapshot, entries: Iterable[EntrySnapshot]) -> CatalogIndex:
+    """A timeline where ``version`` alone is in force from its effective date on: what the
+    published timeline answers for those dates once it is published (``publish``)."""
+    return CatalogIndex((), [_window(version, entries, version.effective_from, None)])
 
 
 @lru_cache(maxsize=65_536)
@@ -190,6 +204,15 @@ class Resolver:
         """The entry and version in force for ``code`` at ``at`` (agency-specific first)."""
         day, base, agency_code = _question(code, at, agency, self._tz)
         return self._current().lookup(day, base, agency_code)
+
+    @classmethod
+    def fixed(cls, engine: Engine, index: CatalogIndex, tz: ZoneInfo) -> Resolver:
+        """A resolver that answers from ``index`` and never reloads: for what-if questions
+        ("how would these legs be judged once this list is published?")."""
+        resolver = cls(engine, tz=tz, refresh_seconds=float("inf"))
+        resolver._index = index
+        resolver._check_due = float("inf")
+        return resolver
 
     def invalidate(self) -> None:
         """Forget the index; the next resolution reads the timeline again."""

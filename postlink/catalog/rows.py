@@ -2,10 +2,17 @@
 
 Rules, from the domain brief §5 and QĐ 45/2016/QĐ-TTg:
 
-* A row whose only text is a section title (merged across the row, so in whichever column
-  comes first) carries its level ("A. THỦ TỤC HÀNH CHÍNH CẤP TỈNH") or its field ("I. Lĩnh
-  vực Hộ tịch") down to the rows below; a level section starts a new block, so it clears
-  the field. A row's own level or field cell wins over its section.
+* A row without a procedure code whose text is a section title (``sections``: marker and
+  title in one cell or two, in any column before the data, merged or not, or a bold title)
+  carries its level ("A. THỦ TỤC HÀNH CHÍNH CẤP TỈNH") or its field ("I. Lĩnh vực Hộ tịch")
+  down to the rows below; a level section starts a new block, so it clears the field. A
+  row's own level or field cell wins over its section. A title announcing a list ("Danh
+  mục TTHC không thực hiện …") switches the membership of the rows below.
+* In a list by membership (no eligibility columns), a row of the "thực hiện" list goes
+  through the post both ways, of the "không thực hiện" list neither way; a scope column or
+  a note saying "tiếp nhận" / "trả kết quả" / "Chỉ trả kết quả" narrows it to one leg.
+* Text whose Vietnamese letters were lost on the way ("??ng ký", "Ä‘Äƒng kÃ½") is refused
+  with the first row it is on, rather than stored mangled.
 * Eligibility marks: ``X``, ``x``, ``✓``, ``Có``, ``Yes``, ``1`` mean yes; blank, ``-``,
   ``Không``, ``No``, ``0`` mean no. Anything else is an error, not a guess.
 * Codes are reduced to the base code (``2.000815.000.00.00.H14`` → ``2.000815``) and the
@@ -24,10 +31,22 @@ from postlink.catalog.header import Column, Header
 from postlink.catalog.limits import MAX_CELL_CHARS
 from postlink.catalog.problems import Problems, Reason
 from postlink.catalog.reader import RawRow
+from postlink.catalog.sections import (
+    Membership,
+    Title,
+    is_list_heading,
+    membership_of,
+    only_scope,
+    scope_of,
+    section_of,
+    sentence_case,
+    split_title,
+)
 from postlink.catalog.snapshots import EntrySnapshot
 from postlink.catalog.text import fold
 from postlink.identifiers import IdentifierError, parse_agency_code, parse_procedure_code
 from postlink.models import Level
+from postlink.reports.formatting import FORMULA_TRIGGERS
 
 _YES_SYMBOLS = frozenset("✓✔√☑✅")
 _NO_SYMBOLS = frozenset({"-", "–", "—"})
@@ -44,7 +63,6 @@ _LEVELS: dict[str, Level] = {
     "xa phuong dac khu": Level.XA,
     "xa phuong thi tran": Level.XA,
 }
-_LEVEL_SECTIONS = (("cap tinh", Level.TINH), ("cap huyen", Level.HUYEN), ("cap xa", Level.XA))
 
 #: Database column widths (``list_entry``) for the short text columns.
 _WIDTH = {Column.FIELD: 255, Column.AGENCY: 255}
@@ -60,6 +78,18 @@ _NUMBERING = re.compile(r"[(\[]?[0-9]+[)\]]?")
 _LOOKS_NUMERIC = re.compile(r"[0-9]\.[0-9]{1,5}")
 
 
+NO_MEMBERSHIP = Reason(
+    "the table has no 'Tiếp nhận hồ sơ qua BCCI' / 'Trả kết quả qua BCCI' columns and its "
+    "title does not say which list it is: title it 'Danh mục TTHC thực hiện tiếp nhận hồ "
+    "sơ, trả kết quả qua BCCI' or '… không thực hiện …', or add the two columns",
+    "bảng không có cột 'Tiếp nhận hồ sơ qua BCCI' / 'Trả kết quả qua BCCI' và tiêu đề "
+    "không cho biết đây là danh mục nào: ghi tiêu đề 'Danh mục TTHC thực hiện tiếp nhận hồ "
+    "sơ, trả kết quả qua BCCI' hoặc '… không thực hiện …', hoặc thêm hai cột đó",
+)
+UNKNOWN_SCOPE = Reason(
+    "say which legs go through the post: 'Tiếp nhận hồ sơ', 'Trả kết quả' or both",
+    "ghi rõ phần thực hiện qua bưu chính: 'Tiếp nhận hồ sơ', 'Trả kết quả' hoặc cả hai",
+)
 EXCLUDED_WITHOUT_REASON = Reason(
     "excluded from the post (neither submission nor return) without a reason: give the "
     "reason (QĐ 45/2016 art. 1 cl. 2) or mark the legs that are allowed",
@@ -112,32 +142,71 @@ def parse_level(text: str) -> Level | None:
     return _LEVELS.get(fold(text).removeprefix("cap ").strip())
 
 
-def section_of(text: str) -> tuple[Level | None, str | None]:
-    """The level or field a section title sets, e.g. "I. Lĩnh vực Hộ tịch" → field Hộ tịch."""
-    words = text.split()
-    folded = [fold(word) for word in words]
-    for i in range(len(words) - 1):
-        if folded[i] == "linh" and folded[i + 1] == "vuc":
-            field = " ".join(words[i + 2 :]).lstrip(":-– ").strip()
-            if field.isupper():
-                field = field[0] + field[1:].lower()
-            return None, field or None
-    plain = fold(text)
-    for phrase, level in _LEVEL_SECTIONS:
-        if phrase in plain:
-            return level, None
-    return None, None
+#: Letters lost on the way: "?" glued to a letter (a code page without Vietnamese), the
+#: replacement character, or UTF-8 read as Windows-1252/1258 ("Ä‘" for đ, "Æ°" for ư,
+#: "áº£" for ả, "Ã¡" for á). None of these sequences occurs in Vietnamese text.
+_MOJIBAKE = re.compile(
+    "\ufffd|[ÄÆ]|á[º»]|[ÃĂ][\u00a1-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d"
+    "\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+)
+#: A "?" inside a word or starting one ("Đ?ng", "??ng ký"); not "phí?" nor a URL's "/?x".
+_LOST_LETTER = re.compile(r"(?<=\w)\?+(?=\w)|(?:^|(?<=\s))\?+(?=\w)")
+_LETTER_COLUMNS = (Column.NAME, Column.FIELD, Column.AGENCY)
+
+
+def _distinct(cells: tuple[str, ...]) -> list[str]:
+    """The filled cells, each text once: Word repeats a merged cell in every cell it spans."""
+    return list(dict.fromkeys(cell for cell in cells if cell))
+
+
+#: The shape every procedure code starts with (``1.001193``, ``2.000815.000.00.00.H14``).
+_CODE_SHAPE = re.compile(r"[0-9]\.[0-9]{6}")
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether a cell is meant as a procedure code (checked in full later, with a reason);
+    a cheap test made on every row to tell data from titles."""
+    return _CODE_SHAPE.match(text) is not None
 
 
 class RowParser:
-    """Reads data rows in order, carrying sections down and remembering codes seen."""
+    """Reads data rows in order, carrying sections down and remembering codes seen.
 
-    def __init__(self, header: Header, problems: Problems) -> None:
+    One parser reads every table of a file (``start_table``), so a procedure listed twice,
+    even on two sheets, is reported.
+    """
+
+    def __init__(
+        self,
+        header: Header,
+        problems: Problems,
+        *,
+        table: Reason | None = None,
+        membership: Membership | None = None,
+    ) -> None:
         self.header = header
         self.problems = problems
+        self.table = table
+        self.membership = membership
         self.level: Level | None = None
         self.field = ""
-        self.seen: dict[tuple[str, str], int] = {}
+        self.seen: dict[tuple[str, str], tuple[int, Reason | None]] = {}
+        self.mangled_rows = 0
+        self.first_mangled: tuple[int, Reason | None, str] | None = None
+        self._membership_told = False
+
+    def start_table(
+        self, header: Header, table: Reason | None, membership: Membership | None
+    ) -> None:
+        """A new table (sheet, Word table, or a second titled table below the first)."""
+        self.header, self.table, self.membership = header, table, membership
+        self.level, self.field = None, ""
+        self._membership_told = False
+
+    def may_start_table(self, row: RawRow) -> bool:
+        """Whether ``row`` may be a new header: not while its code cell holds a code (the
+        cheap test that spares recognising every data row's titles)."""
+        return not looks_like_code(self._get(row, Column.CODE))
 
     def _get(self, row: RawRow, column: Column) -> str:
         index = self.header.index.get(column)
@@ -147,30 +216,55 @@ class RowParser:
 
     def _error(self, row: RawRow, column: Column | None, value: str, reason: str | Reason) -> None:
         label = self.header.label(column) if column is not None else None
-        self.problems.error(row.number, label, value, reason)
+        self.problems.error(row.number, label, value, reason, table=self.table)
 
     def parse(self, row: RawRow) -> EntrySnapshot | None:
         """The entry on ``row``, or None for blank, section and erroneous rows."""
         filled = [cell for cell in row.cells if cell]
         if all(_NUMBERING.fullmatch(cell) for cell in filled):
             return None  # blank, or the "(1) (2) (3)" row numbering the columns
-        if len(filled) == 1 and self._enter_section(filled[0]):
-            return None
-        if not self._get(row, Column.CODE):
-            self._not_an_entry(row)
-            return None
+        code = self._get(row, Column.CODE)
+        if not looks_like_code(code):
+            title = split_title(_distinct(row.cells), row.bold)
+            if title is not None and self._enter_section(row, title):
+                return None
+            if not code:
+                self._not_an_entry(row)
+                return None
         errors_before = self.problems.errors
         entry = self._entry(row, self._cell_values(row))
         return entry if self.problems.errors == errors_before else None
 
-    def _enter_section(self, text: str) -> bool:
-        """Apply a section title (merged across the row, so in whichever column comes first)."""
+    def _enter_section(self, row: RawRow, title: Title) -> bool:
+        """Apply a title row; False when the row is not a title after all."""
+        text = title.text
+        membership = membership_of(text)
+        if membership is not None:
+            self.membership, self.level, self.field = membership, None, ""
+            return True
+        if is_list_heading(text):
+            return True
         level, field = section_of(text)
         if field is not None:
             self.field = field
-        elif level is not None:
+            return True
+        if level is not None:
             self.level, self.field = level, ""
-        return level is not None or field is not None
+            return True
+        has_letters = any(ch.isalpha() for ch in text)
+        marked = bool(title.marker) and (not title.numeric or len(_distinct(row.cells)) == 1)
+        if not (title.bold or marked or (text.isupper() and has_letters)):
+            return False
+        if not has_letters:
+            return False
+        words = fold(text)
+        # "B. THỦ TỤC HÀNH CHÍNH LIÊN THÔNG": a group of procedures, not a field.
+        self.field = (
+            ""
+            if any(w in words for w in ("thu tuc", "tthc", "danh muc"))
+            else (sentence_case(text))
+        )
+        return True
 
     def _not_an_entry(self, row: RawRow) -> None:
         """A row with text but no code (and not a section title): a mistake or a remark."""
@@ -193,6 +287,36 @@ class RowParser:
                 "bỏ qua: không phải thủ tục (không có mã) cũng không phải tiêu đề mục như "
                 "'A. THỦ TỤC HÀNH CHÍNH CẤP TỈNH' hay 'I. Lĩnh vực Hộ tịch'",
             ),
+            table=self.table,
+        )
+
+    def _check_letters(self, row: RawRow, column: Column, text: str) -> None:
+        """Remember the first row whose letters were lost (reported once, by ``finish``)."""
+        if _MOJIBAKE.search(text) or (column in _LETTER_COLUMNS and _LOST_LETTER.search(text)):
+            self.mangled_rows += 1
+            if self.first_mangled is None:
+                self.first_mangled = (row.number, self.table, text)
+
+    def finish(self) -> None:
+        """Report what is only known at the end: rows whose Vietnamese letters were lost."""
+        if self.first_mangled is None:
+            return
+        number, table, text = self.first_mangled
+        self.problems.error(
+            number,
+            None,
+            text,
+            Reason(
+                f"the Vietnamese letters of {self.mangled_rows} row(s) were lost (shown as "
+                "'?' or as 'Ä‘', 'Æ°', 'Ã'), first on this row: the file was saved or "
+                "converted in an encoding without Vietnamese. Open the original in Excel and "
+                "save it as .xlsx or 'CSV UTF-8'",
+                f"{self.mangled_rows} dòng bị mất dấu tiếng Việt (hiện thành '?' hoặc 'Ä‘', "
+                "'Æ°', 'Ã'), đầu tiên ở dòng này: tệp đã được lưu hoặc chuyển sang bảng mã "
+                "không có tiếng Việt. Mở tệp gốc bằng Excel và lưu dưới dạng .xlsx hoặc "
+                "'CSV UTF-8'",
+            ),
+            table=table,
         )
 
     def _cell_values(self, row: RawRow) -> dict[Column, str]:
@@ -203,12 +327,45 @@ class RowParser:
             if column is Column.STT:
                 continue
             text = self._get(row, column)
+            if text[:1] == "'" and text[1:2] and (text[1] in FORMULA_TRIGGERS or text[1] == " "):
+                # A cell our export neutralised (OWASP CSV injection); a tab or CR after the
+                # quote is a space by now, as all whitespace in cells is.
+                text = text[1:].lstrip()
             problem = cell_problem(column, text)
             if problem is None:
                 values[column] = text
+                if column in _TEXT_COLUMNS:
+                    self._check_letters(row, column, text)
             else:
                 self._error(row, column, text, problem)
         return values
+
+    def _legs(self, row: RawRow, values: dict[Column, str]) -> tuple[bool | None, bool | None]:
+        """Postal submission and return: from the mark columns, or from the list the row is
+        in (a list by membership) narrowed by its scope column or a "Chỉ …" note."""
+        if Column.SUBMISSION in self.header.index:
+            return (
+                self._mark(row, Column.SUBMISSION, values.get(Column.SUBMISSION)),
+                self._mark(row, Column.RETURN, values.get(Column.RETURN)),
+            )
+        if self.membership is None:
+            if not self._membership_told:
+                self._membership_told = True
+                self._error(row, None, "", NO_MEMBERSHIP)
+            return None, None
+        legs = (True, True) if self.membership is Membership.IN else (False, False)
+        scope = values.get(Column.SCOPE, "")
+        if scope and self.membership is Membership.IN:
+            found = scope_of(scope)
+            if found is None:
+                self._error(row, Column.SCOPE, scope, UNKNOWN_SCOPE)
+                return None, None
+            legs = found
+        for column in (Column.REASON, Column.NOTE):
+            narrowed = only_scope(values.get(column, ""))
+            if narrowed is not None:
+                legs = narrowed
+        return legs
 
     def _entry(self, row: RawRow, values: dict[Column, str]) -> EntrySnapshot | None:
         """Build the entry; any problem found is reported, and then None is returned."""
@@ -223,12 +380,13 @@ class RowParser:
                 "",
                 Reason("the procedure name is empty", "thiếu tên thủ tục hành chính"),
             )
-        submission = self._mark(row, Column.SUBMISSION, values.get(Column.SUBMISSION))
-        result = self._mark(row, Column.RETURN, values.get(Column.RETURN))
+        submission, result = self._legs(row, values)
         level = self._level(row, values.get(Column.LEVEL, ""))
         reason = values.get(Column.REASON, "")
         if submission is False and result is False and not reason:
-            column = Column.REASON if Column.REASON in self.header.index else Column.SUBMISSION
+            column = next(
+                (c for c in (Column.REASON, Column.SUBMISSION) if c in self.header.index), None
+            )
             self._error(row, column, "", EXCLUDED_WITHOUT_REASON)
         if code is None or name is None or submission is None or result is None:
             return None
@@ -251,9 +409,13 @@ class RowParser:
 
     def _first_time(self, row: RawRow, code: str, code_raw: str, agency_code: str) -> bool:
         """Report a second row for the same procedure and agency (the key of a list entry)."""
-        first = self.seen.setdefault((code, agency_code), row.number)
-        if first == row.number:
+        here = (row.number, self.table)
+        first_row, first_table = self.seen.setdefault((code, agency_code), here)
+        if (first_row, first_table) == here:
             return True
+        first = first_vi = str(first_row)
+        if first_table is not None and first_table != self.table:
+            first, first_vi = f"{first} ({first_table.en})", f"{first} ({first_table.vi})"
         agency = f" for agency {agency_code}" if agency_code else ""
         agency_vi = f" của cơ quan {agency_code}" if agency_code else ""
         self._error(
@@ -263,7 +425,7 @@ class RowParser:
             Reason(
                 f"duplicate: procedure {code}{agency} is already on row {first}; a procedure "
                 "appears once per agency (fill 'Mã cơ quan' to give an agency its own row)",
-                f"trùng: thủ tục {code}{agency_vi} đã có ở dòng {first}; mỗi thủ tục chỉ ghi "
+                f"trùng: thủ tục {code}{agency_vi} đã có ở dòng {first_vi}; mỗi thủ tục chỉ ghi "
                 "một lần cho mỗi cơ quan (điền 'Mã cơ quan' để tách dòng theo cơ quan)",
             ),
         )

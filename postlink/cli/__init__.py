@@ -6,50 +6,133 @@ else prints its type and message as one line too, and ``--debug`` shows the trac
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+import typer.main
 from rich.markup import escape
+from typer.core import TyperCommand, TyperGroup
 
 from postlink import __version__
-from postlink.cli import (
-    catalog_cmd,
-    config_cmd,
-    db_cmd,
-    demo_cmd,
-    handover_cmd,
-    outbox_cmd,
-    postal_cmd,
-    report_cmd,
-    sandbox_cmd,
-    sync_cmd,
-    web_cmd,
-)
 from postlink.cli.output import err_console
 from postlink.errors import ConfigError, PostlinkError
 
+#: Every command: the module under ``postlink.cli`` holding it, the attribute (a Typer app of
+#: subcommands, or one command function) and the line ``postlink --help`` shows. The module
+#: is imported only when its command runs, so a command pays only for what it uses and
+#: ``--help`` for nothing (issue 15: a monitoring check runs ``postlink status`` every
+#: minute). A new command is one line here; tests check each line against the command.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "sandbox": (
+        "sandbox_cmd",
+        "sandbox",
+        "Serve a seeded postal world with fault injection until interrupted (Ctrl-C).",
+    ),
+    "report": (
+        "report_cmd",
+        "report",
+        "Render a report: [b]exclusions[/b], [b]delivery[/b], [b]handover[/b] or [b]period[/b].",
+    ),
+    "worker": ("sync_cmd", "worker", "Run the sync daemon in the foreground until SIGTERM/SIGINT."),
+    "sync": (
+        "sync_cmd",
+        "sync_app",
+        "Run every job once (--once) and exit, or re-read a past window (backfill).",
+    ),
+    "status": (
+        "sync_cmd",
+        "status",
+        "Health, its problems and what to do; exits 0 healthy, 1 degraded, 2 stale.",
+    ),
+    "rematch": ("sync_cmd", "rematch", "Re-judge legs against the lists published now (audited)."),
+    "refold": (
+        "sync_cmd",
+        "refold",
+        "Gấp lại các chặng mang mã trạng thái mới khai báo / re-fold legs with newly mapped codes.",
+    ),
+    "demo": (
+        "demo_cmd",
+        "demo_command",
+        "Run postlink end to end with no credentials: sandbox, sample lists, worker, web.",
+    ),
+    "serve": (
+        "web_cmd",
+        "serve",
+        "Run the web console, the inbound API and the webhook receiver (uvicorn).",
+    ),
+    "catalog": (
+        "catalog_cmd",
+        "app",
+        "The lists of procedures allowed (and excluded) for postal handling (QĐ 45/2016).",
+    ),
+    "config": ("config_cmd", "app", "Inspect the configuration."),
+    "db": ("db_cmd", "app", "Create, upgrade and inspect the database schema."),
+    "postal": ("postal_cmd", "app", "The postal service: connection check and exchange log."),
+    "handover": (
+        "handover_cmd",
+        "app",
+        "Handover records (biên bản giao nhận) with the postal worker.",
+    ),
+    "outbox": ("outbox_cmd", "app", "Orders the office owes the post (pickups, results)."),
+    "quarantine": (
+        "quarantine_cmd",
+        "app",
+        "Bản ghi cách ly / quarantined postal records: list, show, replay, resolve.",
+    ),
+    "user": ("web_cmd", "users", "Accounts of the web console."),
+    "token": ("web_cmd", "tokens", "Bearer tokens of the inbound API."),
+}
+
+
+def load_command(name: str) -> Any:
+    """Import the module of command ``name`` and build its (Typer's own) click command."""
+    module, attribute, _ = COMMANDS[name]
+    target = getattr(importlib.import_module(f"postlink.cli.{module}"), attribute)
+    holder = typer.Typer(rich_markup_mode="rich", add_completion=False)
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+        holder.callback()(lambda: None)  # keeps the holder a group, as for a Typer app
+    return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+
+
+class LazyGroup(TyperGroup):
+    """The root group: lists ``COMMANDS`` from their summaries, loads one when it runs."""
+
+    summaries_only = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return None
+        if self.summaries_only:
+            return TyperCommand(cmd_name, help=COMMANDS[cmd_name][2])
+        if cmd_name not in self.commands:
+            self.commands[cmd_name] = load_command(cmd_name)
+        return self.commands[cmd_name]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.summaries_only = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.summaries_only = False
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     help="postlink: dossiers and results through the public postal service (BCCI).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     add_completion=False,
 )
-app.add_typer(catalog_cmd.app, name="catalog")
-app.add_typer(config_cmd.app, name="config")
-app.add_typer(db_cmd.app, name="db")
-app.add_typer(postal_cmd.app, name="postal")
-app.command("sandbox")(sandbox_cmd.sandbox)
-app.add_typer(handover_cmd.app, name="handover")
-app.command("report")(report_cmd.report)
-app.add_typer(outbox_cmd.app, name="outbox")
-sync_cmd.register(app)
-app.command("demo")(demo_cmd.demo_command)
-app.command("serve")(web_cmd.serve)
-app.add_typer(web_cmd.users, name="user")
-app.add_typer(web_cmd.tokens, name="token")
 
 _state = {"debug": False}
 

@@ -11,19 +11,22 @@ import getpass
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from postlink.catalog.diff import CatalogDiff, Change, ChangeKind, diff_versions, eligibility
-from postlink.catalog.edit import edit_entry
-from postlink.catalog.export import export_version
 from postlink.catalog.history import procedure_history
-from postlink.catalog.importer import ImportOutcome, import_list
 from postlink.catalog.problems import CatalogValidationError, Problem
-from postlink.catalog.publish import PublishOutcome, publish, withdraw
+from postlink.catalog.publish import (
+    ConfirmationNeeded,
+    PublishOutcome,
+    PublishPlan,
+    publish,
+    withdraw,
+)
 from postlink.catalog.resolve import Outcome, Resolution, resolve_code
 from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot
 from postlink.catalog.versions import all_versions, entries_of, find_version, in_force_on
@@ -41,6 +44,9 @@ from postlink.identifiers import parse_agency_code, parse_procedure_code
 from postlink.models import ListVersion
 from postlink.settings import get_settings
 from postlink.timeutil import format_local, utcnow
+
+if TYPE_CHECKING:  # importing, exporting and editing read spreadsheets: openpyxl on demand
+    from postlink.catalog.importer import ImportOutcome
 
 app = typer.Typer(
     help="The lists of procedures allowed (and excluded) for postal handling (QĐ 45/2016).",
@@ -111,10 +117,12 @@ def _instant(text: str | None) -> datetime:
 
 
 def _print_problems(problems: list[Problem], omitted: int = 0) -> None:
+    """Each problem in English, then its reason in Vietnamese where one was written."""
     for problem in problems:
         colour = "red" if problem.severity == "error" else "yellow"
+        vi = f" — {problem.where_vi}: {problem.reason_vi}" if problem.reason_vi else ""
         err_console.print(
-            f"[{colour}]{problem.severity.value}:[/{colour}] {escape(str(problem))}",
+            f"[{colour}]{problem.severity.value}:[/{colour}] {escape(str(problem) + vi)}",
             highlight=False,
             soft_wrap=True,
         )
@@ -162,10 +170,24 @@ def _change_line(change: Change) -> str:
     return f"{who}  {what}{change.before!r} → {change.after!r}"
 
 
-def _print_diff(diff: CatalogDiff, title: str) -> None:
-    """Counts, then each change on one line under its kind (long names wrap badly in tables)."""
+#: Changes shown per kind in a preview; ``--all`` shows every one.
+PREVIEW_CHANGES = 10
+
+
+def _print_diff(diff: CatalogDiff, title: str, *, show_all: bool = True) -> None:
+    """Counts, then each change on one line under its kind (long names wrap badly in tables);
+    without ``show_all`` only the first ``PREVIEW_CHANGES`` of each kind."""
     if diff.base is None:
         _say(f"{title}: no list in force, so all {len(diff.changes)} procedures are new.")
+        changes = diff.of_kind(ChangeKind.ADDED)
+        shown = changes if show_all else changes[:PREVIEW_CHANGES]
+        for change in shown:
+            _say("  " + _change_line(change))
+        if len(shown) < len(changes):
+            _say(
+                f"  … và {len(changes) - len(shown)} thủ tục nữa / and {len(changes) - len(shown)}"
+                " more (--all shows them all)"
+            )
         return
     if diff.is_empty:
         _say(f"{title}: no changes.")
@@ -176,8 +198,12 @@ def _print_diff(diff: CatalogDiff, title: str) -> None:
         changes = diff.of_kind(kind)
         if changes:
             _say(f"{heading} ({len(changes)}):")
-        for change in changes:
+        shown = changes if show_all else changes[:PREVIEW_CHANGES]
+        for change in shown:
             _say("  " + _change_line(change))
+        if len(shown) < len(changes):
+            hidden = len(changes) - len(shown)
+            _say(f"  … và {hidden} thay đổi nữa / and {hidden} more (--all shows them all)")
 
 
 def _base_label(diff: CatalogDiff) -> str:
@@ -192,31 +218,142 @@ def _publish_json(outcome: PublishOutcome) -> dict[str, Any]:
         "shortened": [v.as_dict() for v in outcome.shortened],
         "superseded": [v.as_dict() for v in outcome.superseded],
         "diff": outcome.diff.as_dict(),
+        "plan": _plan_json(outcome.plan),
     }
 
 
+def _print_plan(plan: PublishPlan, *, err: bool = False) -> None:
+    """What publishing does (or would do), each line in Vietnamese then English."""
+    out = err_console if err else console
+    for line in plan.lines():
+        out.print(escape(f"  {line.vi} / {line.en}"), highlight=False, soft_wrap=True)
+
+
 def _print_publish(outcome: PublishOutcome) -> None:
-    version = outcome.version
+    """What publishing did, with the real dates of every version it cut or superseded."""
+    version, plan = outcome.version, outcome.plan
     _say(
         f"Published version {version.id} ({version.decision}), in force from "
+        f"{_day(version.effective_from)}. Đã công bố phiên bản {version.id}, áp dụng từ "
         f"{_day(version.effective_from)}."
     )
     for other in outcome.shortened:
-        _say(f"Version {other.id} ({other.decision}) now ends: {_window(other)}.")
-    for other in outcome.superseded:
-        _say(f"Version {other.id} ({other.decision}) is superseded (it never comes into force).")
+        _say(
+            f"Version {other.id} ({other.decision}) now ends: {_window(other)}. Phiên bản "
+            f"{other.id} nay áp dụng {_window(other).replace('open', 'chưa hết')}."
+        )
+    for before in plan.superseded:
+        if before.effective_from <= plan.today:
+            _say(
+                f"Version {before.id} ({before.decision}) is superseded: it was in force from "
+                f"{_day(before.effective_from)}; those dates now follow version {version.id}. "
+                f"Phiên bản {before.id} bị thay thế: đã áp dụng từ "
+                f"{_day(before.effective_from)}, nay các ngày đó xét theo phiên bản {version.id}."
+            )
+        else:
+            _say(
+                f"Version {before.id} ({before.decision}) is superseded before coming into "
+                f"force (it was due from {_day(before.effective_from)}). Phiên bản {before.id} "
+                f"bị thay thế trước ngày hiệu lực {_day(before.effective_from)}."
+            )
+    _say(plan.lines()[-1].en + ". " + plan.lines()[-1].vi + ".")
+    if plan.legs_changed:
+        _say(
+            "Đối chiếu lại các lượt đó / re-match them: postlink rematch --from "
+            f'{version.effective_from:%Y-%m-%d} --reason "…" (or publish with --rematch)'
+        )
+
+
+def _refuse_unconfirmed(exc: ConfirmationNeeded, as_json: bool) -> NoReturn:
+    """Nothing changed: say what publishing would do and how to confirm it."""
+    if as_json:
+        print_json({"error": str(exc), "confirmation_needed": _plan_json(exc.plan)})
+    else:
+        err_console.print(
+            "[red]Cần xác nhận / confirmation needed:[/red] công bố này thay đổi các ngày đã qua "
+            "/ this publication changes dates already past. Chưa thay đổi gì / nothing changed:",
+            highlight=False,
+            soft_wrap=True,
+        )
+        _print_plan(exc.plan, err=True)
+        err_console.print(
+            "Chạy lại với --force để xác nhận (thêm --rematch để đối chiếu lại các lượt) / run "
+            "again with --force to confirm (add --rematch to re-judge the legs)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    raise typer.Exit(1)
+
+
+def _plan_json(plan: PublishPlan) -> dict[str, Any]:
+    return {
+        "version": plan.version.as_dict(),
+        "today": plan.today.isoformat(),
+        "rewrites_history": plan.rewrites_history,
+        "shortened": [
+            {"version": before.as_dict(), "new_effective_to": end.isoformat()}
+            for before, end in plan.shortened
+        ],
+        "superseded": [v.as_dict() for v in plan.superseded],
+        "legs_checked": plan.legs_checked,
+        "legs_changed": plan.legs_changed,
+        "lines": [line.vi for line in plan.lines()],
+    }
+
+
+def _rematch_after(outcome: PublishOutcome, actor: str) -> dict[str, int]:
+    """Re-judge the legs from the new list's date on (audited), after it is committed."""
+    from postlink.sync.jobs import build_context  # the sync layer only when asked
+    from postlink.sync.rematch import rematch
+
+    ctx = build_context(get_settings())
+    version = outcome.version
+    with session_scope(ctx.engine) as session:
+        return rematch(
+            session,
+            ctx,
+            actor=actor,
+            reason=f"công bố phiên bản {version.id} ({version.decision}) từ "
+            f"{_day(version.effective_from)}",
+            since=version.effective_from,
+        )
 
 
 # --- commands -----------------------------------------------------------------------------------
 
 
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Xác nhận / confirm: publish even if identical to the list in force, or if it "
+        "changes dates already past (after reading what it changes).",
+    ),
+]
+RematchOption = Annotated[
+    bool,
+    typer.Option(
+        "--rematch",
+        help="Đối chiếu lại / re-judge the recorded legs from the effective date on (audited).",
+    ),
+]
+AllOption = Annotated[
+    bool, typer.Option("--all", help="Hiện mọi thay đổi / show every change, not the first.")
+]
+
+
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="The list: .xlsx or .csv.")],
-    decision: Annotated[str, typer.Option(help="Decision number, e.g. 125/QĐ-UBND.")],
+    file: Annotated[Path, typer.Argument(help="The list: .xlsx, .docx or .csv.")],
     effective: Annotated[
         datetime, typer.Option(formats=DATE_FORMATS, help="Effective from (2026-01-01).")
     ],
+    decision: Annotated[
+        str | None,
+        typer.Option(
+            help="Decision number, e.g. 125/QĐ-UBND (default: the one the file's title names)."
+        ),
+    ] = None,
     signed: Annotated[
         datetime | None, typer.Option(formats=DATE_FORMATS, help="Signing date.")
     ] = None,
@@ -225,9 +362,9 @@ def import_command(
     encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected).")] = None,
     sheet: Annotated[str | None, typer.Option(help="Workbook sheet (default: the first).")] = None,
     publish_now: Annotated[bool, typer.Option("--publish", help="Publish it at once.")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Publish even if identical to the list in force.")
-    ] = False,
+    force: ForceOption = False,
+    rematch: RematchOption = False,
+    show_all: AllOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import a list as a draft and show what it changes; --publish also publishes it.
@@ -235,6 +372,9 @@ def import_command(
     The whole file is checked first: any error is reported with its row, column and value,
     and nothing is stored.
     """
+    from postlink.catalog.importer import import_list
+
+    who = _actor(actor)
     try:
         with session_scope() as session:
             outcome = import_list(
@@ -243,25 +383,43 @@ def import_command(
                 decision=decision,
                 effective_from=effective.date(),
                 signed_on=signed.date() if signed else None,
-                actor=_actor(actor),
+                actor=who,
                 note=note,
                 encoding=encoding,
                 sheet=sheet,
                 publish_now=publish_now,
                 force=force,
+                confirm=force,
             )
     except CatalogValidationError as exc:
         _fail_validation(exc, as_json)
+    except ConfirmationNeeded as exc:
+        _refuse_unconfirmed(exc, as_json)
+    rematched = _rematch_after(outcome.published, who) if rematch and outcome.published else None
     if as_json:
-        print_json(_import_json(outcome))
+        print_json(_import_json(outcome) | {"rematch": rematched})
         return
     # Procedures that leave the list are warnings too, but the diff below lists them.
     _print_problems(outcome.parsed.problems.warnings_kept, outcome.parsed.problems.omitted)
     parsed, version = outcome.parsed, outcome.version
     _say(f"Read {len(parsed.entries)} procedures from {parsed.source_name} ({parsed.description}).")
-    _print_diff(outcome.diff, _base_label(outcome.diff))
+    if decision is None or outcome.reused:
+        _say(
+            f"Quyết định / decision: {version.decision}"
+            + (" (theo tiêu đề tệp / from the file's title)" if decision is None else "")
+            + (f", ký ngày / signed {_day(version.signed_on)}" if version.signed_on else "")
+        )
+    if outcome.reused:
+        _say(
+            f"Tệp này đã được nhập thành bản nháp {version.id}; dùng lại bản nháp đó, không tạo "
+            f"bản mới / this file is already draft version {version.id}: reused, not stored "
+            "again."
+        )
+    _print_diff(outcome.diff, _base_label(outcome.diff), show_all=show_all)
     if outcome.published is not None:
         _print_publish(outcome.published)
+        if rematched is not None:
+            _say(f"Đã đối chiếu lại / re-matched: {rematched}")
     else:
         _say(
             f"Stored draft version {version.id} ({version.decision}, effective "
@@ -282,6 +440,7 @@ def _import_json(outcome: ImportOutcome) -> dict[str, Any]:
         "warnings": [problem.as_dict() for problem in outcome.warnings],
         "diff": outcome.diff.as_dict(),
         "published": _publish_json(outcome.published) if outcome.published else None,
+        "reused_draft": outcome.reused,
     }
 
 
@@ -289,19 +448,33 @@ def _import_json(outcome: ImportOutcome) -> dict[str, Any]:
 def publish_command(
     version: VersionArg,
     actor: ActorOption = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Publish even if identical to the list in force.")
-    ] = False,
+    force: ForceOption = False,
+    rematch: RematchOption = False,
+    show_all: AllOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Publish a draft: from its effective date it is the list in force."""
-    with session_scope() as session:
-        outcome = publish(session, find_version(session, version), actor=_actor(actor), force=force)
+    """Publish a draft: from its effective date it is the list in force.
+
+    A date in the past that changes what is already recorded asks for --force, after
+    saying which versions are cut or superseded and how many legs would be judged
+    differently.
+    """
+    who = _actor(actor)
+    try:
+        with session_scope() as session:
+            outcome = publish(
+                session, find_version(session, version), actor=who, force=force, confirm=force
+            )
+    except ConfirmationNeeded as exc:
+        _refuse_unconfirmed(exc, as_json)
+    rematched = _rematch_after(outcome, who) if rematch else None
     if as_json:
-        print_json(_publish_json(outcome))
+        print_json(_publish_json(outcome) | {"rematch": rematched})
         return
-    _print_diff(outcome.diff, _base_label(outcome.diff))
+    _print_diff(outcome.diff, _base_label(outcome.diff), show_all=show_all)
     _print_publish(outcome)
+    if rematched is not None:
+        _say(f"Đã đối chiếu lại / re-matched: {rematched}")
 
 
 @app.command("withdraw")
@@ -309,12 +482,23 @@ def withdraw_command(
     version: VersionArg,
     reason: Annotated[str, typer.Option(help="Why, e.g. the decision that annulled it.")],
     actor: ActorOption = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Xác nhận / confirm leaving dates with no list in force."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Withdraw a draft or a published version; its window goes back to the one before."""
+    """Withdraw a draft or a published version; its window goes back to the one before.
+
+    Leaving dates with no list in force asks for --force, after saying which dates.
+    """
     with session_scope() as session:
         outcome = withdraw(
-            session, find_version(session, version), actor=_actor(actor), reason=reason
+            session,
+            find_version(session, version),
+            actor=_actor(actor),
+            reason=reason,
+            confirm=force,
         )
     if as_json:
         print_json(
@@ -513,6 +697,8 @@ def export_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.xlsx or FILE.csv.")],
 ) -> None:
     """Write a version as .xlsx or .csv (it re-imports to the same list)."""
+    from postlink.catalog.export import export_version
+
     with session_scope() as session:
         found = find_version(session, version)
         count = export_version(session, found, output)
@@ -582,6 +768,8 @@ def edit_command(
     as_json: JsonOption = False,
 ) -> None:
     """Correct one entry of a draft before publishing it (published lists are never edited)."""
+    from postlink.catalog.edit import edit_entry
+
     given: dict[str, str | bool | None] = {
         "name": name,
         "postal_submission": submission,

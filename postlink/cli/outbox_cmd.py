@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from sqlmodel import Session, col, select
 
-from postlink.cli.output import JsonOption, console, print_json, print_table
+from postlink.cli.output import JsonOption, console, err_console, print_json, print_table
 from postlink.db import get_engine, session_scope
-from postlink.models import LegKind, OutboxCommand
+from postlink.models import LegKind, OutboxCommand, OutboxState
 from postlink.postal.models import Party
 from postlink.settings import get_settings
 from postlink.sync.jobs import build_context
@@ -33,13 +33,31 @@ def _summary(command: OutboxCommand) -> dict[str, object]:
     }
 
 
+#: ``outbox add``'s exit code when the leg is refused (excluded from the post).
+REFUSED_EXIT = 3
+
+
 def _show(commands: list[OutboxCommand], as_json: bool) -> None:
     rows = [_summary(c) for c in commands]
     if as_json:
         print_json(rows)
         return
     columns = ("id", "reference", "leg", "state", "attempts", "refusal_reason", "last_error")
-    print_table("Outbox", columns, ([r[c] for c in columns] for r in rows))
+    print_table("Outbox", columns, ([r[c] for c in columns] for r in rows), whole=columns[:2])
+
+
+def _exit_if_refused(commands: list[OutboxCommand]) -> None:
+    """A refusal is a failure for the caller's script, as every other refusal is."""
+    refused = [c for c in commands if c.state == OutboxState.REFUSED]
+    for command in refused:
+        err_console.print(
+            f"bị từ chối / refused: {command.reference}: {command.refusal_reason}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    if refused:
+        raise typer.Exit(REFUSED_EXIT)
 
 
 def _register_all(registrations: list[Registration], actor: str) -> list[OutboxCommand]:
@@ -62,10 +80,13 @@ def add(
     actor: Annotated[str, typer.Option(help="Who registers it.")] = "cli",
     as_json: JsonOption = False,
 ) -> None:
-    """Register one leg; refused at once when the procedure's leg is excluded from the post."""
+    """Register one leg; refused at once when the procedure's leg is excluded from the post
+    (then exits 3)."""
     citizen = Party(name=name, phone=phone, address=address, commune_code=commune)
     registration = Registration(leg, dossier, procedure, procedure_name, citizen)
-    _show(_register_all([registration], actor), as_json)
+    commands = _register_all([registration], actor)
+    _show(commands, as_json)
+    _exit_if_refused(commands)
 
 
 @app.command("import")
@@ -75,12 +96,13 @@ def import_file(
     as_json: JsonOption = False,
 ) -> None:
     """Register every row of a CSV (leg, dossier_code, procedure_code, procedure_name,
-    citizen_name, citizen_phone, citizen_address, commune_code); all or nothing."""
+    citizen_name, citizen_phone, citizen_address, commune_code); all or nothing. A file is
+    a batch: refused rows are reported in the summary and the command exits 0."""
     commands = _register_all(read_registrations(path), actor)
     if as_json:
         print_json([_summary(c) for c in commands])
     else:
-        refused = sum(1 for c in commands if c.state == "refused")
+        refused = sum(1 for c in commands if c.state == OutboxState.REFUSED)
         console.print(f"{len(commands)} registered, {refused} refused (excluded procedures).")
 
 

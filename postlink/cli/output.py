@@ -46,12 +46,25 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
 
 
-def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def print_table(
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    whole: Sequence[str] = (),
+) -> None:
+    """A table; the ``whole`` columns identify a row and are never wrapped or cut, however
+    narrow the terminal (the others give way): ``000.00.21.H…`` on every row identifies
+    nothing (issue 16)."""
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
     table = Table(title=title, title_justify="left")
-    for column in columns:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    for index, column in enumerate(columns):
+        if column in whole:
+            widest = max((len(row[index]) for row in cells), default=0)
+            table.add_column(column, no_wrap=True, min_width=max(widest, len(column)))
+        else:
+            table.add_column(column, overflow="fold")
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
 
 

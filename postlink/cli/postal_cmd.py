@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 
@@ -27,17 +29,25 @@ def check(as_json: JsonOption = False) -> None:
         page = next(iter(adapter.changes(None)))
     finally:
         adapter.close()
+    reasons = Counter(record.reason for record in page.quarantined)
     result = {
         "adapter": adapter.name,
         "base_url": settings.postal_base_url,
         "login": "ok",
         "orders_on_first_page": len(page.orders),
         "quarantined_on_first_page": len(page.quarantined),
+        "quarantine_reasons": [{"reason": r, "count": n} for r, n in reasons.most_common()],
     }
     if as_json:
         print_json(result)
-    else:
-        print_pairs("Postal connection", result)
+        return
+    print_pairs("Postal connection", {k: v for k, v in result.items() if k != "quarantine_reasons"})
+    if reasons:
+        print_table(
+            "Sẽ bị cách ly / would be quarantined",
+            ("số / count", "lý do / reason"),
+            ((n, r) for r, n in reasons.most_common()),
+        )
 
 
 @app.command("log")
@@ -56,6 +66,7 @@ def show_log(
             format_local(row.at, tz),
             row.operation,
             row.method,
+            urlsplit(row.url).path,
             row.status_code or "-",
             row.attempt,
             row.duration_ms,
@@ -65,8 +76,9 @@ def show_log(
     ]
     print_table(
         "Postal exchange log",
-        ("at", "operation", "method", "status", "attempt", "ms", "error"),
+        ("at", "operation", "method", "path", "status", "attempt", "ms", "error"),
         table,
+        whole=("at", "path"),
     )
 
 

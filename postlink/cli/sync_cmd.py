@@ -1,4 +1,5 @@
-"""``postlink worker``, ``sync``, ``status`` and ``rematch``: the daemon and its health."""
+"""``postlink worker``, ``sync`` (and ``sync backfill``), ``status``, ``rematch`` and ``refold``:
+the daemon and its health."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from postlink import logs
+from postlink import logs, schema
 from postlink.cli.output import (
     JsonOption,
     console,
@@ -19,24 +20,31 @@ from postlink.db import get_engine, session_scope
 from postlink.errors import PostlinkError
 from postlink.settings import get_settings
 from postlink.sync import status as health
-from postlink.sync.jobs import JOBS, build_context, run_job
-from postlink.sync.rematch import rematch as rematch_legs
-from postlink.sync.scheduler import run_worker
 from postlink.timeutil import format_local
 
 
 def worker() -> None:
     """Run the sync daemon in the foreground until SIGTERM/SIGINT."""
+    from postlink.sync.jobs import build_context
+    from postlink.sync.scheduler import run_worker
+
     settings = get_settings()
     logs.configure(settings)
     run_worker(build_context(settings), settings)
 
 
 def sync(
+    context: typer.Context,
     once: Annotated[bool, typer.Option("--once", help="Run every job once and exit.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Run every job once (pull, push, deadlines, housekeeping) and exit; for cron and tests."""
+    """Run every job once (--once) and exit, or re-read a past window (backfill).
+
+    ``--once`` runs pull, push, deadlines and housekeeping once; for cron and tests."""
+    from postlink.sync.jobs import JOBS, build_context, run_job
+
+    if context.invoked_subcommand is not None:
+        return
     if not once:
         raise PostlinkError("use `postlink sync --once`, or `postlink worker` to keep running")
     settings = get_settings()
@@ -51,14 +59,85 @@ def sync(
             console.print(f"{name}: {'done' if did else 'skipped (another worker holds it)'}")
 
 
-def status(as_json: JsonOption = False) -> None:
-    """Health of every job, lag behind the post, backlog; exits 1 when a job is stale."""
+def backfill(
+    since: Annotated[str, typer.Option("--from", help="First date of last update, YYYY-MM-DD.")],
+    until: Annotated[
+        str | None, typer.Option("--to", help="Last date of last update (default: today).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Đọc lại một khoảng ngày của luồng thay đổi / re-read a past window of the change feed
+    (idempotent; the stored cursor is never moved)."""
+    from postlink.sync.backfill import backfill as run_backfill
+    from postlink.sync.jobs import build_context
+
+    first = parse_date("--from", since)
+    assert first is not None
     settings = get_settings()
-    report = health.collect(get_engine(), settings)
+    logs.configure(settings)
+    ctx = build_context(settings)
+    try:
+        counts = run_backfill(ctx, first, parse_date("--to", until))
+    finally:
+        ctx.adapter.close()
+    if as_json:
+        print_json(dict(counts))
+    else:
+        print_pairs("Đọc lại / backfill", dict(counts))
+
+
+def refold(
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+    actor: Annotated[str, typer.Option(help="Who asks for it.")] = "admin",
+    as_json: JsonOption = False,
+) -> None:
+    """Gấp lại các chặng mang mã trạng thái mới khai báo / re-fold legs with newly mapped codes.
+
+    After an admin maps a carrier code in the status table, the legs that carry it are folded
+    again (audited)."""
+    from postlink.sync.jobs import build_context
+    from postlink.sync.refold import refold as refold_legs
+
+    settings = get_settings()
+    ctx = build_context(settings)
+    with session_scope(ctx.engine) as session:
+        changes = refold_legs(session, ctx, actor=actor, reason=reason)
+    ctx.adapter.close()
+    if as_json:
+        print_json(changes)
+    else:
+        print_pairs("Gấp lại / re-fold", changes)
+
+
+STATE_LABELS = {
+    "healthy": "bình thường / healthy",
+    "degraded": "cần xử lý / degraded",
+    "stale": "ngừng trệ / stale",
+}
+
+
+def status(
+    as_json: JsonOption = False,
+    runs: Annotated[
+        int, typer.Option("--runs", min=0, help="Also the last N job runs (history).")
+    ] = 0,
+) -> None:
+    """Health, its problems and what to do; exits 0 healthy, 1 degraded, 2 stale."""
+    settings = get_settings()
+    schema.require_current(get_engine())
+    report = health.collect(get_engine(), settings, runs)
     if as_json:
         print_json(report)
     else:
         tz = settings.tz
+        console.print(f"Tình trạng / state: {STATE_LABELS[report['state']]}", highlight=False)
+        for problem in report["problems"]:
+            console.print(
+                f"- {problem['title']} [{problem['code']}] ({problem['count']}):"
+                f" {problem['first_reason']}\n  → {problem['action']}",
+                markup=False,
+                highlight=False,
+            )
         rows = [
             (
                 j["job"],
@@ -71,9 +150,29 @@ def status(as_json: JsonOption = False) -> None:
             for j in report["jobs"]
         ]
         print_table("Jobs", ("job", "last run", "outcome", "last success", "health", "error"), rows)
-        print_pairs("Backlog", {k: v for k, v in report.items() if k not in ("jobs",)})
-    if not report["healthy"]:
-        raise typer.Exit(1)
+        if runs:
+            print_table(
+                "Lịch sử chạy / job runs",
+                ("job", "instance", "started", "finished", "outcome", "error"),
+                (
+                    (
+                        r["job"],
+                        r["instance"],
+                        format_local(r["started_at"], tz),
+                        format_local(r["finished_at"], tz),
+                        r["outcome"],
+                        r["error"][:80],
+                    )
+                    for r in report["history"]
+                ),
+            )
+        skip = (
+            *("jobs", "problems", "unknown_status_codes", "state", "healthy"),
+            *("exit_code", "history"),
+        )
+        print_pairs("Backlog", {k: v for k, v in report.items() if k not in skip})
+    if report["exit_code"]:
+        raise typer.Exit(report["exit_code"])
 
 
 def rematch(
@@ -85,6 +184,9 @@ def rematch(
     as_json: JsonOption = False,
 ) -> None:
     """Re-judge legs against the lists published now (audited)."""
+    from postlink.sync.jobs import build_context
+    from postlink.sync.rematch import rematch as rematch_legs
+
     settings = get_settings()
     ctx = build_context(settings)
     with session_scope(ctx.engine) as session:
@@ -103,6 +205,8 @@ def rematch(
         print_pairs("Re-match", changes)
 
 
-def register(app: typer.Typer) -> None:
-    for command in (worker, sync, status, rematch):
-        app.command()(command)
+#: ``postlink sync`` (``--once``) with its ``backfill`` subcommand; ``postlink.cli`` loads it
+#: when the command runs.
+sync_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+sync_app.callback()(sync)
+sync_app.command("backfill")(backfill)

@@ -14,6 +14,7 @@ from postlink.models.tracking import (
     OutboxCommand,
     OutboxState,
 )
+from postlink.models.webhooks import WebhookReceipt
 
 __all__ = [
     "ApiToken",
@@ -41,4 +42,5 @@ __all__ = [
     "SyncCursor",
     "User",
     "VersionStatus",
+    "WebhookReceipt",
 ]

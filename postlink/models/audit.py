@@ -51,6 +51,9 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    #: Bumped by logout, a password change and deactivation: a session cookie carries the
+    #: generation it was opened under, so every older cookie stops working at once.
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ApiToken(SQLModel, table=True):

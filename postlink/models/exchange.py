@@ -47,3 +47,5 @@ class Quarantined(SQLModel, table=True):
     reason: str = Field(sa_type=Text())
     raw: str = Field(sa_type=Text())
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    resolved_by: str = Field(default="", sa_type=String(100))
+    resolution: str = Field(default="", sa_type=Text(), description="replayed, or the note")

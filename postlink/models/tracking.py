@@ -110,7 +110,10 @@ class Leg(SQLModel, table=True):
     item_code: str | None = Field(default=None, sa_type=String(64), index=True)
     item_check_ok: bool = True
     agency_code: str = Field(default="", sa_type=String(40))
-    procedure_code: str | None = Field(default=None, sa_type=String(40))
+    procedure_code: str | None = Field(
+        default=None, sa_type=String(40), description="canonical (national base) code"
+    )
+    procedure_code_raw: str = Field(default="", sa_type=String(80), description="as received")
     status: str = Field(default="unknown", sa_type=String(32))
     raw_status: str = Field(default="", sa_type=String(32))
     raw_label: str = Field(default="", sa_type=String(255))
@@ -142,6 +145,15 @@ class Event(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("item_code", "raw_code", "occurred_at"),
         Index("ix_event_leg_time", "leg_id", "occurred_at"),
+        # ``postlink status`` counts the legs carrying codes the status table lacks: this
+        # partial index holds only those events, so the count never reads the whole table.
+        Index(
+            "ix_event_unknown",
+            "raw_code",
+            "leg_id",
+            postgresql_where=text("status = 'unknown'"),
+            sqlite_where=text("status = 'unknown'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigID)

@@ -3,9 +3,13 @@ the feed settings, and secrets to keep out of the exchange log."""
 
 from __future__ import annotations
 
+import threading
+
 from postlink import defaults
 from postlink.postal.adapter import Clock
 from postlink.postal.http import HttpClient, HttpPolicy, Recorder, TokenAuth
+from postlink.postal.rate import cap_requests
+from postlink.postal.retry import Waiter
 from postlink.postal.statuses import StatusTable, load_status_table
 from postlink.settings import Settings
 from postlink.timeutil import utcnow
@@ -21,6 +25,7 @@ class AdapterBase:
         recorder: Recorder,
         clock: Clock = utcnow,
         table: StatusTable | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         secret = self.account_secret(settings)
         self.http = HttpClient(
@@ -29,7 +34,9 @@ class AdapterBase:
             policy=HttpPolicy.from_settings(settings),
             recorder=recorder,
             secrets=lambda: [secret, *self.login.issued[-3:]],
+            waiter=Waiter(stop or threading.Event()),
         )
+        cap_requests(self.http.session, settings.postal_max_rps)
         self.customer_code = settings.postal_customer_code
         # The gateway is assumed to relay VNPost's own codes (brief §2 names none).
         self.table = table or load_status_table(defaults.MYVNPOST_STATUS_FILE)

@@ -22,6 +22,11 @@ class PostalUnavailable(PostalError):
     """Retries were exhausted; the message says what was tried (attempts, time, last error)."""
 
 
+class PostalStopped(PostalError):
+    """The worker is stopping (SIGTERM): no new attempt was started. Nothing is lost: the
+    call's job stops between units of work and the next run does it again."""
+
+
 class PostalRefused(PostalError):
     """The post answered but refused the request (e.g. an order with an invalid address)."""
 

@@ -6,13 +6,17 @@ stays a list of endpoints:
 - one ``requests.Session`` per account, explicit (connect, read) timeouts on every call, TLS
   verified (a custom CA bundle is a setting);
 - idempotent calls retry on connection errors, timeouts, 5xx, 429, unreadable bodies and
-  errors reported inside HTTP 200, with exponential backoff and jitter, honouring
-  ``Retry-After``, within a bounded total time; then ``PostalUnavailable`` says what was tried;
+  errors reported inside HTTP 200, as ``retry.RetryPolicy`` says (exponential backoff with
+  jitter, ``Retry-After`` honoured, a bounded total time); then ``PostalUnavailable`` says
+  what was tried, a network failure in one line (``network.py``). A stopping worker's
+  ``Waiter`` ends the loop between attempts (``PostalStopped``);
 - a call that is not idempotent (order creation) is never retried after an ambiguous
   failure: ``OutcomeUnknown`` hands the decision to the adapter, which reconciles by
   reference first. A 429 or a refused connection is not ambiguous (nothing was processed);
-- on 401/403 the token is dropped, the adapter logs in again and the call is replayed (at
-  most ``POSTAL_TOKEN_REPLAYS`` times: concurrent calls share the token);
+- on 401/403 the refused token is dropped, the adapter logs in again and the call is
+  replayed (at most ``POSTAL_TOKEN_REPLAYS`` times). Concurrent calls refused with the same
+  token share one new login: ``invalidate`` names the token that was refused and a login
+  that already replaced it is kept (single-flight, issue 16 §3);
 - every attempt is reported to the exchange-log recorder, secrets redacted.
 """
 
@@ -21,7 +25,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import random
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +35,7 @@ import orjson
 import requests
 
 from postlink import defaults
+from postlink.postal import network
 from postlink.postal.errors import (
     PostalAuthError,
     PostalError,
@@ -39,6 +43,7 @@ from postlink.postal.errors import (
     PostalUnavailable,
 )
 from postlink.postal.redaction import redact, redact_body
+from postlink.postal.retry import RetryPolicy, Waiter
 from postlink.settings import Settings
 
 log = logging.getLogger("postlink.postal")
@@ -72,7 +77,12 @@ class TokenAuth(Protocol):
 
     def headers(self) -> dict[str, str]: ...
 
-    def invalidate(self) -> None: ...
+    def proven(self, headers: Mapping[str, str]) -> None:
+        """A call sent with ``headers`` succeeded."""
+
+    def invalidate(self, refused: Mapping[str, str]) -> bool:
+        """Forget the token sent in ``refused`` (the headers of the refused call), unless
+        another call has already replaced it; True when that token had worked before."""
 
 
 class OutcomeUnknown(PostalError):
@@ -100,11 +110,9 @@ class HttpPolicy:
             verify=str(ca) if ca is not None else True,
         )
 
-    def backoff(self, retry: int, jitter: float) -> float:
-        """Delay before retry number ``retry`` (1-based): full exponential, jitter in [0.5, 1]."""
-        return float(min(self.backoff_max, self.backoff_base * 2.0 ** (retry - 1))) * (
-            0.5 + jitter / 2
-        )
+    @property
+    def retry(self) -> RetryPolicy:
+        return RetryPolicy(self.retry_budget, self.backoff_base, self.backoff_max)
 
 
 def decode_json(content: bytes) -> Any:
@@ -135,6 +143,8 @@ class _Attempt:
     ambiguous: bool
     wait: float | None = None
     refusal: bool = False
+    #: Set when no HTTP answer came: what went wrong on the network.
+    failure: network.Failure | None = None
 
 
 @dataclass
@@ -146,7 +156,7 @@ class HttpClient:
     policy: HttpPolicy
     recorder: Recorder
     secrets: Callable[[], Iterable[str]] = tuple
-    sleep: Callable[[float], None] = time.sleep
+    waiter: Waiter = field(default_factory=Waiter)
     session: requests.Session = field(default_factory=requests.Session)
 
     def __post_init__(self) -> None:
@@ -161,13 +171,14 @@ class HttpClient:
             bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
             self.session.verify = bundle or True
         self.session.trust_env = False
+        self.host = network.host_of(self.base_url)
 
     def close(self) -> None:
         self.session.close()
 
     def pause(self, attempt: int) -> None:
-        """Wait the backoff due before retry number ``attempt`` of a caller's own loop."""
-        self.sleep(self.policy.backoff(attempt, random.random()))
+        """Wait the backoff due before retry number ``attempt`` of the reconcile loop."""
+        self.waiter.wait(self.policy.retry.delay(attempt))
 
     def call(
         self,
@@ -202,8 +213,9 @@ class HttpClient:
         else:
             data = None
         started = time.monotonic()
-        attempt = replayed = 0
+        attempt = replayed = lapses = 0
         while True:
+            self.waiter.check()
             attempt += 1
             headers = dict(fixed)
             if auth is not None:
@@ -212,21 +224,31 @@ class HttpClient:
                 operation, method, url, params, data, headers, attempt, error_in_body
             )
             if result is None:
+                if auth is not None:
+                    auth.proven(headers)
                 return payload
             if result.outcome in ("HTTP 401", "HTTP 403") and auth is None:
                 raise PostalAuthError(
-                    f"{self.adapter} {operation}: the post refused the credentials "
-                    f"({result.outcome})"
+                    f"bưu điện {self.host} từ chối đăng nhập ({result.outcome}); kiểm tra tài "
+                    f"khoản và mật khẩu — the post refused the credentials at {operation}"
                 )
-            if result.outcome in ("HTTP 401", "HTTP 403"):
-                if replayed >= defaults.POSTAL_TOKEN_REPLAYS:
+            if result.outcome in ("HTTP 401", "HTTP 403") and auth is not None:
+                lapsed = auth.invalidate(headers)
+                lapses += lapsed
+                if not lapsed and replayed >= defaults.POSTAL_TOKEN_REPLAYS:
                     raise PostalAuthError(
-                        f"{self.adapter} {operation}: the post refused a fresh token "
-                        f"({result.outcome}); check the account's rights"
+                        f"bưu điện {self.host} từ chối {operation} ({result.outcome}) cả với "
+                        f"token vừa cấp: tài khoản đăng nhập được nhưng không có quyền gọi "
+                        f"{operation}; kiểm tra quyền của tài khoản — the post refused "
+                        f"{operation} with a freshly issued token: the account lacks the right"
                     )
-                replayed += 1
-                if auth is not None:
-                    auth.invalidate()
+                if lapses > defaults.POSTAL_TOKEN_LAPSES:
+                    raise PostalAuthError(
+                        f"bưu điện {self.host} thu hồi token {lapses} lần liên tiếp trong "
+                        f"{operation}; kiểm tra tài khoản có bị dùng ở nơi khác không — the post "
+                        f"revoked {lapses} working tokens in a row during {operation}"
+                    )
+                replayed += not lapsed
                 continue
             if not idempotent and result.refusal:
                 raise PostalRefused(
@@ -236,16 +258,9 @@ class HttpClient:
                 raise OutcomeUnknown(f"{self.adapter} {operation}: {result.outcome}")
             if not result.retryable:
                 raise PostalError(f"{self.adapter} {operation} {method} {url}: {result.outcome}")
-            delay = result.wait
+            delay = self.policy.retry.next_wait(attempt, started, result.wait)
             if delay is None:
-                delay = self.policy.backoff(attempt, random.random())
-            elapsed = time.monotonic() - started
-            if elapsed + delay > self.policy.retry_budget:
-                raise PostalUnavailable(
-                    f"{self.adapter} {operation} {method} {url}: gave up after {attempt} "
-                    f"attempt(s) in {elapsed:.1f} s (retry budget "
-                    f"{self.policy.retry_budget:g} s); last error: {result.outcome}"
-                )
+                raise PostalUnavailable(self._gave_up(result, operation, attempt, started))
             log.warning(
                 "%s %s attempt %d failed (%s); retrying in %.2f s",
                 self.adapter,
@@ -254,7 +269,7 @@ class HttpClient:
                 result.outcome,
                 delay,
             )
-            self.sleep(delay)
+            self.waiter.wait(delay)
 
     def _attempt(
         self,
@@ -286,19 +301,38 @@ class HttpClient:
             # waits for the GIL while the feed's other thread parses the previous page.
             content = b"".join(response.iter_content(chunk_size=None))
             result, payload = self._judge(response, content, error_in_body)
-        except requests.ConnectTimeout:
-            result = _Attempt("connect timeout", retryable=True, ambiguous=False)
-        except requests.Timeout:
-            result = _Attempt("read timeout", retryable=True, ambiguous=True)
-        except requests.ConnectionError as exc:
-            refused = "refused" in str(exc).lower()
-            result = _Attempt(f"connection error: {exc}", retryable=True, ambiguous=not refused)
-        except requests.RequestException as exc:  # a body cut or garbled in transit
-            result = _Attempt(f"broken answer: {exc}", retryable=True, ambiguous=True)
+        except requests.RequestException as exc:
+            result = self._network_failure(exc)
         self._record(
             operation, method, url, params, data, response, content, started, attempt, result
         )
         return result, payload
+
+    def _network_failure(self, exc: requests.RequestException) -> _Attempt:
+        """No HTTP answer. Ambiguous (the post may have acted) unless the request surely
+        never arrived: a connect timeout, a refused or unresolvable connection."""
+        failure = network.classify(exc, self.policy.connect_timeout, self.policy.read_timeout)
+        never_sent = failure.kind in network.BEFORE_SENDING
+        outcome = network.line(self.host, failure)
+        return _Attempt(outcome, retryable=True, ambiguous=not never_sent, failure=failure)
+
+    def _gave_up(self, result: _Attempt, operation: str, attempt: int, started: float) -> str:
+        """One line for a call that used up its retry budget, Vietnamese first."""
+        elapsed, budget = time.monotonic() - started, self.policy.retry_budget
+        tried_vi = (
+            f"{operation}: bỏ cuộc sau {attempt} lần thử trong {elapsed:.1f} s, "
+            f"giới hạn POSTLINK_POSTAL_RETRY_BUDGET {budget:g} s"
+        )
+        tried_en = (
+            f"{operation}: gave up after {attempt} attempt(s) in {elapsed:.1f} s, "
+            f"retry budget {budget:g} s"
+        )
+        if result.failure is not None:
+            return network.line(self.host, result.failure, tried_vi, tried_en)
+        return (
+            f"bưu điện {self.host} không sẵn sàng: {result.outcome} ({tried_vi}) — the post at "
+            f"{self.host} is unavailable: {result.outcome} ({tried_en})"
+        )
 
     @staticmethod
     def _judge(

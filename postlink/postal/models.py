@@ -179,6 +179,21 @@ class Page:
     cursor: str
 
 
+@dataclass(frozen=True, slots=True)
+class WebhookHint:
+    """What a verified webhook tells, and no more: the items its signature covers, to be
+    looked up at the post's API (issue 11 §3: a doorbell, not a witness).
+
+    The MyVNPost signature covers ``sendDate`` and the first record's item code and status
+    (brief §1); every other record in the body is unsigned and only counted.
+    """
+
+    sent_at: datetime
+    signature: str
+    item_codes: tuple[str, ...]
+    unsigned: int
+
+
 class CancelOutcome(StrEnum):
     ACCEPTED = "accepted"
     PENDING = "pending"

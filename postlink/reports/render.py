@@ -14,21 +14,18 @@ import io
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from postlink.reports import formatting
 from postlink.reports.barcode import code128_svg
 from postlink.reports.document import Cell, Kind, Report, Table
 from postlink.reports.strings import label, text
+from postlink.resources import TEMPLATES_DIR as TEMPLATES_DIR  # the web console uses it too
 from postlink.settings import Settings
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 #: Characters Excel refuses in a sheet name, and its length limit.
 _SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 _SHEET_MAX = 31
@@ -139,6 +136,9 @@ def _sheet_title(index: int, table: Table) -> str:
 
 
 def render_xlsx(report: Report, settings: Settings) -> bytes:
+    from openpyxl import Workbook  # imported here: the daemon's jobs need openpyxl only now
+    from openpyxl.styles import Font
+
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)

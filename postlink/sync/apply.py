@@ -15,6 +15,7 @@ never holds database locks.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +29,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from postlink.catalog.resolve import Resolver
-from postlink.identifiers import IdentifierError, parse_dossier_code
+from postlink.identifiers import IdentifierError, canonical_procedure_code, parse_dossier_code
 from postlink.models import Dossier, Event, Leg, LegKind, Quarantined, SyncCursor
 from postlink.postal.adapter import PostalAdapter
 from postlink.postal.models import Event as PostalEvent
@@ -90,7 +91,36 @@ def orders_needing_history(session: Session, adapter: str, orders: Sequence[Orde
             )
         ).all()
     }
-    return [o for o in orders if o.item_code and _may_have_moved(o, known.get(o.reference))]
+    seen = _unknown_codes_stored(session, adapter, orders)
+    return [
+        o
+        for o in orders
+        if o.item_code
+        and (o.reference, o.raw_status) not in seen
+        and _may_have_moved(o, known.get(o.reference))
+    ]
+
+
+def _unknown_codes_stored(
+    session: Session, adapter: str, orders: Sequence[Order]
+) -> set[tuple[str, str]]:
+    """(reference, code) of undated records showing an unmapped code already stored as an
+    event of their leg. An unknown code never becomes the leg's status (the fold skips it),
+    so without this such a record would differ from the leg, and be fetched, every pass."""
+    unsure = [o for o in orders if o.updated_at is None and o.status == "unknown"]
+    if not unsure:
+        return set()
+    query = (
+        select(Leg.reference, Event.raw_code)
+        .join(Event, col(Event.leg_id) == col(Leg.id))
+        .where(
+            col(Leg.adapter) == adapter,
+            col(Leg.reference).in_([o.reference for o in unsure]),
+            col(Event.status) == "unknown",
+            col(Event.raw_code).in_({o.raw_status for o in unsure}),
+        )
+    )
+    return {(reference, code) for reference, code in session.exec(query).all()}
 
 
 def _may_have_moved(order: Order, known: tuple[str, datetime | None] | None) -> bool:
@@ -143,6 +173,10 @@ def _agency_of(dossier_code: str) -> str:
         return ""
 
 
+def _canonical(code: str | None) -> str | None:
+    return canonical_procedure_code(code) if code else None
+
+
 def _upsert_dossiers(session: Session, orders: Sequence[Order]) -> dict[str, Dossier]:
     """Create dossiers first seen in these orders; return all of them by code."""
     codes = sorted({o.dossier_code for o in orders if o.dossier_code})
@@ -155,7 +189,7 @@ def _upsert_dossiers(session: Session, orders: Sequence[Order]) -> dict[str, Dos
         rows.append(
             {
                 "code": order.dossier_code,
-                "procedure_code": order.procedure_code,
+                "procedure_code": _canonical(order.procedure_code),
                 "procedure_code_raw": order.procedure_code or "",
                 "procedure_name": order.procedure_name,
                 "agency_code": _agency_of(order.dossier_code),
@@ -265,7 +299,8 @@ def _refresh_leg(leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncConte
     leg.item_code = order.item_code or leg.item_code
     leg.item_check_ok = order.item_check_ok
     registered = dossier.procedure_code if dossier else None
-    leg.procedure_code = order.procedure_code or leg.procedure_code or registered
+    leg.procedure_code = _canonical(order.procedure_code) or leg.procedure_code or registered
+    leg.procedure_code_raw = order.procedure_code or leg.procedure_code_raw
     leg.agency_code = dossier.agency_code if dossier else leg.agency_code
     leg.main_fee = order.main_fee if order.main_fee is not None else leg.main_fee
     leg.total_fee = order.total_fee if order.total_fee is not None else leg.total_fee
@@ -332,6 +367,20 @@ def _quarantine(session: Session, adapter: str, source: str, reason: str, raw: s
     return 1
 
 
+def _event_row(leg: Leg, event: PostalEvent, source: str, received: datetime) -> dict[str, Any]:
+    return {
+        "leg_id": leg.id,
+        "item_code": event.item_code,
+        "raw_code": event.raw_code,
+        "raw_label": event.raw_label,
+        "status": event.status,
+        "occurred_at": event.occurred_at,
+        "location": event.location,
+        "source": source,
+        "received_at": received,
+    }
+
+
 def apply_orders(
     session: Session,
     ctx: SyncContext,
@@ -352,22 +401,13 @@ def apply_orders(
     for order in batch:
         if order.reference not in legs:
             reason = f"order {order.reference}: cannot tell pickup from return"
-            counts["quarantined"] += _quarantine(session, adapter, source, reason, str(order.raw))
+            raw = json.dumps(order.raw, ensure_ascii=False, default=str)
+            counts["quarantined"] += _quarantine(session, adapter, source, reason, raw)
             continue
         _refresh_leg(legs[order.reference], order, dossiers.get(order.dossier_code or ""), ctx)
     received = utcnow()
     event_rows = [
-        {
-            "leg_id": legs[o.reference].id,
-            "item_code": e.item_code,
-            "raw_code": e.raw_code,
-            "raw_label": e.raw_label,
-            "status": e.status,
-            "occurred_at": e.occurred_at,
-            "location": e.location,
-            "source": source,
-            "received_at": received,
-        }
+        _event_row(legs[o.reference], e, source, received)
         for o in batch
         if o.reference in legs and o.item_code in histories
         for e in histories[o.item_code]
@@ -375,15 +415,66 @@ def apply_orders(
     leg_ids = [leg.id for leg in legs.values() if leg.id is not None]
     stored, counts["events_new"] = _store_events(session, leg_ids, event_rows)
     by_reference = {o.reference: o for o in batch}
-    for leg in legs.values():
+    counts["matched"] += _refold(session, ctx, legs.values(), by_reference, stored, received)
+    counts["orders"] += len(batch)
+    return counts
+
+
+def _refold(
+    session: Session,
+    ctx: SyncContext,
+    legs: Iterable[Leg],
+    orders: dict[str, Order],
+    stored: dict[int, list[Step]],
+    now: datetime,
+) -> int:
+    """Fold, date and judge each leg from its stored events; how many were (re)judged."""
+    matched = 0
+    for leg in legs:
         assert leg.id is not None
         dossier = session.get(Dossier, leg.dossier_id) if leg.dossier_id else None
-        _fold_leg(leg, by_reference.get(leg.reference), stored.get(leg.id, []), ctx.tz)
+        _fold_leg(leg, orders.get(leg.reference), stored.get(leg.id, []), ctx.tz)
         _apply_deadline(leg, ctx.policy, ctx.tz)
-        counts["matched"] += _match_leg(leg, dossier, ctx)
+        matched += _match_leg(leg, dossier, ctx)
         if session.is_modified(leg):
-            leg.updated_at = received
-    counts["orders"] += len(batch)
+            leg.updated_at = now
+    return matched
+
+
+def apply_events(
+    session: Session, ctx: SyncContext, events: Sequence[PostalEvent], *, source: str
+) -> tuple[Counter[str], list[PostalEvent]]:
+    """Store tracking events of items whose legs we know, and re-fold those legs.
+
+    The path of a replayed history entry (issue 16). Returns the counts and the events
+    whose item no leg carries yet (the caller keeps those in quarantine).
+    """
+    counts: Counter[str] = Counter()
+    items = sorted({e.item_code for e in events})
+    legs = session.exec(
+        select(Leg).where(col(Leg.adapter) == ctx.adapter.name, col(Leg.item_code).in_(items))
+    ).all()
+    by_item = {leg.item_code: leg for leg in legs}
+    received = utcnow()
+    rows = [
+        _event_row(by_item[e.item_code], e, source, received)
+        for e in events
+        if e.item_code in by_item
+    ]
+    leg_ids = [leg.id for leg in legs if leg.id is not None]
+    stored, counts["events_new"] = _store_events(session, leg_ids, rows)
+    counts["legs"] = len(legs)
+    counts["matched"] += _refold(session, ctx, legs, {}, stored, received)
+    return counts, [e for e in events if e.item_code not in by_item]
+
+
+def refold_legs(session: Session, ctx: SyncContext, legs: Sequence[Leg]) -> Counter[str]:
+    """Re-fold legs from the events already stored (after their statuses were re-read)."""
+    counts: Counter[str] = Counter()
+    leg_ids = [leg.id for leg in legs if leg.id is not None]
+    stored, _ = _store_events(session, leg_ids, [])
+    counts["legs"] = len(legs)
+    counts["matched"] += _refold(session, ctx, legs, {}, stored, utcnow())
     return counts
 
 

@@ -21,7 +21,6 @@ from postlink.catalog.resolve import Resolver
 from postlink.db import get_engine, session_scope
 from postlink.postal import exchange_log
 from postlink.postal.adapter import get_adapter
-from postlink.reports.daily import render_daily
 from postlink.settings import Settings
 from postlink.sync import leases, runs
 from postlink.sync.apply import SyncContext
@@ -43,7 +42,7 @@ def build_context(settings: Settings, engine: Engine | None = None) -> SyncConte
     engine = engine or get_engine()
     return SyncContext(
         engine=engine,
-        adapter=get_adapter(settings, exchange_log.DatabaseRecorder(engine)),
+        adapter=get_adapter(settings, exchange_log.DatabaseRecorder(engine), stop=stop_requested),
         resolver=Resolver(engine),
         policy=load_policy(settings.deadlines_file),
         tz=settings.tz,
@@ -67,7 +66,7 @@ def _pull(
 
 
 def _push(ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.HeldLease) -> None:
-    push(ctx, settings, counts)
+    push(ctx, settings, counts, stop=stop_requested)
 
 
 def _deadlines(ctx: SyncContext, _s: Settings, counts: Counter[str], _: leases.HeldLease) -> None:
@@ -88,6 +87,8 @@ def _reports(
     ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.HeldLease
 ) -> None:
     """The daily set staff open each morning (issue 6), rendered by date into the report folder."""
+    from postlink.reports.daily import render_daily  # here: ``postlink status`` needs JOBS only
+
     render_daily(ctx.engine, settings, local_date(utcnow(), ctx.tz))
     counts["rendered"] = 1
 
@@ -111,6 +112,7 @@ def run_job(job: Job, ctx: SyncContext, settings: Settings) -> bool:
     with leases.hold(ctx.engine, job.name, instance, ttl) as lease:
         if lease is None:
             return False
+        runs.abandon_taken_over(ctx.engine, job.name)
         with runs.recorded(ctx.engine, job.name, instance) as counts:
             job.body(ctx, settings, counts, lease)
     return True

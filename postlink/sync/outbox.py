@@ -13,6 +13,7 @@ knows an order may already exist and looks it up by reference before creating on
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import timedelta
@@ -25,7 +26,13 @@ from postlink.db import session_scope
 from postlink.errors import PostlinkError
 from postlink.identifiers import IdentifierError, parse_dossier_code, parse_procedure_code
 from postlink.models import Dossier, LegKind, MatchClass, OutboxCommand, OutboxState
-from postlink.postal.errors import PostalAuthError, PostalError, PostalRefused
+from postlink.postal.errors import (
+    PostalAuthError,
+    PostalError,
+    PostalRefused,
+    PostalStopped,
+    PostalUnavailable,
+)
 from postlink.postal.models import Order, OrderRequest, Party, reference_for
 from postlink.settings import Settings
 from postlink.sync.apply import SyncContext, apply_orders
@@ -182,8 +189,16 @@ def _send(ctx: SyncContext, request: OrderRequest, attempt: int) -> Order:
 
 
 def _finish(
-    ctx: SyncContext, command_id: int, settings: Settings, order: Order | None, error: str
+    ctx: SyncContext,
+    command_id: int,
+    settings: Settings,
+    order: Order | None,
+    error: str,
+    *,
+    may_fail: bool = True,
 ) -> str:
+    """Record the outcome; ``may_fail=False`` when the post was unavailable, which is not the
+    command's fault and never turns it ``failed``, however long the outage."""
     with session_scope(ctx.engine) as session:
         command = session.get(OutboxCommand, command_id)
         assert command is not None
@@ -193,7 +208,7 @@ def _finish(
             session.flush()
             command.state = OutboxState.SENT
             command.last_error = ""
-        elif command.attempts >= settings.outbox_max_attempts:
+        elif may_fail and command.attempts >= settings.outbox_max_attempts:
             command.state, command.last_error = OutboxState.FAILED, error
         else:
             command.last_error = error
@@ -211,8 +226,25 @@ def _refuse(ctx: SyncContext, command_id: int, reason: str) -> None:
         session.add(command)
 
 
-def push(ctx: SyncContext, settings: Settings, counts: Counter[str], limit: int = 200) -> None:
-    """Send due pending commands; each ends sent, refused or failed, or waits for a retry."""
+def push(
+    ctx: SyncContext,
+    settings: Settings,
+    counts: Counter[str],
+    limit: int = 200,
+    stop: threading.Event | None = None,
+) -> None:
+    """Send due pending commands; each ends sent, refused or failed, or waits for a retry.
+
+    The batch stops (issue 11 §4):
+
+    * at the first command the post is unavailable for: that one call spent the retry
+      budget, so the next 199 would each spend it too. The command keeps its attempt (a
+      lookup by reference comes first next time) and the rest are not touched; the error is
+      raised so that the run records it, and the next run tries again;
+    * when the worker is stopping (``stop`` is set between commands, or the postal layer
+      ends a retry with ``PostalStopped``): the claimed command stays pending, its attempt
+      counted, so the next run looks its reference up before creating anything.
+    """
     with Session(ctx.engine) as session:
         due = session.exec(
             select(OutboxCommand.id)
@@ -225,6 +257,9 @@ def push(ctx: SyncContext, settings: Settings, counts: Counter[str], limit: int 
         ).all()
     for command_id in due:
         assert command_id is not None
+        if stop is not None and stop.is_set():
+            counts["stopped"] = 1
+            return
         claimed = _claim(ctx, command_id)
         if claimed is None:
             continue
@@ -235,7 +270,14 @@ def push(ctx: SyncContext, settings: Settings, counts: Counter[str], limit: int 
             _refuse(ctx, command_id, f"the post refused the order: {exc}")
             counts["refused"] += 1
             continue
+        except PostalStopped:
+            counts["stopped"] = 1
+            return
         except PostalAuthError:
+            raise
+        except PostalUnavailable as exc:
+            counts[_finish(ctx, command_id, settings, None, str(exc), may_fail=False)] += 1
+            counts["left_for_next_run"] = len(due) - due.index(command_id) - 1
             raise
         except PostalError as exc:
             counts[_finish(ctx, command_id, settings, None, str(exc))] += 1

@@ -1,9 +1,9 @@
 """The pull job: read the post's change feed from the persisted cursor and apply it.
 
-Per page: read the orders (HTTP), find those whose status we have not seen, fetch their
-tracking history (HTTP, outside any transaction), then apply everything and move the cursor
-in one transaction. Killed between any two of those steps, the next run starts again from
-the last committed cursor.
+Per page: read the orders (HTTP), then ``sync.ingest`` (the same steps as a webhook's
+orders): fetch the tracking history of those that moved, apply everything and move the
+cursor in one transaction. Killed between any two of those steps, the next run starts
+again from the last committed cursor.
 """
 
 from __future__ import annotations
@@ -11,18 +11,9 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-from sqlmodel import Session
-
-from postlink.db import session_scope
-from postlink.sync.apply import (
-    SyncContext,
-    apply_orders,
-    fetch_histories,
-    load_cursor,
-    newest_per_reference,
-    orders_needing_history,
-    save_cursor,
-)
+from postlink.postal.errors import PostalStopped
+from postlink.sync.apply import SyncContext, load_cursor
+from postlink.sync.ingest import ingest
 from postlink.sync.leases import HeldLease
 
 
@@ -40,25 +31,30 @@ def pull(
     lease: HeldLease | None = None,
     stop: threading.Event | None = None,
 ) -> None:
-    """Read the feed to its end, one committed page at a time; ``stop`` ends it between
-    pages (after a commit), as the worker does on SIGTERM."""
+    """Read the feed to its end, one committed page at a time (``sync.ingest``); ``stop``
+    ends it between pages, or between two tracking calls of a page (which is then left for
+    the next run, its cursor unmoved), as the worker does on SIGTERM."""
     feed = feed_name(ctx)
-    for page in ctx.adapter.changes(load_cursor(ctx.engine, feed)):
-        if stop is not None and stop.is_set():
-            counts["stopped"] = 1
-            return
-        batch = newest_per_reference(page.orders)
-        with Session(ctx.engine) as session:
-            changed = orders_needing_history(session, ctx.adapter.name, batch)
-        histories, bad = fetch_histories(ctx.adapter, changed)
+
+    def still_ours() -> None:
         if lease is not None and lease.lost:
             raise LeaseLost(f"lease on {feed} lost; stopping before page write")
-        with session_scope(ctx.engine) as session:
+
+    try:
+        for page in ctx.adapter.changes(load_cursor(ctx.engine, feed)):
+            if stop is not None and stop.is_set():
+                counts["stopped"] = 1
+                return
             counts.update(
-                apply_orders(
-                    session, ctx, batch, histories, [*page.quarantined, *bad], source="poll"
+                ingest(
+                    ctx,
+                    page.orders,
+                    page.quarantined,
+                    source="poll",
+                    cursor=(feed, page.cursor),
+                    before_write=still_ours,
                 )
             )
-            save_cursor(session, feed, page.cursor)
-        counts["pages"] += 1
-        counts["histories"] += len(changed)
+            counts["pages"] += 1
+    except PostalStopped:
+        counts["stopped"] = 1

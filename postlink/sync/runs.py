@@ -1,7 +1,9 @@
 """A record of every job run: what ran where, when, how it ended and what it counted.
 
 ``postlink status`` and health checks read these rows; they are written in their own short
-transactions so that a failing job still leaves its failure on record.
+transactions so that a failing job still leaves its failure on record. A run whose worker was
+killed never writes its end: it is marked ``abandoned``, with the time it was found dead,
+when its job's lease is taken by another run or is no longer live (issue 16).
 """
 
 from __future__ import annotations
@@ -10,14 +12,59 @@ import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, and_, exists, select, update
 from sqlmodel import Session
 
-from postlink.models import JobRun
+from postlink.models import JobRun, Lease
 from postlink.timeutil import utcnow
 
 log = logging.getLogger("postlink.jobs")
+RUNS = JobRun.__table__  # type: ignore[attr-defined]
+LEASES = Lease.__table__  # type: ignore[attr-defined]
+RUNNING, ABANDONED = "running", "abandoned"
+ABANDONED_NOTE = (
+    "tiến trình đã dừng giữa chừng (lease hết hạn hoặc bị tiếp quản) / "
+    "the worker stopped mid-run (lease expired or taken over)"
+)
+
+
+def abandon_dead(engine: Engine, now: datetime | None = None) -> int:
+    """Mark abandoned every run still ``running`` whose worker no longer holds a live lease
+    on its job: that worker was killed (or lost its lease and stopped)."""
+    now = now or utcnow()
+    alive = exists(
+        select(LEASES.c.name).where(
+            and_(
+                LEASES.c.name == RUNS.c.job,
+                LEASES.c.holder == RUNS.c.instance,
+                LEASES.c.expires_at >= now,
+            )
+        )
+    )
+    return _abandon(engine, (RUNS.c.outcome == RUNNING) & ~alive, now)
+
+
+def abandon_taken_over(engine: Engine, job: str) -> int:
+    """Called by the new holder of ``job``'s lease before it records its own run: any run
+    of the job still ``running`` belongs to a worker whose lease lapsed."""
+    return _abandon(engine, (RUNS.c.outcome == RUNNING) & (RUNS.c.job == job), utcnow())
+
+
+def _abandon(engine: Engine, where: Any, now: datetime) -> int:
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(RUNS)
+            .where(where)
+            .values(outcome=ABANDONED, finished_at=now, error=ABANDONED_NOTE)
+            .returning(RUNS.c.id)
+        )
+        abandoned = len(result.all())
+    if abandoned:
+        log.warning("marked %d job run(s) abandoned", abandoned)
+    return abandoned
 
 
 @contextmanager

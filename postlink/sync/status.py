@@ -1,24 +1,80 @@
-"""``postlink status``: is the daemon healthy, and what needs attention.
+"""``postlink status``: is the daemon healthy, and if not, what is wrong and what to do.
 
-Per job: the last run, the last success and whether that success is recent (within twice
-the job's interval; older means the job is stuck or failing, and the command exits
-non-zero so that it can serve as a health check). Also the lag behind the post (time since
-the feed cursor last moved), the outbox backlog, open quarantined records and overdue legs.
+Three states, each with its exit code so that the command serves monitoring as it is
+(the Nagios convention: 0 OK, 1 warning, 2 critical):
+
+* ``healthy`` (0): every job succeeded within twice its interval and nothing needs a person;
+* ``degraded`` (1): the data is moving but something needs a person: the last pull
+  quarantined records, quarantined records are open, carrier status codes the status table
+  does not know were seen, or a job's last runs failed;
+* ``stale`` (2): a job has not succeeded within twice its interval (stuck or failing).
+
+Each problem carries its count, the first reason and what to do, in Vietnamese first (issue
+16: a daemon that fails silently is worse than one that stops). Also shown: the lag behind
+the post (time since the feed cursor last moved), the outbox backlog and overdue legs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Engine, func, true
+from sqlalchemy import Engine, func, true, union
 from sqlmodel import Session, col, select
 
-from postlink.models import JobRun, Leg, OutboxCommand, OutboxState, Quarantined, SyncCursor
+from postlink.models import (
+    Event,
+    JobRun,
+    Leg,
+    OutboxCommand,
+    OutboxState,
+    Quarantined,
+    SyncCursor,
+)
 from postlink.settings import Settings
+from postlink.sync import runs
 from postlink.sync.jobs import JOBS
 from postlink.timeutil import utcnow
+
+#: A job whose last this-many runs all failed is "failing" even before it turns stale.
+FAILING_RUNS = 3
+UNKNOWN = "unknown"
+
+
+class State(StrEnum):
+    HEALTHY = "healthy"
+    DEGRADED = "degraded"
+    STALE = "stale"
+
+
+EXIT_CODES = {State.HEALTHY: 0, State.DEGRADED: 1, State.STALE: 2}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing a person must look at: what, how many, the first reason, what to do."""
+
+    code: str
+    state: State
+    count: int
+    first_reason: str
+    action: str
+
+    @property
+    def title(self) -> str:
+        """What the dashboard calls it (Vietnamese; the code stays for scripts)."""
+        return TITLES[self.code.partition(":")[0]]
+
+
+TITLES = {
+    "job_stale": "Công việc ngừng trệ",
+    "job_failing": "Công việc lỗi liên tiếp",
+    "last_pull_quarantined": "Lần đọc gần nhất có bản ghi không đọc được",
+    "quarantine_open": "Bản ghi đang cách ly",
+    "unknown_status_codes": "Mã trạng thái chưa biết",
+}
 
 
 @dataclass(frozen=True)
@@ -30,12 +86,31 @@ class JobHealth:
     last_error: str
     last_success_at: datetime | None
     healthy: bool
+    failing_runs: int
+
+
+@dataclass(frozen=True)
+class UnknownCode:
+    """A carrier status code the status table does not map, and how many legs carry it."""
+
+    code: str
+    label: str
+    legs: int
+
+    @property
+    def summary(self) -> str:
+        label = f" (nhãn của bưu điện: «{self.label}»)" if self.label else ""
+        return f"mã trạng thái chưa biết: {self.code} — {self.legs} bưu gửi{label}"
 
 
 def _job_health(session: Session, name: str, interval: int, now: datetime) -> JobHealth:
-    last = session.exec(
-        select(JobRun).where(JobRun.job == name).order_by(col(JobRun.started_at).desc()).limit(1)
-    ).first()
+    recent = session.exec(
+        select(JobRun)
+        .where(JobRun.job == name)
+        .order_by(col(JobRun.started_at).desc())
+        .limit(FAILING_RUNS)
+    ).all()
+    last = recent[0] if recent else None
     # The latest successful run, found by walking the (job, started_at) index back from the
     # newest: a max() over finished_at would read every run the job ever had (2,880 a day).
     success = session.exec(
@@ -44,6 +119,11 @@ def _job_health(session: Session, name: str, interval: int, now: datetime) -> Jo
         .order_by(col(JobRun.started_at).desc())
         .limit(1)
     ).first()
+    failing = 0
+    for run in recent:
+        if run.outcome in ("ok", runs.RUNNING):
+            break
+        failing += 1
     healthy = success is not None and now - success <= timedelta(seconds=2 * interval)
     return JobHealth(
         job=name,
@@ -53,19 +133,187 @@ def _job_health(session: Session, name: str, interval: int, now: datetime) -> Jo
         last_error=last.error if last else "",
         last_success_at=success,
         healthy=healthy,
+        failing_runs=failing,
     )
 
 
 def job_health(session: Session, settings: Settings, now: datetime) -> list[JobHealth]:
-    """Each job's last run and last success (the web dashboard shows only these)."""
+    """Each job's last run, last success and run of failures."""
     return [_job_health(session, job.name, job.interval(settings), now) for job in JOBS]
 
 
-def collect(engine: Engine, settings: Settings) -> dict[str, Any]:
-    """Everything ``postlink status`` shows, as plain data."""
+def unknown_codes(session: Session) -> list[UnknownCode]:
+    """Codes seen on stored events, or on a leg's list record, that map to ``unknown``.
+
+    A leg is counted once per code whether the code came in its history, its list record or
+    both; the events are read from a partial index holding only unknown-status rows.
+    """
+    pairs = union(
+        select(col(Event.raw_code).label("code"), col(Event.leg_id).label("leg")).where(
+            Event.status == UNKNOWN
+        ),
+        select(col(Leg.raw_status).label("code"), col(Leg.id).label("leg")).where(
+            Leg.status == UNKNOWN
+        ),
+    ).subquery()
+    counts = session.execute(
+        select(pairs.c.code, func.count()).group_by(pairs.c.code).order_by(pairs.c.code)
+    ).all()
+    labels = dict(
+        session.execute(
+            select(Event.raw_code, func.max(Event.raw_label))
+            .where(Event.status == UNKNOWN)
+            .group_by(col(Event.raw_code))
+        ).all()
+    )
+    return [UnknownCode(str(code), str(labels.get(code) or ""), int(n)) for code, n in counts]
+
+
+def _quarantine_problems(session: Session) -> list[Problem]:
+    problems: list[Problem] = []
+    open_count = session.exec(
+        select(func.count()).where(col(Quarantined.resolved_at).is_(None))
+    ).one()
+    last_pull = session.exec(
+        select(JobRun)
+        .where(JobRun.job == "pull", col(JobRun.finished_at).is_not(None))
+        .order_by(col(JobRun.started_at).desc())
+        .limit(1)
+    ).first()
+    if last_pull is not None and int(last_pull.counts.get("quarantined", 0)):
+        # Those of the last pull's records still open: replayed or resolved ones are done.
+        since_pull = (
+            col(Quarantined.at) >= last_pull.started_at,
+            col(Quarantined.resolved_at).is_(None),
+        )
+        still_open = session.exec(select(func.count()).where(*since_pull)).one()
+        first = session.exec(
+            select(Quarantined.reason).where(*since_pull).order_by(col(Quarantined.id)).limit(1)
+        ).first()
+        if still_open:
+            problems.append(
+                Problem(
+                    "last_pull_quarantined",
+                    State.DEGRADED,
+                    int(still_open),
+                    first or "",
+                    "Lần đọc gần nhất có bản ghi không đọc được: xem `postlink quarantine"
+                    " list` / the last pull could not read some records: see `postlink"
+                    " quarantine list`",
+                )
+            )
+    if open_count:
+        first = session.exec(
+            select(Quarantined.reason)
+            .where(col(Quarantined.resolved_at).is_(None))
+            .order_by(col(Quarantined.id))
+            .limit(1)
+        ).one()
+        problems.append(
+            Problem(
+                "quarantine_open",
+                State.DEGRADED,
+                int(open_count),
+                first,
+                "Xem `postlink quarantine list`; sau khi nâng cấp chạy `postlink quarantine"
+                " replay --all`, hoặc `resolve` kèm ghi chú / review `postlink quarantine"
+                " list`; after an upgrade run `replay --all`, or `resolve` with a note",
+            )
+        )
+    return problems
+
+
+def _job_problems(jobs: list[JobHealth]) -> list[Problem]:
+    problems: list[Problem] = []
+    for job in jobs:
+        if not job.healthy:
+            problems.append(
+                Problem(
+                    f"job_stale:{job.job}",
+                    State.STALE,
+                    1,
+                    job.last_error
+                    or f"công việc {job.job} chưa chạy thành công trong 2 chu kỳ"
+                    f" / job {job.job} has not succeeded within two intervals",
+                    "Kiểm tra `postlink worker` đang chạy và nhật ký của nó / check that"
+                    " `postlink worker` runs and read its log",
+                )
+            )
+        elif job.failing_runs >= FAILING_RUNS:
+            problems.append(
+                Problem(
+                    f"job_failing:{job.job}",
+                    State.DEGRADED,
+                    job.failing_runs,
+                    job.last_error,
+                    f"Công việc {job.job} lỗi {job.failing_runs} lần liền: xem lỗi và"
+                    " `postlink postal check` / the job failed repeatedly: read the error",
+                )
+            )
+    return problems
+
+
+def _unknown_problem(codes: list[UnknownCode]) -> list[Problem]:
+    if not codes:
+        return []
+    return [
+        Problem(
+            "unknown_status_codes",
+            State.DEGRADED,
+            sum(c.legs for c in codes),
+            codes[0].summary,
+            "Thêm mã vào bảng trạng thái (config/postal/), rồi chạy `postlink refold --reason"
+            " …` / map the code in the status table, then run `postlink refold --reason …`",
+        )
+    ]
+
+
+def overall(problems: list[Problem]) -> State:
+    states = {p.state for p in problems}
+    for state in (State.STALE, State.DEGRADED):
+        if state in states:
+            return state
+    return State.HEALTHY
+
+
+def assess(session: Session, settings: Settings, now: datetime) -> dict[str, Any]:
+    """The state, the problems, the jobs and the unknown codes (status and dashboard)."""
+    jobs = job_health(session, settings, now)
+    codes = unknown_codes(session)
+    problems = [
+        *_job_problems(jobs),
+        *_quarantine_problems(session),
+        *_unknown_problem(codes),
+    ]
+    state = overall(problems)
+    return {
+        "state": state.value,
+        "healthy": state is State.HEALTHY,
+        "exit_code": EXIT_CODES[state],
+        "problems": [asdict(p) | {"title": p.title} for p in problems],
+        "jobs": [asdict(j) for j in jobs],
+        "unknown_status_codes": [asdict(c) | {"summary": c.summary} for c in codes],
+    }
+
+
+def history(session: Session, limit: int) -> list[dict[str, Any]]:
+    """The newest job runs, each with its outcome (``abandoned`` for a killed worker's)."""
+    rows = session.exec(
+        select(JobRun).order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc()).limit(limit)
+    ).all()
+    return [row.model_dump(exclude={"id"}) for row in rows]
+
+
+def collect(engine: Engine, settings: Settings, runs_shown: int = 0) -> dict[str, Any]:
+    """Everything ``postlink status`` shows, as plain data, with the last ``runs_shown``
+    job runs. Runs whose worker died are marked abandoned first, so that job history tells
+    the truth."""
     now = utcnow()
+    runs.abandon_dead(engine, now)
     with Session(engine) as session:
-        jobs = job_health(session, settings, now)
+        report = assess(session, settings, now)
+        if runs_shown:
+            report["history"] = history(session, runs_shown)
         cursor_moved = session.exec(select(func.max(SyncCursor.updated_at))).one()
         backlog = dict(
             session.exec(
@@ -81,9 +329,7 @@ def collect(engine: Engine, settings: Settings) -> dict[str, Any]:
             # "= true", not "IS TRUE": PostgreSQL can only seek an index with the former.
             select(func.count()).where(col(Leg.overdue) == true(), col(Leg.closed_at).is_(None))
         ).one()
-    return {
-        "healthy": all(j.healthy for j in jobs),
-        "jobs": [j.__dict__ for j in jobs],
+    return report | {
         "feed_lag_seconds": round((now - cursor_moved).total_seconds()) if cursor_moved else None,
         "outbox_pending": backlog.get(OutboxState.PENDING, 0),
         "outbox_failed": backlog.get(OutboxState.FAILED, 0),

@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from postlink import audit
@@ -27,23 +29,44 @@ _HASHER = PasswordHasher()
 #: (NIST SP 800-63B §5.1.1.2).
 MIN_PASSWORD_LENGTH = 8
 _USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
-#: A hash of a random password, verified when the user does not exist, so that a wrong
-#: user name takes as long as a wrong password (no user enumeration by timing).
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password, verified when the user does not exist, so that a wrong
+    user name takes as long as a wrong password (no user enumeration by timing). Made at
+    the first login rather than at import: ``postlink user add`` should not pay for it."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
+
+
+class AccountError(PostlinkError):
+    """A refused account or token change: the CLI prints the (English) text; the console
+    says ``web.messages``' sentence for ``code`` with ``params`` instead."""
+
+    def __init__(self, text: str, code: str, value: object = "") -> None:
+        super().__init__(text)
+        self.code = code
+        self.params = {"value": value}
 
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise PostlinkError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(
+            f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
+            "account.short_password",
+            MIN_PASSWORD_LENGTH,
+        )
     return _HASHER.hash(password)
 
 
 def _check_username(username: str) -> str:
     name = username.strip().lower()
     if not name or len(name) > 100 or not set(name) <= _USERNAME_CHARS:
-        raise PostlinkError(
+        raise AccountError(
             f"user name {username!r} is invalid: use 1-100 lower-case letters, digits, '.', "
-            "'_' or '-'"
+            "'_' or '-'",
+            "account.bad_username",
+            username[:100],
         )
     return name
 
@@ -52,7 +75,9 @@ def _role(role: str) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise PostlinkError(f"role {role!r} is invalid: expected staff or admin") from None
+        raise AccountError(
+            f"role {role!r} is invalid: expected staff or admin", "account.bad_role", role
+        ) from None
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -63,13 +88,27 @@ def _user_state(user: User) -> dict[str, object]:
     return {"username": user.username, "role": user.role, "active": user.active}
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of ``user``: cookies carry the old generation from now on. One
+    UPDATE, so two logouts at once cannot both read the same number and write it back."""
+    session.execute(
+        update(User)
+        .where(col(User.id) == user.id)
+        .values(session_generation=col(User.session_generation) + 1)
+    )
+
+
 def add_user(
     session: Session, username: str, password: str, *, role: str, actor: str, full_name: str = ""
 ) -> User:
     """Create an account (audited); a taken user name is refused."""
     name = _check_username(username)
     if find_user(session, name) is not None:
-        raise PostlinkError(f"user {name!r} already exists; use `postlink user passwd` to reset")
+        raise AccountError(
+            f"user {name!r} already exists; use `postlink user passwd` to reset",
+            "account.exists",
+            name,
+        )
     user = User(
         username=name,
         full_name=full_name.strip(),
@@ -93,9 +132,12 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
     """Reset a password (audited without the password, of course)."""
     user = find_user(session, username)
     if user is None:
-        raise PostlinkError(f"there is no user {username!r} (see: postlink user add)")
+        raise AccountError(
+            f"there is no user {username!r} (see: postlink user add)", "account.no_user", username
+        )
     user.password_hash = hash_password(password)
     session.add(user)
+    end_sessions(session, user)
     audit.record(
         session, actor=actor, action="user.password", entity_type="user", entity_id=user.username
     )
@@ -108,10 +150,15 @@ def update_user(
     """Change role, activity or name; an admin cannot demote or disable themself, so that
     the console always keeps an admin who can undo a mistake."""
     if user.username == actor and (role != Role.ADMIN or not active):
-        raise PostlinkError("you cannot remove your own admin role or disable your own account")
+        raise AccountError(
+            "you cannot remove your own admin role or disable your own account",
+            "account.self_demote",
+        )
     before = _user_state(user)
     user.role, user.active, user.full_name = _role(role), active, full_name.strip()
     session.add(user)
+    if before["active"] and not active:
+        end_sessions(session, user)
     audit.record(
         session,
         actor=actor,
@@ -128,7 +175,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this password, or None; upgrades an outdated hash."""
     user = find_user(session, username)
     try:
-        _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _HASHER.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
@@ -158,7 +205,9 @@ class IssuedToken:
 def create_token(session: Session, name: str, *, actor: str) -> IssuedToken:
     label = name.strip()
     if not label or len(label) > 100:
-        raise PostlinkError("a token needs a name of 1-100 characters (who uses it)")
+        raise AccountError(
+            "a token needs a name of 1-100 characters (who uses it)", "token.bad_name"
+        )
     secret = "plk_" + secrets.token_urlsafe(32)
     token = ApiToken(name=label, token_hash=token_digest(secret), created_by=actor)
     session.add(token)
@@ -177,7 +226,7 @@ def create_token(session: Session, name: str, *, actor: str) -> IssuedToken:
 def revoke_token(session: Session, token_id: int, *, actor: str) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None or token.revoked_at is not None:
-        raise PostlinkError(f"there is no active API token {token_id}")
+        raise AccountError(f"there is no active API token {token_id}", "token.not_active", token_id)
     token.revoked_at = utcnow()
     session.add(token)
     audit.record(

@@ -1,28 +1,47 @@
-"""The inbound API's request and response bodies, as the OpenAPI schema documents them."""
+"""The inbound API's request and response bodies, as the OpenAPI schema documents them.
+
+Request bodies refuse fields they do not know (422 ``extra_forbidden``: a misspelt field
+would otherwise be dropped without a word, and an unknown one may be megabytes) and text
+with a NUL character, which PostgreSQL cannot store (issue 14 §3).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL character")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class Citizen(BaseModel):
     """The citizen: sender of the dossier, receiver of the result (personal data)."""
 
-    name: str = Field(min_length=1, max_length=255, examples=["Nông Văn Dũng"])
-    phone: str = Field(default="", max_length=32, examples=["0912345678"])
-    address: str = Field(
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text = Field(min_length=1, max_length=255, examples=["Nông Văn Dũng"])
+    phone: Text = Field(default="", max_length=32, examples=["0912345678"])
+    address: Text = Field(
         min_length=1, max_length=1000, examples=["Tổ 5, phường Tân Giang, tỉnh Cao Bằng"]
     )
-    commune_code: str = Field(default="", max_length=8, examples=["01288"])
+    commune_code: Text = Field(default="", max_length=8, examples=["01288"])
 
 
 class LegRequest(BaseModel):
     """A dossier leg the post must carry: its procedure and the citizen."""
 
-    procedure_code: str = Field(min_length=1, max_length=80, examples=["1.001193"])
-    procedure_name: str = Field(default="", max_length=1000, examples=["Đăng ký khai sinh"])
+    model_config = ConfigDict(extra="forbid")
+
+    procedure_code: Text = Field(min_length=1, max_length=80, examples=["1.001193"])
+    procedure_name: Text = Field(default="", max_length=1000, examples=["Đăng ký khai sinh"])
     citizen: Citizen
 
 
@@ -70,5 +89,9 @@ class ApiErrorBody(BaseModel):
 
 
 class WebhookAnswer(BaseModel):
-    accepted: int = Field(description="orders read from the body, applied in the background")
-    quarantined: int = Field(description="records that could not be read, kept for review")
+    accepted: int = Field(
+        description="items the signature covers, looked up at the post's API in the background"
+    )
+    unsigned_ignored: int = Field(
+        description="records the signature does not cover: counted, never used"
+    )

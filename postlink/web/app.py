@@ -9,7 +9,7 @@ internet; the schema itself is at ``/openapi.json``.
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
 from starlette.staticfiles import StaticFiles
 
@@ -20,11 +20,13 @@ from postlink.settings import Settings, get_settings
 from postlink.sync.apply import SyncContext
 from postlink.sync.jobs import build_context
 from postlink.web import errors
+from postlink.web.inputs import refuse_nul
 from postlink.web.limits import BodyLimit
 from postlink.web.routes import (
     admin_accounts,
     admin_audit,
     admin_catalog,
+    admin_quarantine,
     api,
     auth,
     desk,
@@ -72,6 +74,7 @@ def create_app(
         description=API_DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(refuse_nul)],
     )
     app.state.web = WebState(
         settings=settings,
@@ -84,6 +87,7 @@ def create_app(
     errors.install(app)
     for module in (auth, pages, reports, desk, admin_catalog, admin_audit, admin_accounts):
         app.include_router(module.router)
+    app.include_router(admin_quarantine.router)
     app.include_router(api.router)
     app.include_router(webhook.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

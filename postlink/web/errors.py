@@ -2,11 +2,15 @@
 
 The inbound API and the webhook answer every error as JSON with a machine-readable
 ``code`` and a Vietnamese ``message`` the one-stop system can show (issue 7); the console
-answers with a page in Vietnamese, and a missing login with a redirect to the login form.
+answers with a page in Vietnamese that keeps the navigation for a logged-in user (issue 14
+§1), and a missing login with a redirect to the login form. A service's own wording (for
+the command line, in English) never reaches a page: the page says ``messages``' sentence
+for the exception's code, or a general one, and the service's words go to the log.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,10 +19,12 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from postlink.errors import PostlinkError
-from postlink.web.security import CsrfFailed, Forbidden, LoginRequired
+from postlink.web.inputs import BadInput, machine
+from postlink.web.messages import say
+from postlink.web.security import CsrfFailed, Forbidden, LoginRequired, current_user
 from postlink.web.templating import page
 
-MACHINE_PREFIXES = ("/api/", "/webhooks/")
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -42,13 +48,29 @@ _HTTP_CODES = {
 }
 
 
+#: What the API says of each kind of field problem pydantic reports (its ``type``).
+_PROBLEMS = {
+    "missing": "thiếu trường bắt buộc",
+    "extra_forbidden": "trường không được hỗ trợ",
+    "string_too_long": "quá dài",
+    "string_too_short": "quá ngắn hoặc để trống",
+    "string_type": "phải là chuỗi ký tự",
+    "model_type": "phải là một đối tượng JSON",
+    "model_attributes_type": "phải là một đối tượng JSON",
+    "json_invalid": "không phải JSON hợp lệ",
+    "value_error": "giá trị không hợp lệ",
+}
+
+
 def _machine(request: Request) -> bool:
-    return request.url.path.startswith(MACHINE_PREFIXES)
+    return machine(request.url.path)
 
 
 def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+    """The error in the console's frame: a logged-in user keeps the navigation."""
+    user = current_user(request) if "session" in request.scope else None
     return page(
-        request, "error.html", {"title": title, "message": message}, user=None, status_code=status
+        request, "error.html", {"title": title, "message": message}, user=user, status_code=status
     )
 
 
@@ -61,16 +83,19 @@ async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if _machine(request):
         errors = [
-            {"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+            {
+                "field": ".".join(str(p) for p in e.get("loc", ())),
+                "type": e.get("type", ""),
+                "problem": _PROBLEMS.get(e.get("type", ""), "giá trị không hợp lệ"),
+            }
             for e in exc.errors()
         ]
-        body = error_body(
-            "invalid_request", "Yêu cầu không hợp lệ: thiếu hoặc sai trường dữ liệu.", errors=errors
-        )
+        body = error_body("invalid_request", say("input.invalid_api"), errors=errors)
         return JSONResponse(body, status_code=422)
-    return _error_page(
-        request, 422, "Biểu mẫu không hợp lệ", "Thiếu hoặc sai thông tin; hãy nhập lại."
-    )
+    if all(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
+        # An id beyond any row's (or below 1) names nothing: the page does not exist.
+        return _error_page(request, 404, _HTTP_CODES[404][1], "")
+    return _error_page(request, 422, "Biểu mẫu không hợp lệ", say("input.invalid"))
 
 
 async def _http(request: Request, exc: Exception) -> Response:
@@ -102,10 +127,31 @@ async def _csrf(request: Request, exc: Exception) -> Response:
     )
 
 
-async def _user_error(request: Request, exc: Exception) -> Response:
+async def _bad_input(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BadInput)
     if _machine(request):
-        return JSONResponse(error_body("rejected", str(exc)), status_code=400)
-    return _error_page(request, 400, "Không thực hiện được", str(exc))
+        return JSONResponse(error_body("invalid_request", exc.message), status_code=400)
+    return _error_page(request, 400, "Dữ liệu không hợp lệ", exc.message)
+
+
+def worded(exc: PostlinkError) -> str:
+    """A service's refusal in the console's words: its code's sentence when it has one
+    (``accounts.AccountError``), else a general sentence; the service's own (command-line,
+    English) words go to the log for whoever investigates."""
+    if isinstance(exc, BadInput):
+        return exc.message
+    code = getattr(exc, "code", None)
+    if isinstance(code, str):
+        return say(code, **getattr(exc, "params", {}))
+    log.info("refused by a service: %s", exc)
+    return say("service.refused")
+
+
+async def _user_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PostlinkError)
+    if _machine(request):
+        return JSONResponse(error_body("rejected", worded(exc)), status_code=400)
+    return _error_page(request, 400, "Không thực hiện được", worded(exc))
 
 
 def install(app: FastAPI) -> None:
@@ -116,3 +162,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(CsrfFailed, _csrf)
     app.add_exception_handler(PostlinkError, _user_error)
+    app.add_exception_handler(BadInput, _bad_input)

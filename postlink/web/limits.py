@@ -1,18 +1,33 @@
 """A ceiling on request bodies, before any of it is parsed or spooled to disk.
 
 The largest legitimate body is an admin's list upload (``POSTLINK_WEB_UPLOAD_MAX_BYTES``);
-anything bigger is refused with 413, by its declared length when it has one and by
-counting otherwise (chunked bodies), so a client cannot fill the disk through a form.
+an API registration is a few hundred bytes, so the API and the webhook get a far lower
+ceiling (``MACHINE_MAX_BYTES``). Anything bigger is refused with 413 — JSON on the API, like
+its other errors — by its declared length when it has one and by counting otherwise
+(chunked bodies), so a client cannot fill the memory or the disk through a body.
+
+Counting raises ``TooLarge``, an ``HTTPException`` of status 413, from inside the app's own
+read of the body: FastAPI passes HTTP exceptions met while reading a body through as they
+are (any other exception there becomes a 400), so the app's handlers answer it in the
+path's language (issue 14 §3: a chunked 12 MB body was a 400).
 """
 
 from __future__ import annotations
 
-from starlette.responses import PlainTextResponse
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from postlink.web.inputs import machine, refusal
+from postlink.web.messages import say
 
-class _TooLarge(Exception):
-    pass
+#: Bytes an API or webhook body may have: a registration is well under 4 KiB, a webhook
+#: batch of a hundred orders under 100 KiB.
+MACHINE_MAX_BYTES = 1024 * 1024
+
+
+class TooLarge(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(413)
 
 
 class BodyLimit:
@@ -24,9 +39,10 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = MACHINE_MAX_BYTES if machine(scope["path"]) else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         seen = 0
         started = False
@@ -35,8 +51,8 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                raise _TooLarge
+            if seen > limit:
+                raise TooLarge
             return message
 
         async def tracking(message: Message) -> None:
@@ -46,11 +62,11 @@ class BodyLimit:
 
         try:
             await self.app(scope, counting, tracking)
-        except _TooLarge:
+        except TooLarge:
             if started:
                 raise
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = PlainTextResponse("Nội dung gửi lên quá lớn.", status_code=413)
-        await response(scope, receive, send)
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        message = say("input.too_large", limit=f"{limit:,}".replace(",", "."))
+        await refusal(scope["path"], 413, "too_large", message)(scope, receive, send)

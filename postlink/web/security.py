@@ -2,8 +2,10 @@
 
 * Sessions are Starlette's signed cookies (itsdangerous): ``HttpOnly``, ``SameSite=Lax``,
   and ``Secure`` whenever the request came over HTTPS (directly or through a trusted proxy).
-  A session carries the user's id and a fingerprint of their password hash, so a password
-  reset logs out every other session of that user; role and activity are read from the
+  A session carries the user's id and the user's session generation when it was opened;
+  logout, a password change and deactivation bump the generation (``accounts.end_sessions``), so
+  every cookie of that user stops working at once, even one copied before the logout
+  (issue 14 §3: sessions revocable on the server). Role and activity are read from the
   database on every request, so a demotion takes effect at once.
 * Every form carries the session's CSRF token; every unsafe request to the console must
   return it (OWASP synchronizer token pattern), on top of SameSite cookies.
@@ -12,7 +14,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from typing import Annotated, Any
@@ -93,15 +94,11 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def password_fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
 def start_session(request: Request, user: User) -> None:
     """A fresh session for ``user`` (nothing from before the login survives)."""
     request.session.clear()
     request.session.update(
-        {"uid": user.id, "pw": password_fingerprint(user), CSRF_FIELD: secrets.token_urlsafe(32)}
+        {"uid": user.id, "gen": user.session_generation, CSRF_FIELD: secrets.token_urlsafe(32)}
     )
 
 
@@ -143,7 +140,7 @@ def current_user(request: Request) -> User | None:
         return None
     with Session(request.app.state.web.reader, expire_on_commit=False) as session:
         user = session.get(User, uid)
-    if user is None or not user.active or request.session.get("pw") != password_fingerprint(user):
+    if user is None or not user.active or request.session.get("gen") != user.session_generation:
         request.session.clear()
         return None
     return user

@@ -22,6 +22,7 @@ from postlink.reports.render import TEMPLATES_DIR
 from postlink.reports.strings import label
 from postlink.settings import Settings
 from postlink.timeutil import format_local
+from postlink.web.forms import DATE_INPUT_PATTERN
 from postlink.web.security import CSRF_FIELD, csrf_token
 
 #: Words of the console not already in the reports' catalogue (postlink.reports.strings).
@@ -60,6 +61,19 @@ WORDS: dict[str, str] = {
     "attribute.agency": "Cơ quan thực hiện",
     "attribute.note": "Ghi chú",
     "attribute.code_raw": "Mã TTHC như ghi trong tệp",
+    "job.pull": "Lấy trạng thái từ bưu điện",
+    "job.push": "Gửi lệnh tạo đơn cho bưu điện",
+    "job.deadlines": "Tính hạn và quá hạn",
+    "job.housekeeping": "Dọn dữ liệu cũ",
+    "job.reports": "Lập báo cáo hằng ngày",
+    "job.webhook": "Nhận tin báo từ bưu điện",
+    "outcome.ok": "thành công",
+    "outcome.error": "lỗi",
+    "outcome.running": "đang chạy",
+    "outcome.abandoned": "bị bỏ dở",
+    "action.user.login": "Đăng nhập",
+    "action.user.login_failed": "Đăng nhập không thành công",
+    "action.user.logout": "Đăng xuất",
     "direction.in": "Nhận hồ sơ từ bưu điện",
     "direction.out": "Giao kết quả cho bưu điện",
 }
@@ -90,7 +104,12 @@ def build_templates(settings: Settings) -> Jinja2Templates:
     environment.filters.update(
         moment=moment, day=day, masked=mask_phone, number=number, yesno=_yesno
     )
-    environment.globals.update(word=word, office=settings.office_name, csrf_field=CSRF_FIELD)
+    environment.globals.update(
+        word=word,
+        office=settings.office_name,
+        csrf_field=CSRF_FIELD,
+        date_pattern=DATE_INPUT_PATTERN,
+    )
     return Jinja2Templates(env=environment)
 
 

@@ -1,60 +1,120 @@
-"""The post's status webhooks: verify at once, apply in the background, exactly like a poll.
+"""The post's status webhooks: a doorbell, not a witness (issue 11 §3).
 
-The receiver answers as soon as the body is verified and read (postal brief §1: the post
-only needs an acknowledgement), and the orders are then applied by the same steps as a page
-of the change feed (``postlink.sync.pull``): find the orders whose status we have not seen,
-fetch their tracking history, and apply orders and events in one transaction.
+What the signature proves: that whoever holds the post's key (RSA) or the shared secret
+(HMAC) said, at ``sendDate``, that the *first* record's item has that status. It proves
+nothing about the other records of the body (they are not signed: brief §1), nor that the
+body is new. So the receiver
 
-Why not apply the webhook's orders first and fetch history later: the sync decides what
-needs history from what is stored (``orders_needing_history`` compares the order's update
-time with the leg's newest stored event), and a half-applied webhook would leave the leg's
-status ahead of its events. So nothing is written until the history is in hand: if the
-post's history call fails, the webhook changes nothing and the next poll does the whole job.
-A replayed webhook finds nothing new, fetches nothing, and its upserts change nothing.
+1. verifies the signature (401 when it fails), reads ``sendDate`` (Vietnam time) and refuses
+   a body sent more than ``POSTLINK_POSTAL_WEBHOOK_MAX_AGE_MINUTES`` ago or more than
+   ``…_MAX_AHEAD_MINUTES`` ahead (400 ``stale_webhook``);
+2. records the SHA-256 of the signature in ``webhook_receipt`` for as long as the body
+   could pass step 1, and refuses one seen before (409 ``replayed_webhook``);
+3. answers 202 at once, then treats the signed item as a hint only: it asks the post's API
+   for that item's order and tracking history and applies what the API says through
+   ``sync.ingest``, the steps of a feed page. Unsigned records are counted and dropped.
+
+What the API fetch proves: the order and its history as the post holds them now, over
+TLS to the configured base URL with postlink's own credentials. A webhook can therefore
+only make postlink look sooner at what the next poll would read anyway; an item the API
+does not know is quarantined with that reason and nothing is created. Why inline and not
+queued for the worker: one getOrder and one history call take tens of milliseconds, and
+the change must be visible within seconds (the worker runs every minute); the calls run
+after the answer, one webhook at a time, within the postal retry budget, and a failure
+leaves the item to the next poll (the pull reads every change anyway).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping
+from datetime import timedelta
 
-from sqlmodel import Session
+from sqlalchemy import delete
 
 from postlink.db import session_scope
-from postlink.postal.errors import PostalError
-from postlink.postal.models import Order, Quarantined
-from postlink.sync.apply import (
-    apply_orders,
-    fetch_histories,
-    newest_per_reference,
-    orders_needing_history,
-)
+from postlink.models import WebhookReceipt
+from postlink.postal.errors import PostalError, WebhookRejected
+from postlink.postal.models import Quarantined, WebhookHint
+from postlink.sync.ingest import ingest
+from postlink.upsert import insert_for
 from postlink.web.state import WebState
 
 log = logging.getLogger("postlink.webhook")
 
 SOURCE = "webhook"
+RECEIPTS = WebhookReceipt.__table__  # type: ignore[attr-defined]
 
 
-def apply_webhook(
-    web: WebState, orders: Sequence[Order], bad: Sequence[Quarantined]
-) -> Counter[str]:
-    """Fetch history for the orders that moved, then apply everything in one transaction."""
+class WebhookStale(WebhookRejected):
+    """``sendDate`` lies outside the freshness window."""
+
+
+class WebhookReplayed(WebhookRejected):
+    """This signature was accepted before: the body is a replay."""
+
+
+def admit(web: WebState, headers: Mapping[str, str], body: bytes) -> WebhookHint:
+    """Steps 1 and 2 above; raises ``WebhookRejected`` (or a subclass) to refuse the body."""
+    settings = web.settings
+    hint = web.ctx.adapter.parse_webhook(headers, body)
+    now = web.ctx.adapter.clock()
+    max_age = timedelta(minutes=settings.postal_webhook_max_age_minutes)
+    max_ahead = timedelta(minutes=settings.postal_webhook_max_ahead_minutes)
+    if hint.sent_at < now - max_age:
+        raise WebhookStale(
+            f"sendDate {hint.sent_at:%d/%m/%Y %H:%M:%S} đã quá {max_age.seconds // 60} phút "
+            f"(POSTLINK_POSTAL_WEBHOOK_MAX_AGE_MINUTES)"
+        )
+    if hint.sent_at > now + max_ahead:
+        raise WebhookStale(
+            f"sendDate {hint.sent_at:%d/%m/%Y %H:%M:%S} ở tương lai, quá "
+            f"{max_ahead.seconds // 60} phút (POSTLINK_POSTAL_WEBHOOK_MAX_AHEAD_MINUTES)"
+        )
+    key = hashlib.sha256(hint.signature.encode()).hexdigest()
+    with session_scope(web.engine) as session:
+        connection = session.connection()
+        connection.execute(delete(RECEIPTS).where(RECEIPTS.c.expires_at < now))
+        inserted = connection.execute(
+            insert_for(connection, RECEIPTS)
+            .on_conflict_do_nothing(index_elements=[RECEIPTS.c.signature_sha256])
+            .returning(RECEIPTS.c.signature_sha256),
+            {
+                "signature_sha256": key,
+                "sent_at": hint.sent_at,
+                "received_at": now,
+                "expires_at": hint.sent_at + max_age,
+            },
+        )
+        if inserted.first() is None:  # rowcount is not reliable here on psycopg
+            raise WebhookReplayed("webhook này đã được nhận trước đó (cùng chữ ký)")
+    return hint
+
+
+def ring(web: WebState, hint: WebhookHint) -> Counter[str]:
+    """Step 3: look the signed items up at the post and apply what it says."""
     ctx = web.ctx
     with web.webhook_lock:
-        batch = newest_per_reference(orders)
-        with Session(ctx.engine) as session:
-            changed = orders_needing_history(session, ctx.adapter.name, batch)
         try:
-            histories, unreadable = fetch_histories(ctx.adapter, changed)
+            orders, unknown = [], []
+            for item in hint.item_codes:
+                order = ctx.adapter.order_by_item(item)
+                if order is not None:
+                    orders.append(order)
+                    continue
+                reason = (
+                    f"webhook: bưu điện không biết bưu gửi {item} (getOrder không trả về "
+                    f"đơn nào); không tạo gì — the post's API does not know item {item}"
+                )
+                raw = json.dumps({"itemCode": item, "sendDate": f"{hint.sent_at:%Y%m%d%H%M%S}"})
+                unknown.append(Quarantined(source=SOURCE, reason=reason, raw=raw))
+            counts = ingest(ctx, orders, unknown, source=SOURCE)
         except PostalError as exc:
-            log.warning("webhook orders=%d left to the next poll: %s", len(batch), exc)
-            return Counter(deferred=len(batch))
-        with session_scope(ctx.engine) as session:
-            counts = apply_orders(
-                session, ctx, batch, histories, [*bad, *unreadable], source=SOURCE
-            )
-        counts["histories"] += len(changed)
-        log.info("webhook applied %s", dict(counts))
-        return counts
+            log.warning("webhook items=%s left to the next poll: %s", hint.item_codes, exc)
+            return Counter(deferred=len(hint.item_codes))
+    counts["unsigned_ignored"] += hint.unsigned
+    log.info("webhook applied %s", dict(counts))
+    return counts

@@ -99,7 +99,11 @@ ImportFn = Callable[..., ImportOutcome]
 
 @pytest.fixture
 def do_import(engine: Engine) -> ImportFn:
-    """Import a file in its own unit of work, with defaults for the decision and date."""
+    """Import a file in its own unit of work, with defaults for the decision and date.
+
+    The lists are dated 2026, before today: publishing a second one cuts a window over past
+    dates, which needs confirmation (``test_publish`` tests that step); here it is given.
+    """
 
     def run(
         path: Path,
@@ -107,6 +111,8 @@ def do_import(engine: Engine) -> ImportFn:
         effective: date = date(2026, 1, 1),
         **options: object,
     ) -> ImportOutcome:
+        if options.get("publish_now"):
+            options.setdefault("confirm", True)
         with session_scope() as session:
             return import_list(
                 session,

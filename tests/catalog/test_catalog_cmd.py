@@ -66,7 +66,7 @@ def test_second_list_diff_publish_and_resolution_either_side_of_its_date(publish
     assert (
         "1.012784  Tách thửa hoặc hợp thửa đất: return only → submission and return" in diff.stdout
     )
-    done = ok(published("catalog", "publish", "1234/QĐ-UBND", "--actor", "admin"))
+    done = ok(published("catalog", "publish", "1234/QĐ-UBND", "--actor", "admin", "--force"))
     assert "Version 1 (125/QĐ-UBND) now ends: 01/01/2026 → 01/07/2026." in done.stdout
 
     def submission(at: str) -> tuple[bool, str]:
@@ -139,7 +139,7 @@ def test_list_show_export_history_withdraw(published: Cli, tmp_path: Path) -> No
     history = json.loads(ok(published("catalog", "history", "1.012784", "--json")).stdout)
     assert [v["version"]["id"] for v in history["versions"]] == [1]
     assert "return only" in ok(published("catalog", "history", "1.012784")).stdout
-    ok(published("catalog", "publish", "2", "--actor", "admin"))
+    ok(published("catalog", "publish", "2", "--actor", "admin", "--force"))
     withdrawn = ok(
         published("catalog", "withdraw", "2", "--reason", "Quyết định bị hủy", "--actor", "admin")
     )

@@ -38,8 +38,8 @@ from postlink.catalog.reader import RawRow
         ("Căn cứ pháp lý", Column.LEGAL_BASIS),
         ("Ghi chú", Column.NOTE),
         (unicodedata.normalize("NFD", "Trả kết quả qua BCCI"), Column.RETURN),
-        ("Tiếp nhận hồ sơ và trả kết quả qua BCCI", None),
-        ("Hình thức thực hiện qua dịch vụ BCCI", None),
+        ("Tiếp nhận hồ sơ và trả kết quả qua BCCI", Column.SCOPE),
+        ("Hình thức thực hiện qua dịch vụ BCCI", Column.SCOPE),
         ("", None),
     ],
 )
@@ -103,7 +103,7 @@ def test_note_column_carries_the_reason_when_there_is_no_reason_column() -> None
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
-        ((), "the file is empty"),
+        ((), "empty: there is no table to read"),
         (("Code", "Procedure", "Submit", "Return"), "no header row in the first 30 rows"),
         (
             ("Mã TTHC", "Tên TTHC", "Tiếp nhận hồ sơ"),

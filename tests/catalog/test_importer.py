@@ -197,8 +197,16 @@ def _broken_files() -> list[tuple[str, Callable[[Path], Path], Expect]]:
                 (3, "H (Cấp thực hiện)", "unknown level"),
             ],
         ),
-        ("empty csv", lambda p: write_csv(p / "l.csv", []), [(None, None, "the file is empty")]),
-        ("empty xlsx", lambda p: write_xlsx(p / "l.xlsx", []), [(None, None, "the file is empty")]),
+        (
+            "empty csv",
+            lambda p: write_csv(p / "l.csv", []),
+            [(None, None, "empty: there is no table to read")],
+        ),
+        (
+            "empty xlsx",
+            lambda p: write_xlsx(p / "l.xlsx", []),
+            [(None, None, "empty: there is no table to read")],
+        ),
         (
             "header only",
             lambda p: write_csv(p / "l.csv", table()),

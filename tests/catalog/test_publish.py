@@ -25,7 +25,7 @@ def publish_new(effective: date, *codes: str, force: bool = False) -> int:
     with session_scope() as session:
         entries = [entry(code) for code in codes] or [entry(f"1.{effective:%y%m%d}")]
         version = add_draft(session, effective, *entries)
-        publish(session, version, actor="admin", force=force)
+        publish(session, version, actor="admin", force=force, confirm=True)
         assert version.id is not None
         return version.id
 
@@ -92,11 +92,13 @@ def test_only_drafts_can_be_published(engine: Engine) -> None:
             publish(session, version, actor="admin")
 
 
-def withdraw_version(version_id: int, reason: str = "Quyết định bị thu hồi") -> None:
+def withdraw_version(
+    version_id: int, reason: str = "Quyết định bị thu hồi", *, confirm: bool = True
+) -> None:
     with session_scope() as session:
         version = session.get(ListVersion, version_id)
         assert version is not None
-        withdraw(session, version, actor="admin", reason=reason)
+        withdraw(session, version, actor="admin", reason=reason, confirm=confirm)
 
 
 def test_withdrawn_window_goes_back_to_the_version_before(engine: Engine) -> None:
@@ -180,13 +182,13 @@ def test_published_windows_never_overlap_and_leave_no_gaps(
                 draft = add_draft(
                     session, JAN + timedelta(days=30 * number), entry(f"1.{number:06d}")
                 )
-                publish(session, draft, actor="admin", force=True)
+                publish(session, draft, actor="admin", force=True, confirm=True)
             else:
                 live = published_windows(session)
                 if live:
                     version = session.get(ListVersion, live[number % len(live)][0])
                     assert version is not None
-                    withdraw(session, version, actor="admin", reason="thử")
+                    withdraw(session, version, actor="admin", reason="thử", confirm=True)
         with session_scope() as session:
             windows = published_windows(session)
         for (_, start, end), (_, next_start, _) in itertools.pairwise(windows):

@@ -159,4 +159,4 @@ def test_unsupported_suffix(tmp_path: Path, name: str, hint: str) -> None:
     with pytest.raises(UnreadableError, match="unsupported file type") as caught:
         read(path)
     assert hint in caught.value.reason.en
-    assert "cần tệp .xlsx hoặc .csv" in caught.value.reason.vi
+    assert "cần tệp .xlsx, .docx hoặc .csv" in caught.value.reason.vi

@@ -123,7 +123,7 @@ def test_cache_sees_a_new_list_after_the_refresh_interval_or_invalidate(engine: 
     assert resolver.resolve("1.001193", AUGUST).entry is not None
     with session_scope() as session:
         july = add_draft(session, date(2026, 7, 1), entry("1.000656"))
-        publish(session, july, actor="a")
+        publish(session, july, actor="a", confirm=True)
     assert resolver.resolve("1.001193", AUGUST).outcome is Outcome.FOUND  # cached
     clock.now = 10.0
     assert resolver.resolve("1.001193", AUGUST).outcome is Outcome.NOT_ON_LIST

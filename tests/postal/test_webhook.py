@@ -25,12 +25,15 @@ def test_rsa_signed_webhook_is_accepted(
     key.write_bytes(sandbox_server.control.public_key())
     adapter = sandbox_server.adapter(POSTLINK_POSTAL_WEBHOOK_PUBLIC_KEY=str(key))
     references = _push(sandbox_server, webhook_receiver, "rsa")
-    read = []
-    for body in webhook_receiver.bodies:
-        orders, bad = adapter.parse_webhook({"Content-Type": "application/json"}, body)
-        assert bad == []
-        read += [order.reference for order in orders]
-    assert sorted(read) == sorted(references)
+    items = {o["reference"]: o["item_code"] for o in sandbox_server.control.truth()["orders"]}
+    hints = [
+        adapter.parse_webhook({"Content-Type": "application/json"}, body)
+        for body in webhook_receiver.bodies
+    ]
+    second = json.loads(webhook_receiver.bodies[1])["data"]
+    assert hints[0].item_codes == (items[references[0]],)
+    assert hints[1].item_codes == (second[0]["itemCode"],)
+    assert [hint.unsigned for hint in hints] == [49, len(second) - 1], "only the first is signed"
 
 
 def test_hmac_signed_webhook_is_accepted(
@@ -40,8 +43,9 @@ def test_hmac_signed_webhook_is_accepted(
         POSTLINK_POSTAL_WEBHOOK_VERIFICATION="hmac", POSTLINK_POSTAL_WEBHOOK_SECRET="sandbox"
     )
     _push(sandbox_server, webhook_receiver, "hmac")
-    orders, _ = adapter.parse_webhook({}, webhook_receiver.bodies[0])
-    assert len(orders) == 50
+    hint = adapter.parse_webhook({}, webhook_receiver.bodies[0])
+    assert len(hint.item_codes) == 1
+    assert hint.unsigned == 49
 
 
 @pytest.mark.parametrize("secret", ["another-secret", None])
@@ -93,5 +97,6 @@ def test_verification_off_only_when_set_explicitly(sandbox_server: SandboxHandle
         "signature": "bm90IGEgc2lnbmF0dXJl",
     }
     adapter = sandbox_server.adapter(POSTLINK_POSTAL_WEBHOOK_VERIFICATION="off")
-    orders, _ = adapter.parse_webhook({}, json.dumps(body).encode())
-    assert [order.raw_status for order in orders] == ["14"]
+    hint = adapter.parse_webhook({}, json.dumps(body).encode())
+    assert hint.item_codes == ("EB100000005VN",)
+    assert hint.sent_at.isoformat() == "2026-01-20T08:00:00+07:00"

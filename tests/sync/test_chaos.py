@@ -113,10 +113,12 @@ def _chaos(daemons: Daemons, sandbox: SandboxProcess, engine: Engine, env: dict[
         if number % 3 == 2:
             sandbox.control.advance(minutes=rng.randint(20, 120))
     with Session(engine) as session:
+        # A killed run stays unfinished until the next worker takes its lapsed lease over
+        # and marks it abandoned (issue 16): both mean the kill struck a running job.
         unfinished = session.exec(
             select(JobRun.instance).where(
                 col(JobRun.instance).in_([w.instance for w in workers]),
-                col(JobRun.finished_at).is_(None),
+                col(JobRun.finished_at).is_(None) | (col(JobRun.outcome) == "abandoned"),
             )
         ).all()
     return len(set(unfinished))

@@ -137,6 +137,18 @@ def test_two_workers_share_the_jobs_and_take_over_a_dead_holder(
 
     assert _overlaps(engine, killed, killed_at) == []
     with Session(engine) as session:
+        cut_short = session.exec(
+            select(JobRun)
+            .where(JobRun.instance == killed.instance, JobRun.job == "pull")
+            .order_by(col(JobRun.started_at).desc())
+        ).first()
+    assert cut_short is not None
+    # The killed worker's last pull never ended: the survivor marked it abandoned, with the
+    # time, as it took the lapsed lease over (issue 16).
+    assert cut_short.outcome == "abandoned"
+    assert cut_short.finished_at is not None
+    assert lapses <= cut_short.finished_at <= taken, (lapses, cut_short.finished_at, taken)
+    with Session(engine) as session:
         ran = set(session.exec(select(JobRun.instance).where(JobRun.job == "pull")).all())
     assert ran == {killed.instance, survivor.instance}
     assert Counter(sandbox.control.stats()["created"]) == Counter(dict.fromkeys(references, 1))

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from postlink import defaults
 from postlink.models import Event, Leg
-from postlink.postal.statuses import load_status_table
+from postlink.postal.statuses import StatusTable, load_status_table
 from postlink.sync.lifecycle import FAILED_DELIVERY, Step, fold
 
 EventKey = tuple[str, str, datetime]
@@ -33,10 +33,13 @@ def stored(engine: Engine) -> tuple[dict[str, Leg], set[EventKey]]:
     return legs, events
 
 
-def assert_equals_truth(engine: Engine, truth: dict[str, Any]) -> dict[str, Leg]:
+def assert_equals_truth(
+    engine: Engine, truth: dict[str, Any], table: StatusTable | None = None
+) -> dict[str, Leg]:
     """Every order and event present once, nothing invented, every status as the post's
-    events make it; returns the legs by order id."""
-    table = load_status_table(defaults.MYVNPOST_STATUS_FILE)
+    events make it (read with ``table``, the installed one by default); returns the legs by
+    order id."""
+    table = table or load_status_table(defaults.MYVNPOST_STATUS_FILE)
     legs, events = stored(engine)
     orders = truth["orders"]
     assert set(legs) == {o["order_id"] for o in orders}, "orders lost or invented"

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher, profiles
-from fastapi import FastAPI
+from fastapi import FastAPI, routing
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -44,7 +44,8 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     code path is the same; test_accounts checks the production parameters)."""
     cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
     monkeypatch.setattr(accounts, "_HASHER", cheap)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("dummy-password"))
+    dummy = cheap.hash("dummy-password")
+    monkeypatch.setattr(accounts, "_dummy_hash", lambda: dummy)
 
 
 @pytest.fixture
@@ -91,6 +92,20 @@ def sandbox_ctx(
 def sandbox_app(engine: Engine, accounts_made: None, sandbox_ctx: SyncContext) -> FastAPI:
     """The app whose adapter talks to a running sandbox (webhooks, tracking history)."""
     return create_app(get_settings(), engine, sandbox_ctx)
+
+
+def api_routes(app: FastAPI) -> list[Any]:
+    """Every endpoint of the app with its full path, methods and dependencies. FastAPI
+    0.16x keeps included routers as branches of ``app.routes`` (walked by its
+    ``iter_route_contexts``); earlier versions list the routes themselves."""
+    walk = getattr(routing, "iter_route_contexts", None)
+    found = []
+    for item in walk(app.routes) if walk else app.routes:
+        original = getattr(item, "original_route", item)
+        if isinstance(original, routing.APIRoute):
+            found.append(item)
+    assert len(found) > 20, "the route table was not walked"
+    return found
 
 
 @dataclass

@@ -6,6 +6,7 @@ Screenshots land in ``test-artifacts/web/`` and are checked not to be blank.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -19,11 +20,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from postlink import defaults
-from postlink.models import Dossier, Leg, ListVersion
+from postlink.models import Dossier, HandoverItem, Leg, ListVersion
 from postlink.sync.apply import SyncContext
 from postlink.sync.pull import pull
 from postlink.web.server import BackgroundServer, free_port
 from tests.web.conftest import ADMIN, STAFF
+from tests.web.seed import arrivals
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 CHROMIUM_ARGS = [
@@ -98,8 +100,8 @@ def _upload(page: Page, base: str, path: Path) -> None:
     page.goto(f"{base}/admin/catalog/upload")
     page.set_input_files("input[name=file]", str(path))
     page.get_by_label("Số quyết định").fill("1234/QĐ-UBND")
-    page.get_by_label("Ngày ký").fill("2026-06-15")
-    page.get_by_label("Ngày hiệu lực").fill("2026-07-01")
+    page.get_by_label("Ngày ký").fill("15/06/2026")
+    page.get_by_label("Ngày hiệu lực").fill("01/07/2026")
     page.get_by_label("Lý do / căn cứ").fill("Quyết định 1234/QĐ-UBND thay thế danh mục 125")
     page.get_by_role("button", name="Kiểm tra và xem thay đổi").click()
 
@@ -137,6 +139,9 @@ def test_admin_uploads_a_list_sees_errors_then_the_diff_and_publishes(
         shot(page, f"upload-diff-{engine.dialect.name}")
 
         page.get_by_role("button", name="Công bố danh mục").click()
+        # 01/07/2026 is past: the console says what changes, then asks to confirm.
+        expect(page.locator("ul.plan")).to_contain_text("sẽ kết thúc ngày 01/07/2026")
+        page.get_by_role("button", name="Xác nhận công bố").click()
         expect(page.locator(".flash.ok")).to_contain_text("Đã công bố danh mục 1234/QĐ-UBND")
         new = page.locator("table.versions tr", has_text="1234/QĐ-UBND")
         expect(new).to_contain_text("Đang áp dụng")
@@ -201,3 +206,107 @@ def test_staff_opens_a_dossier_receives_a_handover_and_prints_it(
     with Session(engine) as session:
         filed = session.exec(select(Dossier).where(col(Dossier.filed_at).is_not(None))).all()
     assert len(filed) == 1, "only the complete dossier gets a filing time (QĐ 45 art. 7 cl. 4)"
+
+
+def test_staff_receive_a_large_round_by_scanning_each_barcode(
+    app: FastAPI, page_on: Page, engine: Engine
+) -> None:
+    """A keyboard-wedge scanner types the S10 number and Enter into the focused field; the
+    item is found on whatever page it is and ticked, the ticks survive turning pages, and
+    the sign button stays on screen however long the list (issue 14 §2)."""
+    items = arrivals(engine, 130)
+    page = page_on
+    for base in _serve(app):
+        log_in(page, base, *STAFF)
+        page.get_by_role("link", name="Nhận hồ sơ").click()
+        expect(page.locator("h2", has_text="Chờ nhận")).to_contain_text("50 / 130")
+        scan = page.get_by_label("Số hiệu bưu gửi")
+        expect(scan).to_be_focused()
+        page.keyboard.type(items[120])  # on the third page
+        page.keyboard.press("Enter")
+        expect(page.locator(".flash.ok")).to_contain_text(f"Đã đánh dấu Đủ: {items[120]}")
+        ticked = page.locator("table.ticked tbody tr")
+        expect(ticked).to_have_count(1)
+        expect(ticked.first).to_contain_text(items[120])
+        expect(ticked.first.get_by_label("Đủ")).to_be_checked()
+        expect(page.locator("h2", has_text="Chờ nhận")).to_contain_text("50 / 129")
+        expect(scan).to_be_focused()
+
+        page.keyboard.type(items[5].lower())
+        page.keyboard.press("Enter")
+        expect(ticked).to_have_count(2)
+        expect(ticked.first).to_contain_text(items[5])
+        ticked.first.get_by_label("Thiếu").check()
+        scan.click()  # back to the scan field after using the mouse
+        page.keyboard.type("EB000000000VN")
+        page.keyboard.press("Enter")
+        expect(page.locator(".flash.error")).to_contain_text("Không có bưu gửi số hiệu")
+        expect(ticked).to_have_count(2)
+
+        page.get_by_role("button", name="Trang sau →").click()
+        expect(page.locator("p.pager")).to_contain_text("Trang 2 / 3")
+        expect(ticked.first.get_by_label("Thiếu")).to_be_checked()
+        sign = page.get_by_role("button", name="Ký biên bản giao nhận")
+        expect(sign).to_be_in_viewport()
+        page.mouse.wheel(0, 2500)
+        expect(sign).to_be_in_viewport()
+        page.get_by_label("Nhân viên bưu chính").fill("Hoàng Văn Bưu")
+        shot(page, f"receive-scan-{engine.dialect.name}")
+        sign.click()
+        expect(page.locator(".flash.ok")).to_contain_text("Đã ký biên bản giao nhận số")
+    with Session(engine) as session:
+        received = session.exec(
+            select(Leg.item_code, HandoverItem.state).join(
+                HandoverItem, col(HandoverItem.leg_id) == col(Leg.id)
+            )
+        ).all()
+    assert sorted(received) == sorted([(items[120], "complete"), (items[5], "incomplete")])
+
+
+def test_dates_are_typed_and_shown_dd_mm_yyyy_whatever_the_browser_locale(
+    app: FastAPI, chromium: Browser, engine: Engine
+) -> None:
+    """An American-English Chromium shows a date input as mm/dd/yyyy; the console's date
+    fields are text typed dd/mm/yyyy, read by the server (issue 14 §1)."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        for base in _serve(app):
+            log_in(page, base, *ADMIN)
+            page.goto(f"{base}/reports/delivery")
+            # (by name: a label's accessible name grows with the value typed in its field)
+            start, end = page.locator("input[name=from]"), page.locator("input[name=to]")
+            expect(page.get_by_label("Từ ngày", exact=True)).to_have_count(1)
+            expect(start).to_have_attribute("type", "text")
+            expect(start).to_have_attribute("placeholder", "dd/mm/yyyy")
+            start.fill("01/02/2026")
+            end.fill("28/02/2026")
+            page.get_by_role("button", name="Xem").click()
+            expect(page).to_have_url(re.compile(r"from=01%2F02%2F2026&to=28%2F02%2F2026"))
+            expect(start).to_have_value("01/02/2026")
+            report = page.frame_locator("iframe.report").locator("body")
+            expect(report).to_contain_text("Từ ngày 01/02/2026 đến ngày 28/02/2026")
+            shot(page, f"report-dates-{engine.dialect.name}")
+
+            start.fill("1.2.2026")
+            page.get_by_role("button", name="Xem").click()
+            assert start.evaluate("field => field.validity.patternMismatch")
+            expect(page).to_have_url(re.compile(r"from=01%2F02%2F2026"))  # not sent
+
+            start.fill("31/02/2026")
+            page.get_by_role("button", name="Xem").click()
+            expect(page.locator(".flash.error")).to_contain_text(
+                "Ngày từ «31/02/2026» không hợp lệ: nhập theo dạng dd/mm/yyyy."
+            )
+            start.fill("15/03/2026")
+            page.get_by_role("button", name="Xem").click()
+            expect(page.locator(".flash.error")).to_contain_text("ngày kết thúc 28/02/2026")
+
+            page.goto(f"{base}/admin/audit")
+            page.get_by_label("Từ ngày").fill("01/01/0001")
+            page.get_by_role("button", name="Lọc").click()
+            expect(page.locator(".flash.error")).to_contain_text("năm 2000 đến 2100")
+            expect(page.locator("input[name=from]")).to_have_value("01/01/0001")
+    finally:
+        context.close()

@@ -127,3 +127,49 @@ def test_publishing_an_unchanged_list_says_so_in_vietnamese(
     shown = admin.get(refused.headers["location"]).text
     assert f"giống hệt phiên bản {published_list} (125/QĐ-UBND)" in shown
     assert "--force" not in shown
+
+
+def test_account_and_token_refusals_are_shown_on_their_forms(browser_for: MakeBrowser) -> None:
+    """Not a bare error page: the form again, the reason in Vietnamese, what was typed kept
+    (issue 14 §1); the CLI's English wording of the same refusal never shows."""
+    admin = browser_for(*ADMIN)
+    taken = admin.post(
+        "/admin/users",
+        {"username": "staff", "password": "mat-khau-dai", "role": "admin", "full_name": "Lan B"},
+    )
+    assert taken.status_code == 400
+    assert "Tài khoản staff đã có. Muốn đổi mật khẩu, dùng nút Đặt lại." in taken.text
+    assert 'value="Lan B"' in taken.text
+    assert '<option value="admin" selected>' in taken.text
+    assert "postlink user passwd" not in taken.text
+    assert "<h1>Tài khoản</h1>" in taken.text
+
+    short = admin.post("/admin/users", {"username": "hoa", "password": "ngan", "role": "staff"})
+    assert short.status_code == 400
+    assert "Mật khẩu phải có ít nhất 8 ký tự." in short.text
+    myself = admin.post("/admin/users/1", {"role": "staff", "active": "true"})
+    assert myself.status_code == 400
+    assert "Không thể tự bỏ quyền quản trị" in myself.text
+
+    unnamed = admin.post("/admin/tokens", {"name": "   "})
+    assert unnamed.status_code == 400
+    assert "Tên khóa API phải có từ 1 đến 100 ký tự" in unnamed.text
+    gone = admin.post("/admin/tokens/42/revoke")
+    assert gone.status_code == 400
+    assert "Không có khóa API số 42 đang hoạt động." in gone.text
+    assert "<h1>Khóa API cho hệ thống một cửa</h1>" in gone.text
+
+
+def test_an_unknown_page_keeps_the_navigation_for_a_logged_in_user(
+    browser_for: MakeBrowser,
+) -> None:
+    missing = browser_for(*STAFF).get("/khong-co")
+    assert missing.status_code == 404
+    assert '<a href="/search">Tra cứu</a>' in missing.text
+    assert "Không tìm thấy." in missing.text
+    beyond = browser_for(*STAFF).get(f"/legs/{2**63}")
+    assert beyond.status_code == 404
+    assert '<a href="/search">Tra cứu</a>' in beyond.text
+    anonymous = browser_for().get("/khong-co")
+    assert anonymous.status_code == 404
+    assert '<a href="/search">' not in anonymous.text

@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from postlink.db import session_scope
 from postlink.models import ApiToken, AuditEntry, Dossier, Leg, User
@@ -16,7 +15,7 @@ from postlink.settings import get_settings
 from postlink.timeutil import local_date, utcnow
 from postlink.web.routes.api import api_token
 from postlink.web.security import csrf_protect, require_admin, require_staff
-from tests.web.conftest import ADMIN, STAFF, MakeBrowser
+from tests.web.conftest import ADMIN, STAFF, MakeBrowser, api_routes
 
 #: Routes anyone may reach: the login form, the API (bearer tokens) and the webhook
 #: (the post's signature) have their own checks, tested in test_api and test_webhook.
@@ -41,7 +40,7 @@ ADMIN_ACTIONS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _dependencies(route: APIRoute) -> set[Any]:
+def _dependencies(route: Any) -> set[Any]:
     found = set()
     stack = [route.dependant]
     while stack:
@@ -52,9 +51,7 @@ def _dependencies(route: APIRoute) -> set[Any]:
 
 
 def test_every_route_checks_a_role_or_is_deliberately_public(app: FastAPI) -> None:
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
+    for route in api_routes(app):
         calls = _dependencies(route)
         if route.path.startswith("/admin"):
             assert require_admin in calls, route.path
@@ -87,8 +84,8 @@ def test_admin_pages_refuse_anonymous_and_staff(browser_for: MakeBrowser, path: 
 
 
 def test_admin_actions_refuse_anonymous_and_staff(browser_for: MakeBrowser, engine: Engine) -> None:
-    before = _snapshot(engine)
     anonymous, staff = browser_for(), browser_for(*STAFF)
+    before = _snapshot(engine)  # after the login, which is audited
     for path, data in ADMIN_ACTIONS:
         assert anonymous.post(path, data).status_code == 303, path
         assert staff.post(path, data).status_code == 403, path
@@ -175,6 +172,84 @@ def test_password_reset_ends_other_sessions(browser_for: MakeBrowser) -> None:
     admin = browser_for(*ADMIN)
     assert admin.post("/admin/users/2/password", {"password": "new-pass-123"}).status_code == 303
     assert staff.get("/").status_code == 303
+
+
+def _cookie(browser: Any) -> str:
+    value = browser.client.cookies.get("postlink_session")
+    assert value, "no session cookie"
+    return str(value)
+
+
+def _replay(app: FastAPI, cookie: str, path: str) -> int:
+    """Open ``path`` in a fresh client with nothing but a saved session cookie."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, cookies={"postlink_session": cookie}) as thief:
+        return thief.get(path, follow_redirects=False).status_code
+
+
+def test_logout_ends_the_session_even_for_a_cookie_saved_before(
+    browser_for: MakeBrowser, app: FastAPI
+) -> None:
+    staff = browser_for(*STAFF)
+    saved = _cookie(staff)
+    assert _replay(app, saved, "/") == 200
+    assert _replay(app, saved, "/search?q=0912345678") == 200
+    assert staff.post("/logout").status_code == 303
+    assert _replay(app, saved, "/") == 303
+    assert _replay(app, saved, "/search?q=0912345678") == 303
+    assert staff.get("/").status_code == 303
+    again = browser_for(*STAFF)  # logging in again opens a new session that works
+    assert again.get("/").status_code == 200
+
+
+def test_deactivation_and_password_change_end_sessions(
+    browser_for: MakeBrowser, app: FastAPI, engine: Engine
+) -> None:
+    staff = browser_for(*STAFF)
+    saved = _cookie(staff)
+    admin = browser_for(*ADMIN)
+    with Session(engine) as session:
+        staff_id = session.exec(select(User.id).where(User.username == "staff")).one()
+    answer = admin.post(f"/admin/users/{staff_id}", {"role": "staff", "full_name": "Lan"})
+    assert answer.status_code == 303
+    assert _replay(app, saved, "/") == 303
+    answer = admin.post(f"/admin/users/{staff_id}", {"role": "staff", "active": "true"})
+    assert answer.status_code == 303
+    assert _replay(app, saved, "/") == 303, "reactivating does not revive an old session"
+    staff = browser_for(*STAFF)
+    saved = _cookie(staff)
+    assert (
+        admin.post(f"/admin/users/{staff_id}/password", {"password": "khac-9876"}).status_code
+        == 303
+    )
+    assert _replay(app, saved, "/") == 303
+
+
+def test_logins_failures_and_logouts_are_audited_without_the_password(
+    browser_for: MakeBrowser, engine: Engine
+) -> None:
+    browser = browser_for()
+    assert browser.login("staff", "sai-mat-khau-1").status_code == 401
+    assert browser.login("khong-co-ai", "staff-pass-1").status_code == 401
+    assert browser.login(*STAFF).status_code == 303
+    assert browser.post("/logout").status_code == 303
+    with Session(engine) as session:
+        rows = session.exec(
+            select(AuditEntry)
+            .where(col(AuditEntry.action).startswith("user.log"))
+            .order_by(col(AuditEntry.id))
+        ).all()
+    seen = [(r.actor, r.action, r.entity_id, (r.after or {}).get("why")) for r in rows]
+    assert seen == [
+        ("staff", "user.login_failed", "staff", "wrong_password"),
+        ("anonymous", "user.login_failed", "", "wrong_password"),
+        ("staff", "user.login", "staff", None),
+        ("staff", "user.logout", "staff", None),
+    ]
+    stored = " ".join(f"{r.before} {r.after} {r.reason}" for r in rows)
+    for secret in ("sai-mat-khau-1", "staff-pass-1", "khong-co-ai"):
+        assert secret not in stored
 
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from postlink import defaults
@@ -25,6 +25,7 @@ from postlink.postal.models import (
     OrderRequest,
     Page,
     Quarantined,
+    WebhookHint,
 )
 from postlink.postal.myvnpost import cursor as feed_cursor
 from postlink.postal.myvnpost import mapping
@@ -56,19 +57,30 @@ class MyVNPostAdapter(AdapterBase):
     # --- Orders ----------------------------------------------------------------------------
 
     def find_order(self, reference: str) -> Order | None:
-        """The order carrying ``reference`` as its saleOrderCode; a live one when several.
+        """The order carrying ``reference`` as its saleOrderCode; a live one when several."""
+        return self._get_order(mapping.get_order_params(reference), lambda o: o.reference)
+
+    def order_by_item(self, item_code: str) -> Order | None:
+        """The order carrying the waybill ``item_code``; a live one when several."""
+        return self._get_order(mapping.item_order_params(item_code), lambda o: o.item_code)
+
+    def _get_order(
+        self, params: dict[str, str | int], key: Callable[[Order], str | None]
+    ) -> Order | None:
+        """getOrder by ``params``; of the orders whose ``key`` is the code asked for, a live
+        one first (a cancelled order and its re-creation share a reference).
 
         A record the post returns for it that cannot be read may be that very order: rather
         than answer "absent" and let the caller create it a second time, that is an error.
         """
-        payload = self.proxy.get_order(mapping.get_order_params(reference))
-        orders, bad = mapping.parse_get_order_response(payload, self.table)
+        code = params["code"]
+        orders, bad = mapping.parse_get_order_response(self.proxy.get_order(params), self.table)
         for item in bad:
-            log.warning("getOrder %s: quarantined a record: %s", reference, item.reason)
-        mine = [order for order in orders if order.reference == reference]
+            log.warning("getOrder %s: quarantined a record: %s", code, item.reason)
+        mine = [order for order in orders if key(order) == code]
         if not mine and bad:
             raise PostalProtocolError(
-                f"getOrder {reference}: bưu điện trả về bản ghi postlink không đọc được, không "
+                f"getOrder {code}: bưu điện trả về bản ghi postlink không đọc được, không "
                 f"tạo thêm đơn ({bad[0].reason}) / the post returned a record postlink cannot "
                 "read; no second order is created"
             )
@@ -193,10 +205,16 @@ class MyVNPostAdapter(AdapterBase):
 
     # --- Webhook -------------------------------------------------------------------------------
 
-    def parse_webhook(
-        self, headers: Mapping[str, str], body: bytes
-    ) -> tuple[list[Order], list[Quarantined]]:
-        """Verify the signature over the first record, then read every record (brief §1)."""
-        records, signed, signature = mapping.read_webhook(body)
-        self.verifier.verify(signed, signature)
-        return mapping.parse_orders(records, self.table, "webhook")
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookHint:
+        """Verify the signature, which covers ``sendDate`` and the first record's item code
+        and status (brief §1), and name that item only: the other records are not signed,
+        so they are counted and nothing of them is used, not even as a hint."""
+        records, send_date, signature = mapping.read_webhook(body)
+        self.verifier.verify(mapping.webhook_signed_text(send_date, records[0]), signature)
+        item = str(records[0].get("itemCode") or "").strip()
+        return WebhookHint(
+            sent_at=mapping.parse_send_date(send_date),
+            signature=signature,
+            item_codes=(item,) if item else (),
+            unsigned=len(records) - 1,
+        )

@@ -366,6 +366,11 @@ def get_order_params(reference: str) -> dict[str, str | int]:
     return {"type": 2, "code": reference}
 
 
+def item_order_params(item_code: str) -> dict[str, str | int]:
+    """getOrder by ``itemCode`` (type 1), the waybill number (brief §1)."""
+    return {"type": 1, "code": item_code}
+
+
 def parse_get_order_response(
     payload: Any, table: StatusTable
 ) -> tuple[list[Order], list[Quarantined]]:
@@ -520,8 +525,8 @@ def webhook_signed_text(send_date: str, first: dict[str, Any]) -> bytes:
     return f"{WEBHOOK_SIGNATURE_PREFIX}{send_date}{item}{status}".encode()
 
 
-def read_webhook(body: bytes) -> tuple[list[Any], bytes, str]:
-    """The records, the signed text and the signature of a webhook body; WebhookRejected when
+def read_webhook(body: bytes) -> tuple[list[Any], str, str]:
+    """The records, ``sendDate`` and the signature of a webhook body; WebhookRejected when
     the body is not the documented shape (nothing of it is then processed)."""
     try:
         message = json.loads(body)
@@ -534,4 +539,14 @@ def read_webhook(body: bytes) -> tuple[list[Any], bytes, str]:
         raise WebhookRejected("the webhook has no 'data' list of orders")
     if not isinstance(send_date, str) or not isinstance(signature, str):
         raise WebhookRejected("the webhook lacks 'sendDate' or 'signature'")
-    return records, webhook_signed_text(send_date, records[0]), signature
+    return records, send_date, signature
+
+
+def parse_send_date(send_date: str) -> datetime:
+    """``sendDate`` is ``YYYYMMDDhhmmss`` in Vietnam time (brief §1); WebhookRejected else."""
+    try:
+        return datetime.strptime(send_date, "%Y%m%d%H%M%S").replace(tzinfo=VIETNAM)
+    except ValueError:
+        raise WebhookRejected(
+            f"the webhook's sendDate {send_date[:20]!r} is not YYYYMMDDhhmmss"
+        ) from None

@@ -6,42 +6,36 @@ returns the decoded body; mapping.py makes models of it.
 
 from __future__ import annotations
 
-from threading import Lock
 from typing import Any
 
 from postlink.postal.http import HttpClient
 from postlink.postal.myvnpost import mapping
+from postlink.postal.tokens import SharedToken
 
 PREFIX = "/customer-partner"
 
 
-class TokenLogin:
+class TokenLogin(SharedToken):
     """The ``token`` header, from GetAccessToken, cached until the post refuses it.
 
     The token's lifetime is unpublished, so it is kept until a 401/403; the HTTP layer then
-    calls ``invalidate`` and replays the call once with a fresh login (brief §1). A refused
-    login raises PostalAuthError at once: bad credentials are not retried.
+    calls ``invalidate`` and replays the call with a fresh login, one login for all the
+    threads refused together (``tokens.py``, brief §1). A refused login raises
+    PostalAuthError at once: bad credentials are not retried.
     """
 
+    header = "token"
+
     def __init__(self, http: HttpClient, username: str, password: str, customer_code: str):
+        super().__init__()
         self._http = http
         self._username = username
         self._password = password
         self._customer_code = customer_code
-        self._token: str | None = None
-        self._lock = Lock()
-        self.issued: list[str] = []
 
     def headers(self) -> dict[str, str]:
         with self._lock:
-            if self._token is None:
-                self._token = self._login()
-                self.issued.append(self._token)
-            return {"token": self._token}
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._token = None
+            return self._headers() if self._token is not None else self._keep(self._login())
 
     def _login(self) -> str:
         body = mapping.login_request(self._username, self._password, self._customer_code)

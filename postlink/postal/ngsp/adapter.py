@@ -23,6 +23,7 @@ from postlink.postal.models import (
     OrderRequest,
     Page,
     Quarantined,
+    WebhookHint,
 )
 from postlink.postal.ngsp import mapping
 from postlink.postal.ngsp.proxy import BearerLogin, NgspProxy
@@ -108,7 +109,9 @@ class NgspAdapter(AdapterBase):
             if count < self.page_size:
                 return
 
-    def parse_webhook(
-        self, headers: Mapping[str, str], body: bytes
-    ) -> tuple[list[Order], list[Quarantined]]:
+    def order_by_item(self, item_code: str) -> Order | None:
+        orders, _ = self._lookup({"ItemCode": item_code})
+        return next((order for order in orders if order.item_code == item_code), None)
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookHint:
         raise WebhookRejected("the national gateway sends no webhooks; its feed is polled")

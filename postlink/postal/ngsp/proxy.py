@@ -9,46 +9,44 @@ from __future__ import annotations
 import base64
 import json
 import time
-from threading import Lock
 from typing import Any
 
 from postlink.postal.http import HttpClient
 from postlink.postal.ngsp import mapping
+from postlink.postal.tokens import SharedToken
 
 #: Seconds before a token's announced expiry at which a new one is fetched.
 EXPIRY_MARGIN = 30.0
 
 
-class BearerLogin:
-    """An OAuth2 client-credentials token, renewed before it expires or when refused."""
+class BearerLogin(SharedToken):
+    """An OAuth2 client-credentials token, renewed before it expires or when refused (one
+    login for all the threads refused together, ``tokens.py``)."""
+
+    header = "Authorization"
+    prefix = "Bearer "
 
     def __init__(self, http: HttpClient, client_id: str, secret: str) -> None:
+        super().__init__()
         self._http = http
         self._client_id = client_id
         self._basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-        self._token: str | None = None
         self._expires = 0.0
-        self._lock = Lock()
-        self.issued: list[str] = []
 
     def headers(self) -> dict[str, str]:
         with self._lock:
-            if self._token is None or time.monotonic() >= self._expires:
-                payload = self._http.call(
-                    "token",
-                    "POST",
-                    "/oauth/token",
-                    form={"grant_type": "client_credentials"},
-                    headers={"Authorization": f"Basic {self._basic}"},
-                )
-                self._token, lifetime = mapping.parse_token_response(payload, self._client_id)
-                self._expires = time.monotonic() + max(0.0, lifetime - EXPIRY_MARGIN)
-                self.issued.append(self._token)
-            return {"Authorization": f"Bearer {self._token}"}
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._token = None
+            if self._token is not None and time.monotonic() < self._expires:
+                return self._headers()
+            payload = self._http.call(
+                "token",
+                "POST",
+                "/oauth/token",
+                form={"grant_type": "client_credentials"},
+                headers={"Authorization": f"Basic {self._basic}"},
+            )
+            token, lifetime = mapping.parse_token_response(payload, self._client_id)
+            self._expires = time.monotonic() + max(0.0, lifetime - EXPIRY_MARGIN)
+            return self._keep(token)
 
 
 class NgspProxy:

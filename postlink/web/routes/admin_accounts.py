@@ -1,4 +1,9 @@
-"""Admin: console accounts and inbound API tokens (every change audited in ``accounts``)."""
+"""Admin: console accounts and inbound API tokens (every change audited in ``accounts``).
+
+A refused change (a taken or malformed user name, a short password, an admin disabling
+themself) re-renders the form with the reason in Vietnamese and what was typed, rather
+than a bare error page (issue 14 §1).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,12 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from postlink.db import session_scope
-from postlink.errors import PostlinkError
 from postlink.models import ApiToken, User
 from postlink.web import accounts
-from postlink.web.security import csrf_protect, db_session, require_admin
+from postlink.web.accounts import AccountError
+from postlink.web.errors import worded
+from postlink.web.inputs import RowId
+from postlink.web.security import csrf_protect, require_admin
 from postlink.web.state import state_of
 from postlink.web.templating import flash, page
 
@@ -24,7 +31,6 @@ router = APIRouter(
 )
 
 Admin = Annotated[User, Depends(require_admin)]
-Db = Annotated[Session, Depends(db_session)]
 
 
 def _back(request: Request, target: str, done: str) -> Response:
@@ -32,10 +38,40 @@ def _back(request: Request, target: str, done: str) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+_NEW_USER = {"username": "", "full_name": "", "role": "staff"}
+
+
+def _users_page(
+    request: Request,
+    user: User,
+    *,
+    error: str = "",
+    typed: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    with Session(state_of(request).engine) as session:
+        rows = session.exec(select(User).order_by(col(User.username))).all()
+    context = {"rows": rows, "error": error, "typed": typed or _NEW_USER}
+    return page(request, "admin/users.html", context, user=user, status_code=status_code)
+
+
+def _tokens_page(
+    request: Request,
+    user: User,
+    *,
+    issued: accounts.IssuedToken | None = None,
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    with Session(state_of(request).engine) as session:
+        rows = session.exec(select(ApiToken).order_by(col(ApiToken.id).desc())).all()
+    context = {"rows": rows, "issued": issued, "error": error}
+    return page(request, "admin/tokens.html", context, user=user, status_code=status_code)
+
+
 @router.get("/users")
-def users(request: Request, user: Admin, session: Db) -> Response:
-    rows = session.exec(select(User).order_by(col(User.username))).all()
-    return page(request, "admin/users.html", {"rows": rows}, user=user)
+def users(request: Request, user: Admin) -> Response:
+    return _users_page(request, user)
 
 
 @router.post("/users")
@@ -47,10 +83,14 @@ def add_user(
     role: Annotated[str, Form(max_length=16)],
     full_name: Annotated[str, Form(max_length=255)] = "",
 ) -> Response:
-    with session_scope(state_of(request).engine) as session:
-        accounts.add_user(
-            session, username, password, role=role, full_name=full_name, actor=user.username
-        )
+    try:
+        with session_scope(state_of(request).engine) as session:
+            accounts.add_user(
+                session, username, password, role=role, full_name=full_name, actor=user.username
+            )
+    except AccountError as exc:
+        typed = {"username": username, "full_name": full_name, "role": role}
+        return _users_page(request, user, error=worded(exc), typed=typed, status_code=400)
     return _back(request, "/admin/users", f"Đã tạo tài khoản {username.strip().lower()}.")
 
 
@@ -58,19 +98,22 @@ def add_user(
 def update_user(
     request: Request,
     user: Admin,
-    user_id: int,
+    user_id: RowId,
     role: Annotated[str, Form(max_length=16)],
     full_name: Annotated[str, Form(max_length=255)] = "",
     active: Annotated[bool, Form()] = False,
 ) -> Response:
-    with session_scope(state_of(request).engine) as session:
-        target = session.get(User, user_id)
-        if target is None:
-            raise HTTPException(404)
-        accounts.update_user(
-            session, target, role=role, active=active, full_name=full_name, actor=user.username
-        )
-        name = target.username
+    try:
+        with session_scope(state_of(request).engine) as session:
+            target = session.get(User, user_id)
+            if target is None:
+                raise HTTPException(404)
+            accounts.update_user(
+                session, target, role=role, active=active, full_name=full_name, actor=user.username
+            )
+            name = target.username
+    except AccountError as exc:
+        return _users_page(request, user, error=worded(exc), status_code=400)
     return _back(request, "/admin/users", f"Đã cập nhật tài khoản {name}.")
 
 
@@ -78,22 +121,24 @@ def update_user(
 def reset_password(
     request: Request,
     user: Admin,
-    user_id: int,
+    user_id: RowId,
     password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    with session_scope(state_of(request).engine) as session:
-        target = session.get(User, user_id)
-        if target is None:
-            raise HTTPException(404)
-        accounts.set_password(session, target.username, password, actor=user.username)
-        name = target.username
+    try:
+        with session_scope(state_of(request).engine) as session:
+            target = session.get(User, user_id)
+            if target is None:
+                raise HTTPException(404)
+            accounts.set_password(session, target.username, password, actor=user.username)
+            name = target.username
+    except AccountError as exc:
+        return _users_page(request, user, error=worded(exc), status_code=400)
     return _back(request, "/admin/users", f"Đã đặt lại mật khẩu cho {name}.")
 
 
 @router.get("/tokens")
-def tokens(request: Request, user: Admin, session: Db) -> Response:
-    rows = session.exec(select(ApiToken).order_by(col(ApiToken.id).desc())).all()
-    return page(request, "admin/tokens.html", {"rows": rows, "issued": None}, user=user)
+def tokens(request: Request, user: Admin) -> Response:
+    return _tokens_page(request, user)
 
 
 @router.post("/tokens")
@@ -101,18 +146,19 @@ def create_token(
     request: Request, user: Admin, name: Annotated[str, Form(max_length=100)]
 ) -> Response:
     """The secret is shown on this one answer and never again (only its hash is kept)."""
-    with session_scope(state_of(request).engine) as session:
-        issued = accounts.create_token(session, name, actor=user.username)
-        rows = session.exec(select(ApiToken).order_by(col(ApiToken.id).desc())).all()
-    return page(request, "admin/tokens.html", {"rows": rows, "issued": issued}, user=user)
+    try:
+        with session_scope(state_of(request).engine) as session:
+            issued = accounts.create_token(session, name, actor=user.username)
+    except AccountError as exc:
+        return _tokens_page(request, user, error=worded(exc), status_code=400)
+    return _tokens_page(request, user, issued=issued)
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke_token(request: Request, user: Admin, token_id: int) -> Response:
+def revoke_token(request: Request, user: Admin, token_id: RowId) -> Response:
     try:
         with session_scope(state_of(request).engine) as session:
             accounts.revoke_token(session, token_id, actor=user.username)
-    except PostlinkError as exc:
-        flash(request, str(exc), "error")
-        return RedirectResponse("/admin/tokens", status_code=303)
+    except AccountError as exc:
+        return _tokens_page(request, user, error=worded(exc), status_code=400)
     return _back(request, "/admin/tokens", f"Đã thu hồi khóa API {token_id}.")

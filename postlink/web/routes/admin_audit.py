@@ -1,4 +1,5 @@
-"""Admin: the audit log, filtered by who, what, which entity and when (newest first)."""
+"""Admin: the audit log, filtered by who, what, which entity and when (newest first), each
+row's changes worded by ``audit_view``."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
-from postlink.errors import PostlinkError
 from postlink.models import AuditEntry, User
-from postlink.web.forms import parse_day
+from postlink.web.audit_view import AuditWords
+from postlink.web.forms import parse_day, shown_day
+from postlink.web.inputs import BadInput
 from postlink.web.security import csrf_protect, db_session, require_admin
 from postlink.web.state import state_of
-from postlink.web.templating import page
+from postlink.web.templating import page, word
 
 router = APIRouter(
     prefix="/admin/audit",
@@ -54,9 +56,9 @@ def audit_log(
             query = query.where(col(AuditEntry.entity_id) == ident)
     try:
         first, last = parse_day(start, "từ"), parse_day(end, "đến")
-    except PostlinkError as exc:
+    except BadInput as exc:
         first = last = None
-        error = str(exc)
+        error = exc.message
     if first:
         query = query.where(col(AuditEntry.at) >= datetime.combine(first, time(0), tzinfo=tz))
     if last:
@@ -69,9 +71,16 @@ def audit_log(
     ).all()
     context = {
         "rows": rows[:PAGE_ROWS],
+        "words": AuditWords(tz, word),
         "more": len(rows) > PAGE_ROWS,
         "page_number": page_number,
-        "filters": {"actor": actor, "action": action, "entity": entity, "from": start, "to": end},
+        "filters": {
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "from": shown_day(start),
+            "to": shown_day(end),
+        },
         "error": error,
     }
     return page(request, "admin/audit.html", context, user=user)

@@ -5,8 +5,11 @@ validated whole first; a file with errors stores nothing and every problem is sh
 its row, column, value and reason), the draft's page shows ``diff_against_base`` (what
 publishing would change from its effective date), and publishing is ``publish`` with its
 window rules (QĐ 45/2016 art. 18). Each step is audited by the catalog under the admin's
-name. Uploads are limited in size (``POSTLINK_WEB_UPLOAD_MAX_BYTES``) and type (.xlsx or
-.csv, checked by content as well as by name).
+name. Uploads are limited in size (``POSTLINK_WEB_UPLOAD_MAX_BYTES``) and type (.xlsx,
+.docx or .csv, checked by content as well as by name); what a workbook may expand to is
+bounded by the reader before parsing. Publishing that changes dates already past shows
+what it would change (``PublishPlan``) and asks for confirmation, with the offer to
+re-judge the recorded legs (the audited ``postlink.sync.rematch``).
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ from postlink.catalog.diff import diff_against_base
 from postlink.catalog.history import procedure_history
 from postlink.catalog.importer import ImportOutcome, import_list
 from postlink.catalog.problems import CatalogValidationError
-from postlink.catalog.publish import NoChangesError, publish, withdraw
+from postlink.catalog.publish import ConfirmationNeeded, NoChangesError, publish, withdraw
+from postlink.catalog.reader import SAVE_AS
 from postlink.catalog.versions import all_versions, entries_of
 from postlink.db import session_scope
 from postlink.errors import PostlinkError
+from postlink.identifiers import IdentifierError
 from postlink.models import ListVersion, User, VersionStatus
 from postlink.web.forms import parse_day
+from postlink.web.inputs import RowId
+from postlink.web.messages import say
 from postlink.web.security import csrf_protect, db_session, require_admin
 from postlink.web.state import state_of
 from postlink.web.templating import flash, page
@@ -51,8 +58,8 @@ def versions(request: Request, user: Admin, session: Db, code: str = "") -> Resp
     if code.strip():
         try:
             history = procedure_history(session, code.strip()[:80])
-        except PostlinkError as exc:
-            flash(request, str(exc), "error")
+        except (PostlinkError, IdentifierError):
+            flash(request, say("procedure.code", value=code.strip()[:80]), "error")
     context = {"versions": all_versions(session), "code": code, "history": history}
     return page(request, "admin/catalog.html", context, user=user)
 
@@ -72,13 +79,19 @@ def _saved_upload(upload: UploadFile, limit: int, folder: Path) -> Path:
     """The upload written to ``folder`` under its own suffix, after the size and type checks."""
     name = Path(upload.filename or "").name
     suffix = Path(name).suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise PostlinkError(f"Tệp «{name}» không phải .xlsx hoặc .csv.")
+    if suffix not in (".xlsx", ".docx", ".csv"):
+        advice = SAVE_AS.get(suffix, ("", ""))[1]
+        raise PostlinkError(
+            f"Tệp «{name}» không phải .xlsx hoặc .csv, cũng không phải .docx"
+            + (f": {advice}." if advice else ".")
+        )
     data = upload.file.read(limit + 1)
     if len(data) > limit:
         raise PostlinkError(f"Tệp lớn hơn giới hạn {limit // 1024} KiB.")
     if suffix == ".xlsx" and not data.startswith(_XLSX_MAGIC):
         raise PostlinkError(f"Tệp «{name}» không phải tệp Excel .xlsx hợp lệ.")
+    if suffix == ".docx" and not data.startswith(_XLSX_MAGIC):
+        raise PostlinkError(f"Tệp «{name}» không phải tệp Word .docx hợp lệ.")
     if (
         suffix == ".csv"
         and b"\x00" in data[:4096]
@@ -95,12 +108,15 @@ def upload(
     request: Request,
     user: Admin,
     file: UploadFile,
-    decision: Annotated[str, Form(max_length=100)],
     effective_from: Annotated[str, Form(max_length=10)],
     reason: Annotated[str, Form(max_length=2000)],
+    decision: Annotated[str, Form(max_length=100)] = "",
     signed_on: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Validate and store the file as a draft; show its errors, or its diff to publish."""
+    """Validate and store the file as a draft; show its errors, or its diff to publish.
+
+    An empty decision number is read from the file's title ("kèm theo Quyết định số …").
+    """
     web = state_of(request)
     fields = {"decision": decision, "effective_from": effective_from, "signed_on": signed_on}
     fields["reason"] = reason
@@ -114,7 +130,7 @@ def upload(
                 outcome = import_list(
                     session,
                     path,
-                    decision=decision,
+                    decision=decision or None,
                     effective_from=effective,
                     signed_on=parse_day(signed_on, "ký"),
                     note=reason,
@@ -139,6 +155,7 @@ def _draft_page(request: Request, user: User, outcome: ImportOutcome) -> Respons
         "note": outcome.parsed.source_name,
         "diff": outcome.diff,
         "warnings": outcome.warnings,
+        "reused": outcome.reused,
     }
     return page(request, "admin/draft.html", context, user=user)
 
@@ -151,7 +168,7 @@ def _version(session: Session, version_id: int) -> ListVersion:
 
 
 @router.get("/versions/{version_id}")
-def version_page(request: Request, user: Admin, session: Db, version_id: int) -> Response:
+def version_page(request: Request, user: Admin, session: Db, version_id: RowId) -> Response:
     version = _version(session, version_id)
     diff = diff_against_base(session, entries_of(session, version), version)
     context = {
@@ -160,6 +177,7 @@ def version_page(request: Request, user: Admin, session: Db, version_id: int) ->
         "note": version.source_name,
         "diff": diff,
         "warnings": [],
+        "reused": False,
     }
     return page(request, "admin/draft.html", context, user=user)
 
@@ -168,15 +186,25 @@ def version_page(request: Request, user: Admin, session: Db, version_id: int) ->
 def publish_version(
     request: Request,
     user: Admin,
-    version_id: int,
+    version_id: RowId,
     force: Annotated[bool, Form()] = False,
+    confirm: Annotated[bool, Form()] = False,
+    rematch_legs: Annotated[bool, Form()] = False,
 ) -> Response:
+    """Publish; a publication changing past dates first shows what it changes, to confirm."""
     web = state_of(request)
     try:
         with session_scope(web.engine) as session:
             outcome = publish(
-                session, _version(session, version_id), actor=user.username, force=force
+                session,
+                _version(session, version_id),
+                actor=user.username,
+                force=force,
+                confirm=confirm,
             )
+    except ConfirmationNeeded as exc:
+        context = {"plan": exc.plan, "force": force}
+        return page(request, "admin/publish_confirm.html", context, user=user)
     except NoChangesError as exc:
         same = f"phiên bản {exc.base.id} ({exc.base.decision})"
         message = (
@@ -189,11 +217,26 @@ def publish_version(
         flash(request, str(exc), "error")
         return RedirectResponse(f"/admin/catalog/versions/{version_id}", status_code=303)
     web.ctx.resolver.invalidate()
-    flash(
-        request,
-        f"Đã công bố danh mục {outcome.version.decision}, "
-        f"hiệu lực từ {outcome.version.effective_from:%d/%m/%Y}.",
+    version = outcome.version
+    message = (
+        f"Đã công bố danh mục {version.decision}, hiệu lực từ {version.effective_from:%d/%m/%Y}."
     )
+    if rematch_legs:
+        from postlink.sync.rematch import rematch  # the sync layer only when asked
+
+        with session_scope(web.engine) as session:
+            changes = rematch(
+                session,
+                web.ctx,
+                actor=user.username,
+                reason=f"công bố danh mục {version.decision} từ {version.effective_from:%d/%m/%Y}",
+                since=version.effective_from,
+            )
+        message += (
+            f" Đã đối chiếu lại {changes.get('legs', 0)} lượt, "
+            f"{changes.get('changed', 0)} lượt đổi kết quả."
+        )
+    flash(request, message)
     return RedirectResponse("/admin/catalog", status_code=303)
 
 
@@ -201,7 +244,7 @@ def publish_version(
 def withdraw_version(
     request: Request,
     user: Admin,
-    version_id: int,
+    version_id: RowId,
     reason: Annotated[str, Form(max_length=2000)],
 ) -> Response:
     web = state_of(request)

@@ -6,6 +6,12 @@ the first call answers 201, a repeat with the same details answers 200 with the 
 command, a repeat with other details 409. A leg of a procedure excluded from postal handling
 (QĐ 45/2016 art. 1 cl. 2) is stored as refused and answered 422 ``leg_excluded`` with the
 list's reason — every time it is repeated, so the one-stop system cannot miss it.
+
+Registrations of the same new dossier may race (the one-stop system retries, or sends the
+pickup and the return at once). The dossier's row is claimed first with an insert … on
+conflict do nothing, so racers share it instead of colliding on its unique code; two racers
+for the same leg still collide on the command's key, and the loser registers again once,
+finding the winner's command and answering as a repeat (issue 14 §3).
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 from starlette.responses import JSONResponse
 
@@ -28,7 +37,8 @@ from postlink.sync.outbox import CREATE, Registration, register
 from postlink.timeutil import utcnow
 from postlink.web.accounts import token_for
 from postlink.web.api_models import ApiErrorBody, Command, DossierStatus, LegRequest, LegStatus
-from postlink.web.errors import ApiError
+from postlink.web.errors import ApiError, worded
+from postlink.web.messages import say
 from postlink.web.security import db_session
 from postlink.web.state import state_of
 
@@ -80,8 +90,8 @@ DossierCode = Annotated[
 def _dossier_code(code: str) -> str:
     try:
         return parse_dossier_code(code).text
-    except IdentifierError as exc:
-        raise ApiError(400, "invalid_dossier_code", f"Mã hồ sơ không hợp lệ: {exc}") from None
+    except IdentifierError:
+        raise ApiError(400, "invalid_dossier_code", say("api.dossier_code", value=code)) from None
 
 
 def _command(command: OutboxCommand) -> Command:
@@ -101,13 +111,12 @@ def _register(
     dossier = _dossier_code(code)
     try:
         parse_procedure_code(body.procedure_code)
-    except IdentifierError as exc:
-        raise ApiError(400, "invalid_procedure_code", f"Mã thủ tục không hợp lệ: {exc}") from None
+    except IdentifierError:
+        value = body.procedure_code
+        raise ApiError(400, "invalid_procedure_code", say("procedure.code", value=value)) from None
     citizen = body.citizen
     if not citizen.name.strip() or not citizen.address.strip():
-        raise ApiError(
-            422, "invalid_request", "Yêu cầu không hợp lệ: thiếu họ tên hoặc địa chỉ công dân."
-        )
+        raise ApiError(422, "invalid_request", say("api.no_citizen"))
     registration = Registration(
         leg,
         dossier,
@@ -115,25 +124,7 @@ def _register(
         body.procedure_name,
         Party(citizen.name, citizen.phone, citizen.address, commune_code=citizen.commune_code),
     )
-    web = state_of(request)
-    reference = reference_for(dossier, leg)
-    existed: int | None = None
-    try:
-        with session_scope(web.engine) as session:
-            existed = session.exec(
-                select(OutboxCommand.id).where(
-                    OutboxCommand.kind == CREATE, OutboxCommand.reference == reference
-                )
-            ).first()
-            command = _command(
-                register(session, web.ctx, web.settings, registration, actor=f"api:{token.name}")
-            )
-    except PostlinkError as exc:
-        if existed is None:
-            raise ApiError(400, "rejected", f"Không đăng ký được: {exc}") from None
-        raise ApiError(
-            409, "conflict", f"Hồ sơ {dossier} đã được đăng ký với thông tin khác: {exc}"
-        ) from None
+    existed, command = _register_once_more_if_raced(request, token, registration)
     if command.state == OutboxState.REFUSED:
         raise ApiError(
             422,
@@ -143,6 +134,48 @@ def _register(
             command=command.model_dump(mode="json"),
         )
     return JSONResponse(command.model_dump(mode="json"), status_code=200 if existed else 201)
+
+
+def _claim_dossier(engine: Engine, code: str) -> None:
+    """The dossier's row, inserted unless it exists, in a transaction of its own."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    row = dialect.insert(Dossier).values(code=code, created_at=now, updated_at=now)
+    with engine.begin() as connection:
+        connection.execute(row.on_conflict_do_nothing(index_elements=["code"]))
+
+
+def _register_once_more_if_raced(
+    request: Request, token: ApiToken, registration: Registration
+) -> tuple[bool, Command]:
+    """Whether the leg was registered before, and its command. A race lost to a concurrent
+    registration (its unique key, or SQLite's one writer) is retried once; by then the
+    winner's rows are committed and this one is a repeat."""
+    web = state_of(request)
+    dossier = registration.dossier_code
+    reference = reference_for(dossier, registration.leg)
+    _claim_dossier(web.engine, dossier)
+    for _ in range(2):
+        existed: int | None = None
+        try:
+            with session_scope(web.engine) as session:
+                existed = session.exec(
+                    select(OutboxCommand.id).where(
+                        OutboxCommand.kind == CREATE, OutboxCommand.reference == reference
+                    )
+                ).first()
+                actor = f"api:{token.name}"
+                command = _command(
+                    register(session, web.ctx, web.settings, registration, actor=actor)
+                )
+            return existed is not None, command
+        except (IntegrityError, OperationalError):
+            continue  # lost the race: the winner's rows are there for the next attempt
+        except PostlinkError as exc:
+            if existed is None:
+                raise ApiError(400, "rejected", worded(exc)) from None
+            raise ApiError(409, "conflict", say("api.conflict", dossier=dossier)) from None
+    raise ApiError(409, "busy", say("api.busy", dossier=dossier))
 
 
 @router.put("/dossiers/{dossier_code}/pickup", response_model=Command, status_code=201)

@@ -8,9 +8,11 @@ which refuses an excluded procedure with the list's reason (QĐ 45/2016 art. 1 c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
@@ -25,6 +27,9 @@ from postlink.reports.render import Format, render
 from postlink.sync.outbox import register
 from postlink.timeutil import local_date, utcnow
 from postlink.web import desk
+from postlink.web.errors import worded
+from postlink.web.inputs import BadInput, RowId, row_id
+from postlink.web.messages import say
 from postlink.web.routes.reports import MEDIA
 from postlink.web.security import csrf_protect, db_session, require_staff
 from postlink.web.state import state_of
@@ -49,8 +54,9 @@ async def _ticked(request: Request) -> list[tuple[int, str]]:
     form = await request.form()
     ticked = []
     for key, value in form.multi_items():
-        if key.startswith("item-") and key[5:].isdigit() and value != SKIP:
-            ticked.append((int(key[5:]), str(value)))
+        leg_id = row_id(key[5:]) if key.startswith("item-") else None
+        if leg_id is not None and value != SKIP:
+            ticked.append((leg_id, str(value)))
     return ticked
 
 
@@ -64,12 +70,12 @@ def _sign(
 ) -> Response:
     """Sign the record, or go back to the form with what was wrong."""
     if not worker.strip():
-        flash(request, "Nhập họ tên nhân viên bưu chính ký biên bản.", "error")
+        flash(request, say("desk.no_worker"), "error")
         return RedirectResponse(back, status_code=303)
     try:
         handover_id = _store(request, user, direction, items, worker)
     except PostlinkError as exc:
-        flash(request, str(exc), "error")
+        flash(request, worded(exc), "error")
         return RedirectResponse(back, status_code=303)
     flash(request, f"Đã ký biên bản giao nhận số {handover_id}.")
     return RedirectResponse(f"/handovers/{handover_id}", status_code=303)
@@ -84,7 +90,7 @@ def _store(
         for leg_id, state in items:
             leg = session.get(Leg, leg_id)
             if leg is None:
-                raise PostlinkError(f"Không tìm thấy bưu gửi {leg_id}.")
+                raise BadInput(say("desk.item_unknown", value=leg_id))
             specs.append(ItemSpec(leg.reference, ItemState(state)))
         handover = create_handover(
             session,
@@ -99,27 +105,96 @@ def _store(
         return handover.id
 
 
+def _receive_page(
+    request: Request,
+    user: User,
+    ticked: list[tuple[int, str]],
+    *,
+    page_number: int = 1,
+    worker: str = "",
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    """The items ticked so far (carried in the form, newest scan first) above one page of
+    those still to receive; the form keeps the ticks across pages and scans."""
+    with Session(state_of(request).engine) as session:
+        still = desk.receivable_by_id(session, [leg_id for leg_id, _ in ticked])
+        rest = desk.receivable_page(session, page_number, still)
+    context = {
+        "ticked": [(*still[leg_id], state) for leg_id, state in ticked if leg_id in still],
+        "rest": rest,
+        "signer": _signer(user),
+        "worker": worker,
+        "error": error,
+    }
+    return page(request, "receive.html", context, user=user, status_code=status_code)
+
+
 @router.get("/handovers/receive")
-def receive_form(request: Request, user: Staff, session: Db) -> Response:
-    rows = desk.receivable(session)
-    return page(request, "receive.html", {"rows": rows, "signer": _signer(user)}, user=user)
+def receive_form(
+    request: Request,
+    user: Staff,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
+) -> Response:
+    return _receive_page(request, user, [], page_number=page_number)
 
 
 @router.post("/handovers/receive")
 async def receive(
-    request: Request, user: Staff, postal_worker: Annotated[str, Form(max_length=255)]
+    request: Request,
+    user: Staff,
+    postal_worker: Annotated[str, Form(max_length=255)] = "",
+    scan: Annotated[str, Form(max_length=64)] = "",
+    action: Annotated[str, Form(max_length=20)] = "sign",
 ) -> Response:
+    """One form, three buttons: ``scan`` (the default, so a scanner's Enter lands here)
+    ticks the scanned item complete; ``page:<n>`` turns the page; ``sign`` signs."""
     items = await _ticked(request)
     if any(state not in ItemState.__members__.values() for _, state in items):
-        raise PostlinkError("Tình trạng hồ sơ không hợp lệ.")
+        raise BadInput(say("desk.state_invalid"))
+    again = partial(_receive_page, request, user, worker=postal_worker)
+    if action.startswith("page:"):
+        return again(items, page_number=row_id(action[5:]) or 1)
+    if action == "scan":
+        return _scan(request, items, scan, again)
     if not items:
-        flash(request, "Chưa chọn hồ sơ nào để đưa vào biên bản.", "error")
-        return RedirectResponse("/handovers/receive", status_code=303)
-    return _sign(request, user, Direction.IN, items, postal_worker, "/handovers/receive")
+        return again(items, error=say("desk.nothing_ticked"), status_code=400)
+    if not postal_worker.strip():
+        return again(items, error=say("desk.no_worker"), status_code=400)
+    with Session(state_of(request).engine) as session:
+        if len(desk.receivable_by_id(session, [leg_id for leg_id, _ in items])) < len(items):
+            return again(items, error=say("desk.already_handed"), status_code=409)
+    try:
+        handover_id = _store(request, user, Direction.IN, items, postal_worker)
+    except PostlinkError as exc:
+        return again(items, error=worded(exc), status_code=400)
+    flash(request, f"Đã ký biên bản giao nhận số {handover_id}.")
+    return RedirectResponse(f"/handovers/{handover_id}", status_code=303)
+
+
+def _scan(
+    request: Request,
+    items: list[tuple[int, str]],
+    code: str,
+    again: Callable[..., Response],
+) -> Response:
+    """Tick the scanned item complete and put it first; say so, or why not."""
+    if not code.strip():
+        return again(items)
+    with Session(state_of(request).engine) as session:
+        leg = desk.scanned(session, code)
+    shown = "".join(code.split()).upper()
+    if leg is None or leg.id is None:
+        return again(items, error=say("desk.scan_unknown", value=shown), status_code=404)
+    if any(leg_id == leg.id for leg_id, _ in items):
+        flash(request, say("desk.scan_again", value=shown))
+        return again(items)
+    flash(request, say("desk.scan_done", value=shown))
+    return again([(leg.id, ItemState.COMPLETE.value), *items])
 
 
 @router.get("/handovers/{handover_id}")
-def handover_page(request: Request, user: Staff, session: Db, handover_id: int) -> Response:
+def handover_page(request: Request, user: Staff, session: Db, handover_id: RowId) -> Response:
     handover = session.get(Handover, handover_id)
     if handover is None:
         raise HTTPException(404)
@@ -127,7 +202,7 @@ def handover_page(request: Request, user: Staff, session: Db, handover_id: int) 
 
 
 @router.get("/handovers/{handover_id}/record.{fmt}")
-def handover_record(request: Request, handover_id: int, fmt: Format) -> Response:
+def handover_record(request: Request, handover_id: RowId, fmt: Format) -> Response:
     """The record to print and sign: the reports' handover record, as HTML or PDF."""
     web = state_of(request)
     with Session(web.engine) as session:
@@ -155,7 +230,7 @@ def results(request: Request, user: Staff, session: Db) -> Response:
 async def create_return_orders(request: Request, user: Staff) -> Response:
     """Register a return order for each ticked dossier; refusals are reported with reasons."""
     form = await request.form()
-    ids = [int(v) for v in form.getlist("dossier") if isinstance(v, str) and v.isdigit()]
+    ids = [i for v in form.getlist("dossier") if isinstance(v, str) and (i := row_id(v))]
     web = state_of(request)
     with session_scope(web.engine) as session:
         for dossier in desk.dossiers_by_id(session, ids):
@@ -183,6 +258,6 @@ async def hand_results(
 ) -> Response:
     items = [(leg_id, ItemState.COMPLETE.value) for leg_id, _ in await _ticked(request)]
     if not items:
-        flash(request, "Chưa chọn kết quả nào để giao.", "error")
+        flash(request, say("desk.nothing_results"), "error")
         return RedirectResponse("/results", status_code=303)
     return _sign(request, user, Direction.OUT, items, postal_worker, "/results")

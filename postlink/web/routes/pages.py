@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from postlink.models import User
 from postlink.web import dashboard, lookup
+from postlink.web.inputs import RowId
 from postlink.web.security import csrf_protect, require_staff
 from postlink.web.state import state_of
 from postlink.web.templating import page
@@ -34,6 +35,24 @@ def home(request: Request, user: Staff) -> Response:
     web = state_of(request)
     board = dashboard.build(web.reader, web.settings, web.job_health)
     return page(request, "dashboard.html", {"board": board}, user=user)
+
+
+@router.get("/lists/{name}")
+def full_list(
+    request: Request,
+    user: Staff,
+    name: str,
+    q: Annotated[str, Query(max_length=80)] = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
+) -> Response:
+    """A dashboard panel's every row, paginated and filtered (issue 14 §2)."""
+    spec = dashboard.LISTS.get(name)
+    if spec is None:
+        raise HTTPException(404)
+    web = state_of(request)
+    listing = dashboard.full_list(web.reader, web.settings, spec, page_number, q.strip())
+    context = {"name": name, "spec": spec, "q": q, "listing": listing}
+    return page(request, "list.html", context, user=user)
 
 
 @router.get("/search")
@@ -54,7 +73,7 @@ def dossier(request: Request, user: Staff, code: str) -> Response:
 
 
 @router.get("/legs/{leg_id}")
-def leg(request: Request, user: Staff, leg_id: int) -> Response:
+def leg(request: Request, user: Staff, leg_id: RowId) -> Response:
     with Session(state_of(request).reader) as session:
         view = lookup.leg_view(session, leg_id)
     if view is None:

@@ -20,7 +20,9 @@ from postlink.reports.filters import ReportFilter, choose_period
 from postlink.reports.registry import ReportName, build_report
 from postlink.reports.render import Format, render
 from postlink.timeutil import local_date, utcnow
-from postlink.web.forms import parse_day
+from postlink.web.forms import FIRST_YEAR, LAST_YEAR, parse_day, shown_day
+from postlink.web.inputs import BadInput
+from postlink.web.messages import say
 from postlink.web.security import csrf_protect, require_staff
 from postlink.web.state import state_of
 from postlink.web.templating import page
@@ -45,7 +47,9 @@ MEDIA = {
 
 
 class ReportForm:
-    """The filter fields of every report page, as query parameters."""
+    """The filter fields of every report page, as query parameters. Every field is read as
+    text: a browser sends the form's empty fields too (``year=&leg=``), which typed query
+    parameters would refuse."""
 
     def __init__(
         self,
@@ -53,33 +57,64 @@ class ReportForm:
         end: Annotated[str | None, Query(alias="to", max_length=10)] = None,
         quarter: Annotated[str | None, Query(max_length=6)] = None,
         half: Annotated[str | None, Query(max_length=6)] = None,
-        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+        year: Annotated[str | None, Query(max_length=4)] = None,
         agency: Annotated[str | None, Query(max_length=40)] = None,
-        leg: LegKind | None = None,
+        leg: Annotated[str | None, Query(max_length=8)] = None,
         as_of: Annotated[str | None, Query(max_length=10)] = None,
     ) -> None:
         self.values = {
-            "from": start or "",
-            "to": end or "",
+            "from": shown_day(start or ""),
+            "to": shown_day(end or ""),
             "quarter": quarter or "",
             "half": half or "",
-            "year": str(year or ""),
+            "year": year or "",
             "agency": agency or "",
-            "leg": leg.value if leg else "",
-            "as_of": as_of or "",
+            "leg": leg or "",
+            "as_of": shown_day(as_of or ""),
         }
-        self.start, self.end, self.quarter, self.half, self.year = start, end, quarter, half, year
-        self.agency, self.leg, self.as_of = agency, leg, as_of
+        self.start, self.end, self.quarter, self.half = start, end, quarter, half
+        self.year_text, self.leg_text, self.agency, self.as_of = year, leg, agency, as_of
+
+    @property
+    def year(self) -> int | None:
+        text = (self.year_text or "").strip()
+        if not text:
+            return None
+        if not (text.isascii() and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR):
+            raise BadInput(say("period.year", value=text, first=FIRST_YEAR, last=LAST_YEAR))
+        return int(text)
+
+    @property
+    def leg(self) -> LegKind | None:
+        """Either leg, or both when the field is empty (or holds no leg's name)."""
+        try:
+            return LegKind(self.leg_text or "")
+        except ValueError:
+            return None
 
     def to_filter(self, today: date) -> ReportFilter:
-        period = choose_period(
-            start=parse_day(self.start, "từ"),
-            end=parse_day(self.end, "đến"),
-            quarter_spec=self.quarter or None,
-            half_spec=self.half or None,
-            year_value=self.year,
-            today=today,
-        )
+        """The filter, or ``BadInput`` in the console's words: the period rules are checked
+        here first, since ``choose_period`` words its refusals for the command line."""
+        start, end = parse_day(self.start, "từ"), parse_day(self.end, "đến")
+        if sum(1 for given in (start or end, self.quarter, self.half, self.year) if given) > 1:
+            raise BadInput(say("period.several"))
+        if start and start > (end or today):
+            last = end or today
+            raise BadInput(
+                say("period.reversed", start=f"{start:%d/%m/%Y}", end=f"{last:%d/%m/%Y}")
+            )
+        try:
+            period = choose_period(
+                start=start,
+                end=end,
+                quarter_spec=self.quarter or None,
+                half_spec=self.half or None,
+                year_value=self.year,
+                today=today,
+            )
+        except PostlinkError:  # what is left to refuse is a quarter or a half-year
+            code = "period.quarter" if self.quarter else "period.half"
+            raise BadInput(say(code, value=self.quarter or self.half)) from None
         return ReportFilter(
             period=period,
             as_of=parse_day(self.as_of, "tính đến") or today,
@@ -111,8 +146,8 @@ def report_page(
     context = {"pages": PAGES, "titles": TITLES, "chosen": name, "form": form, "error": ""}
     try:
         form.to_filter(local_date(utcnow(), state_of(request).settings.tz))
-    except PostlinkError as exc:
-        context["error"] = str(exc)
+    except BadInput as exc:
+        context["error"] = exc.message
     return page(request, "reports.html", context, user=user)
 
 

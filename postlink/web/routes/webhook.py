@@ -1,41 +1,58 @@
-"""``POST /webhooks/postal``: the post's status pushes (postal brief §1).
+"""``POST /webhooks/postal``: the post's status pushes (postal brief §1, issue 11 §3).
 
-The adapter's ``parse_webhook`` verifies the signature as configured
-(``POSTLINK_POSTAL_WEBHOOK_VERIFICATION``): a missing or wrong signature is 401, a body that
-is not the documented shape is 400, and neither changes anything. A verified body is
-answered at once and applied in the background by ``web.webhook.apply_webhook``.
+``web.webhook`` says what is checked and why. Every refusal changes nothing: a missing or
+wrong signature is 401, a malformed body or a ``sendDate`` outside the window is 400, a
+replay 409, a body larger than ``POSTAL_WEBHOOK_MAX_BYTES`` 413. An admitted body is
+answered 202 at once; the signed items are then looked up at the post in the background.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, Request, status
 
+from postlink import defaults
 from postlink.postal.errors import WebhookRejected, WebhookSignatureInvalid
 from postlink.web.api_models import ApiErrorBody, WebhookAnswer
 from postlink.web.errors import ApiError
 from postlink.web.state import state_of
-from postlink.web.webhook import apply_webhook
+from postlink.web.webhook import WebhookReplayed, WebhookStale, admit, ring
 
 router = APIRouter(tags=["postal webhook"])
 
 
+async def _body(request: Request) -> bytes:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > defaults.POSTAL_WEBHOOK_MAX_BYTES:
+            raise ApiError(413, "body_too_large", "Nội dung webhook quá lớn.")
+    return body
+
+
 @router.post(
     "/webhooks/postal",
+    status_code=status.HTTP_202_ACCEPTED,
     response_model=WebhookAnswer,
     responses={
-        400: {"model": ApiErrorBody, "description": "malformed body"},
+        400: {"model": ApiErrorBody, "description": "malformed body, or sendDate not fresh"},
         401: {"model": ApiErrorBody, "description": "missing or invalid signature"},
+        409: {"model": ApiErrorBody, "description": "a replay of a webhook already received"},
+        413: {"model": ApiErrorBody, "description": "body too large"},
     },
 )
 async def postal_webhook(request: Request, background: BackgroundTasks) -> WebhookAnswer:
-    """Receive a signed batch of orders from the post; replays are no-ops."""
+    """Admit a signed webhook, then look its signed items up at the post in the background."""
     web = state_of(request)
-    body = await request.body()
+    body = await _body(request)
     try:
-        orders, bad = web.ctx.adapter.parse_webhook(dict(request.headers), body)
+        hint = admit(web, dict(request.headers), body)
     except WebhookSignatureInvalid as exc:
         raise ApiError(401, "bad_signature", f"Chữ ký webhook không hợp lệ: {exc}") from None
+    except WebhookStale as exc:
+        raise ApiError(400, "stale_webhook", f"Webhook không còn hiệu lực: {exc}") from None
+    except WebhookReplayed as exc:
+        raise ApiError(409, "replayed_webhook", f"Webhook bị gửi lại: {exc}") from None
     except WebhookRejected as exc:
         raise ApiError(400, "malformed_body", f"Nội dung webhook không hợp lệ: {exc}") from None
-    background.add_task(apply_webhook, web, orders, bad)
-    return WebhookAnswer(accepted=len(orders), quarantined=len(bad))
+    background.add_task(ring, web, hint)
+    return WebhookAnswer(accepted=len(hint.item_codes), unsigned_ignored=hint.unsigned)

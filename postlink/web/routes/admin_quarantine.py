@@ -1,0 +1,100 @@
+"""Admin: quarantined postal records as a work queue (issue 16).
+
+The list shows each open record with its reason and source, grouped by reason; a record's
+page shows the raw body the post sent (escaped: it is a network peer's text). An admin
+replays one record, every record of a reason or all of them with the code installed now,
+or resolves one with a note; both are audited (``sync.quarantine``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from sqlmodel import Session
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse, Response
+
+from postlink.db import session_scope
+from postlink.models import Quarantined, User
+from postlink.sync import quarantine
+from postlink.web.security import csrf_protect, db_session, require_admin
+from postlink.web.state import state_of
+from postlink.web.templating import flash, page
+
+router = APIRouter(
+    prefix="/admin/quarantine",
+    include_in_schema=False,
+    dependencies=[Depends(require_admin), Depends(csrf_protect)],
+)
+
+Admin = Annotated[User, Depends(require_admin)]
+Db = Annotated[Session, Depends(db_session)]
+#: A record id as the database can hold it (BIGINT): anything else is a 422, never a 500.
+RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+#: Records listed on the page (the reasons table counts them all).
+PAGE_ROWS = 200
+
+
+@router.get("")
+def queue(
+    request: Request,
+    user: Admin,
+    session: Db,
+    reason: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Response:
+    reasons = quarantine.open_reasons(session)
+    context = {
+        "rows": quarantine.open_rows(session, reason=reason or None, limit=PAGE_ROWS),
+        "reasons": reasons,
+        "total": sum(count for _, count in reasons),
+        "reason": reason or "",
+    }
+    return page(request, "admin/quarantine.html", context, user=user)
+
+
+@router.get("/{record_id}")
+def record(request: Request, user: Admin, session: Db, record_id: RecordId) -> Response:
+    row = session.get(Quarantined, record_id)
+    if row is None:
+        raise HTTPException(404)
+    return page(request, "admin/quarantine_record.html", {"row": row}, user=user)
+
+
+@router.post("/replay")
+def replay(
+    request: Request,
+    user: Admin,
+    record_id: Annotated[int | None, Form(ge=1, le=2**63 - 1)] = None,
+    reason: Annotated[str | None, Form(max_length=2000)] = None,
+    everything: Annotated[bool, Form(alias="all")] = False,
+) -> Response:
+    web = state_of(request)
+    with web.webhook_lock:  # the adapter's HTTP session serves one batch at a time
+        outcome = quarantine.replay(
+            web.ctx,
+            actor=user.username,
+            ids=[record_id] if record_id is not None else [],
+            reason=reason or None,
+            everything=everything,
+        )
+    message = (
+        f"Đã đọc lại {outcome.replayed} bản ghi: {len(outcome.recovered)} đã nhận,"
+        f" {len(outcome.still_failing)} vẫn lỗi."
+    )
+    flash(request, message, "error" if outcome.still_failing else "ok")
+    target = f"/admin/quarantine/{record_id}" if record_id is not None else "/admin/quarantine"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/{record_id}/resolve")
+def resolve(
+    request: Request,
+    user: Admin,
+    record_id: RecordId,
+    note: Annotated[str, Form(max_length=2000)],
+) -> Response:
+    with session_scope(state_of(request).engine) as session:
+        quarantine.resolve(session, record_id, actor=user.username, note=note)
+    flash(request, f"Đã đóng bản ghi {record_id}.")
+    return RedirectResponse("/admin/quarantine", status_code=303)

@@ -1,0 +1,109 @@
+"""The command line starts in a blink: a command imports only what it uses (issue 15).
+
+Each command runs in a fresh interpreter, as a user or a monitoring check starts it, and
+reports which heavy libraries ended up in ``sys.modules``. The times themselves are
+benchmarked (``bench/startup_bench.py``), not asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from postlink.cli import COMMANDS, load_command
+
+#: What no quick command may load: the web app and its server, Alembic, the PDF and XLSX
+#: writers, the scheduler and the password hasher.
+HEAVY = (
+    "postlink.web.app",
+    "fastapi",
+    "uvicorn",
+    "alembic",
+    "weasyprint",
+    "openpyxl",
+    "apscheduler",
+    "argon2",
+)
+
+RUN = """
+import json, sys
+from postlink.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit as exc:
+    code = exc.code
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in sys.argv[1].split(","))
+loaded += [name for name in ("postlink.web.app",) if name in sys.modules]
+print(json.dumps({"code": code, "loaded": loaded}), file=sys.stderr)
+"""
+
+
+def loaded_by(*args: str, cwd: Path) -> tuple[int, set[str], str]:
+    """Run ``postlink ARGS`` in a new interpreter: exit code, heavy modules loaded, stdout."""
+    roots = ",".join(name for name in HEAVY if "." not in name)
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, roots, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+        timeout=120,
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report["code"], {name.split(".")[0] for name in report["loaded"]}, done.stdout
+
+
+def test_help_loads_no_heavy_module_and_no_database_library(tmp_path: Path) -> None:
+    code, loaded, shown = loaded_by("--help", cwd=tmp_path)
+    assert code == 0
+    assert loaded == set()
+    for name in COMMANDS:
+        assert f" {name} " in shown, f"{name} missing from --help"
+    _, loaded, _ = loaded_by("--version", cwd=tmp_path)
+    assert loaded == set()
+
+
+def test_help_loads_not_even_sqlalchemy(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, "sqlalchemy,pydantic,sqlmodel", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert json.loads(done.stderr.strip().splitlines()[-1])["loaded"] == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status", "--json"),
+        ("catalog", "resolve", "1.000894", "--at", "2026-03-01T10:00", "--json"),
+        ("config", "show", "--json"),
+    ],
+)
+def test_quick_commands_load_no_heavy_module(
+    engine: Engine, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    code, loaded, shown = loaded_by(*args, cwd=tmp_path)
+    assert code in (0, 1, 2), "status exits 1 degraded, 2 stale; resolve 1 when not found"
+    json.loads(shown)  # the command really ran and answered
+    assert loaded == set()
+
+
+def test_every_listed_command_loads_with_the_summary_help_shows() -> None:
+    for name, (_, _, summary) in COMMANDS.items():
+        command = load_command(name)
+        assert command.name == name
+        assert (command.help or "").splitlines()[0].strip() == summary, name
+
+
+def test_a_misspelt_command_is_refused(tmp_path: Path) -> None:
+    code, loaded, _ = loaded_by("statsu", cwd=tmp_path)
+    assert code == 2
+    assert loaded == set()

@@ -1,0 +1,79 @@
+"""The console's list upload takes the decision's Word file and refuses bombs (issue 12,
+issue 14 §3), and publishing a back-dated list asks for confirmation first."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from postlink import defaults
+from postlink.models import ListVersion
+from tests.web.conftest import ADMIN, MakeBrowser
+
+LAYOUTS = Path(__file__).parents[1] / "catalog" / "layouts"
+FIELDS = {"effective_from": "2026-07-01", "reason": "Quyết định 1450/QĐ-UBND"}
+
+
+def test_a_word_decision_uploads_with_the_number_from_its_title(
+    browser_for: MakeBrowser, engine: Engine
+) -> None:
+    admin = browser_for(*ADMIN)
+    word = (LAYOUTS / "decision-1450.docx").read_bytes()
+    draft = admin.post("/admin/catalog/upload", FIELDS, files={"file": ("qd-1450.docx", word)})
+    assert draft.status_code == 200, draft.text
+    assert "Danh mục 1450/QĐ-UBND" in draft.text
+    again = admin.post("/admin/catalog/upload", FIELDS, files={"file": ("qd-1450.docx", word)})
+    assert "dùng lại bản nháp đó, không tạo bản mới" in again.text
+    with Session(engine) as session:
+        versions = session.exec(select(ListVersion)).all()
+    assert [(v.decision, str(v.signed_on), v.entry_count) for v in versions] == [
+        ("1450/QĐ-UBND", "2026-06-20", 7)
+    ]
+
+
+def test_an_expanding_workbook_and_a_pdf_are_refused_in_vietnamese(
+    browser_for: MakeBrowser, engine: Engine, tmp_path: Path
+) -> None:
+    admin = browser_for(*ADMIN)
+    bomb = tmp_path / "bomb.xlsx"
+    shutil.copy(LAYOUTS / "marker-merged-title.xlsx", bomb)
+    with zipfile.ZipFile(bomb, "a", compression=zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/media/image1.bin", b"\0" * (8 * 1024 * 1024))
+    answer = admin.post(
+        "/admin/catalog/upload", FIELDS, files={"file": ("bomb.xlsx", bomb.read_bytes())}
+    )
+    assert answer.status_code == 422
+    assert "giải nén ra" in answer.text
+    pdf = admin.post(
+        "/admin/catalog/upload", FIELDS, files={"file": ("qd.pdf", io.BytesIO(b"%PDF-1.7"))}
+    )
+    assert pdf.status_code == 422
+    assert "không đọc được bảng trong tệp PDF" in pdf.text
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(ListVersion)).one() == 0
+
+
+def test_publishing_a_back_dated_list_shows_what_changes_then_publishes(
+    browser_for: MakeBrowser, engine: Engine, published_list: int
+) -> None:
+    admin = browser_for(*ADMIN)
+    july = (defaults.CONFIG_DIR / "catalog" / "cao-bang-2026-07.csv").read_bytes()
+    fields = FIELDS | {"decision": "1234/QĐ-UBND"}
+    assert admin.post("/admin/catalog/upload", fields, files={"file": ("t7.csv", july)}).is_success
+    with Session(engine) as session:
+        draft_id = session.exec(select(func.max(ListVersion.id))).one()
+    asked = admin.post(f"/admin/catalog/versions/{draft_id}/publish")
+    assert asked.status_code == 200
+    assert "Xác nhận công bố" in asked.text
+    assert "sẽ kết thúc ngày 01/07/2026" in asked.text
+    with Session(engine) as session:
+        assert session.get(ListVersion, draft_id).status == "draft"  # type: ignore[union-attr]
+    done = admin.post(f"/admin/catalog/versions/{draft_id}/publish", {"confirm": "true"})
+    assert done.status_code == 303
+    with Session(engine) as session:
+        assert session.get(ListVersion, draft_id).status == "published"  # type: ignore[union-attr]
