@@ -105,7 +105,7 @@ def test_admin_replays_one_a_reason_and_all_then_resolves_the_hostile_one(
         assert page.locator("pre.raw img").count() == 0  # shown as text, never as markup
         page.goto(f"{base}/admin/quarantine/{first.id}")
         expect(page.locator("pre.raw")).to_contain_text(
-            f'"orderHdrID": "{json.loads(first.raw)["orderHdrID"]}"'
+            f'"orderHdrID": {json.dumps(json.loads(first.raw)["orderHdrID"])}'
         )
         page.get_by_role("button", name="Đọc lại bản ghi này").click()
         expect(page.locator(".flash.ok")).to_contain_text(
@@ -126,6 +126,7 @@ def test_admin_replays_one_a_reason_and_all_then_resolves_the_hostile_one(
             f"Đã đọc lại {rest + 1} bản ghi: {rest} đã nhận, 1 vẫn lỗi"
         )
         expect(page.locator("table.quarantine tbody tr")).to_have_count(1)
+        # Its id is read as the opaque text it is (issue 11); it still names no leg.
         expect(page.locator("table.quarantine")).to_contain_text(
             "không rõ là chiều nhận hồ sơ hay trả kết quả"
         )
