@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from postlink.catalog.resolve import Resolver
 from postlink.identifiers import IdentifierError, canonical_procedure_code, parse_dossier_code
 from postlink.models import Dossier, Event, Leg, LegKind, Quarantined, SyncCursor
+from postlink.postal import exchange_log
 from postlink.postal.adapter import PostalAdapter
 from postlink.postal.models import Event as PostalEvent
 from postlink.postal.models import Order, Party
@@ -142,7 +143,8 @@ def fetch_histories(
     after the other, the sync waited on the network and the post in turn. A small pool
     overlaps them while staying polite to the post (``HISTORY_FETCHERS`` calls in flight).
     The first failure cancels the calls not yet started and is raised: the page is then
-    not applied and is read again on the next run.
+    not applied and is read again on the next run. The calls' exchange-log rows are written
+    together at the end (``exchange_log.batched``), not one transaction each.
     """
     codes = list(dict.fromkeys(o.item_code for o in orders if o.item_code))
     events: dict[str, list[PostalEvent]] = {}
@@ -150,7 +152,10 @@ def fetch_histories(
     if not codes:
         return events, quarantined
     workers = min(HISTORY_FETCHERS, len(codes))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="postal-history") as pool:
+    with (
+        exchange_log.batched(),
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="postal-history") as pool,
+    ):
         try:
             for code, (found, bad) in zip(codes, pool.map(adapter.history, codes), strict=True):
                 events[code] = found
