@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, bindparam
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm.base import NO_VALUE
 from sqlmodel import Session, col, select
 
 from postlink.catalog.resolve import Resolver
@@ -439,8 +440,12 @@ def _write_legs(session: Session, legs: Iterable[Leg]) -> None:
     """
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for leg in legs:
-        state = sa_inspect(leg)
-        changed = tuple(a.key for a in state.attrs if a.history.has_changes())
+        # The values as loaded, of the attributes set since: cheaper than every attribute's
+        # history, and a value set back to what it was is no change.
+        loaded = sa_inspect(leg).committed_state
+        changed = tuple(
+            sorted(k for k, old in loaded.items() if old is NO_VALUE or getattr(leg, k) != old)
+        )
         if changed:
             row = {name: getattr(leg, name) for name in changed}
             groups.setdefault(changed, []).append({**row, "leg_id": leg.id})
