@@ -129,6 +129,7 @@ def _sync_phase(url: str, database_url: str, floor_url: str, days: int) -> dict[
     poll: Counter[str] = Counter()
     pull(ctx, poll)
     poll_ms = (time.perf_counter() - started) * 1000
+    poll_requests = _requests(url) - before
     poll_feed, _ = sync_floor.calls_made(
         ctx.engine, first_call, sync_floor.last_exchange_id(ctx.engine)
     )
@@ -143,7 +144,7 @@ def _sync_phase(url: str, database_url: str, floor_url: str, days: int) -> dict[
         "baseline_mb": baseline_mb,
         "poll_ms": poll_ms,
         "poll_floor_ms": poll_floor.seconds * 1000,
-        "poll_requests": _requests(url) - before,
+        "poll_requests": poll_requests,
         "poll_orders": poll["orders"],
         "poll_histories": poll["histories"],
         "poll_events_new": poll["events_new"],
