@@ -22,7 +22,7 @@ from postlink.errors import PostlinkError
 from postlink.web.inputs import BadInput, machine
 from postlink.web.messages import say
 from postlink.web.security import CsrfFailed, Forbidden, LoginRequired, current_user
-from postlink.web.templating import page
+from postlink.web.templating import page, vietnamese_part
 
 log = logging.getLogger(__name__)
 
@@ -136,13 +136,18 @@ async def _bad_input(request: Request, exc: Exception) -> Response:
 
 def worded(exc: PostlinkError) -> str:
     """A service's refusal in the console's words: its code's sentence when it has one
-    (``accounts.AccountError``), else a general sentence; the service's own (command-line,
-    English) words go to the log for whoever investigates."""
+    (``accounts.AccountError``), the Vietnamese half of a message written in both languages
+    when that half names no command-line flag, else a general sentence; the service's own
+    (command-line, English) words go to the log for whoever investigates."""
     if isinstance(exc, BadInput):
         return exc.message
     code = getattr(exc, "code", None)
     if isinstance(code, str):
         return say(code, **getattr(exc, "params", {}))
+    text = str(exc)
+    vietnamese = vietnamese_part(text)
+    if vietnamese != text and "--" not in vietnamese:
+        return vietnamese
     log.info("refused by a service: %s", exc)
     return say("service.refused")
 
