@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 from postlink.cli import COMMANDS, load_command
 
 #: What no quick command may load: the web app and its server, Alembic, the PDF and XLSX
-#: writers, the scheduler and the password hasher.
+#: writers, the scheduler, the password hasher, and the HTTP client that comes with the sync
+#: stack (``status`` reads its job table from ``sync/schedule.py``, not ``sync/jobs.py``).
 HEAVY = (
     "postlink.web.app",
     "fastapi",
@@ -28,6 +29,7 @@ HEAVY = (
     "openpyxl",
     "apscheduler",
     "argon2",
+    "requests",
 )
 
 RUN = """

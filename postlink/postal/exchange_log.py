@@ -1,15 +1,24 @@
 """The exchange log in the database: every postal request and response, redacted, kept for a
 retention period (postal brief §4; ``POSTLINK_EXCHANGE_LOG_RETENTION_DAYS``).
 
-Each record is written in its own short transaction, apart from the sync's unit of work, so
-that the log shows what crossed the wire even when the page it belonged to is rolled back.
+Each record is written in a short transaction of its own, apart from the sync's unit of work,
+so that the log shows what crossed the wire even when the page it belonged to is rolled back.
+Inside ``batched()`` (a sync page's tracking calls) records wait in memory and are written
+together when the batch ends or ``FLUSH_ROWS`` are waiting: one transaction per call had the
+history threads spend a quarter of their time competing with the page's transaction for
+SQLite's single writer (issue 15 §3). A process killed meanwhile loses at most that
+unwritten tail, never a row already written; what is kept is redacted before it gets here.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Engine, delete, insert
 from sqlmodel import select
@@ -21,6 +30,11 @@ from postlink.timeutil import utcnow
 
 log = logging.getLogger("postlink.postal")
 EXCHANGES = Exchange.__table__  # type: ignore[attr-defined]
+#: Records a batch keeps waiting at most before writing them (about a feed page's calls).
+FLUSH_ROWS = 200
+_batches = 0
+_batches_lock = threading.Lock()
+_waiting: set[DatabaseRecorder] = set()
 
 
 class DatabaseRecorder:
@@ -32,13 +46,52 @@ class DatabaseRecorder:
 
     def __init__(self, engine: Engine | None = None) -> None:
         self.engine = engine
+        self._lock = threading.Lock()
+        self._rows: list[dict[str, Any]] = []
 
     def __call__(self, record: ExchangeRecord) -> None:
+        row = {**asdict(record), "at": utcnow()}
+        with _batches_lock:
+            if _batches:
+                _waiting.add(self)
+        with self._lock:
+            self._rows.append(row)
+            full = self not in _waiting or len(self._rows) >= FLUSH_ROWS
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the records waiting, in one transaction (one executemany)."""
+        with self._lock:
+            rows, self._rows = self._rows, []
+        if not rows:
+            return
         try:
             with (self.engine or get_engine()).begin() as connection:
-                connection.execute(insert(EXCHANGES), {**asdict(record), "at": utcnow()})
+                connection.execute(insert(EXCHANGES), rows)
         except Exception:
-            log.exception("could not write the exchange log row of %s", record.operation)
+            operations = sorted({row["operation"] for row in rows})
+            log.exception("could not write %d exchange log rows of %s", len(rows), operations)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Keep exchange records in memory while the block runs (from any thread) and write
+    them in bulk (see the module docstring); nested and concurrent batches share one wait,
+    written when the last of them ends."""
+    global _batches
+    with _batches_lock:
+        _batches += 1
+    try:
+        yield
+    finally:
+        with _batches_lock:
+            _batches -= 1
+            done = list(_waiting) if _batches == 0 else []
+            if _batches == 0:
+                _waiting.clear()
+        for recorder in done:
+            recorder.flush()
 
 
 def recent(limit: int = 50, engine: Engine | None = None) -> list[Exchange]:

@@ -64,7 +64,26 @@ def ingest(
 ) -> Counter[str]:
     """Apply one batch as described above; ``cursor`` is ``(feed, position)`` to store with
     it, ``before_write`` a last check (the pull's lease) that may raise to write nothing."""
-    ready = prepare(ctx, orders)
+    return write(
+        ctx,
+        prepare(ctx, orders),
+        quarantined,
+        source=source,
+        cursor=cursor,
+        before_write=before_write,
+    )
+
+
+def write(
+    ctx: SyncContext,
+    ready: Prepared,
+    quarantined: Sequence[PostalQuarantined],
+    *,
+    source: str,
+    cursor: tuple[str, str] | None = None,
+    before_write: Callable[[], None] | None = None,
+) -> Counter[str]:
+    """The database half of ``ingest``: one transaction for the batch and its cursor."""
     if before_write is not None:
         before_write()
     with session_scope(ctx.engine) as session:

@@ -28,6 +28,7 @@ from postlink.sync.deadlines import load_policy
 from postlink.sync.outbox import push
 from postlink.sync.overdue import flag_overdue
 from postlink.sync.pull import pull
+from postlink.sync.schedule import SCHEDULE
 from postlink.timeutil import local_date, utcnow
 
 #: Set by the worker on SIGTERM/SIGINT; job bodies stop at their next safe point.
@@ -87,19 +88,21 @@ def _reports(
     ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.HeldLease
 ) -> None:
     """The daily set staff open each morning (issue 6), rendered by date into the report folder."""
-    from postlink.reports.daily import render_daily  # here: ``postlink status`` needs JOBS only
+    from postlink.reports.daily import render_daily  # here: the daemon alone renders reports
 
     render_daily(ctx.engine, settings, local_date(utcnow(), ctx.tz))
     counts["rendered"] = 1
 
 
-JOBS: tuple[Job, ...] = (
-    Job("pull", lambda s: s.pull_interval, _pull),
-    Job("push", lambda s: s.push_interval, _push),
-    Job("deadlines", lambda s: s.deadlines_interval, _deadlines),
-    Job("housekeeping", lambda s: s.housekeeping_interval, _housekeeping),
-    Job("reports", lambda s: s.reports_interval, _reports),
-)
+_BODIES: dict[str, Body] = {
+    "pull": _pull,
+    "push": _push,
+    "deadlines": _deadlines,
+    "housekeeping": _housekeeping,
+    "reports": _reports,
+}
+#: The jobs in ``SCHEDULE``'s order, each with its interval from there (one table of names).
+JOBS: tuple[Job, ...] = tuple(Job(s.name, s.interval, _BODIES[s.name]) for s in SCHEDULE)
 
 
 def run_job(job: Job, ctx: SyncContext, settings: Settings) -> bool:

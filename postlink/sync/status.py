@@ -35,7 +35,7 @@ from postlink.models import (
 )
 from postlink.settings import Settings
 from postlink.sync import runs
-from postlink.sync.jobs import JOBS
+from postlink.sync.schedule import SCHEDULE
 from postlink.timeutil import utcnow
 
 #: A job whose last this-many runs all failed is "failing" even before it turns stale.
@@ -139,7 +139,7 @@ def _job_health(session: Session, name: str, interval: int, now: datetime) -> Jo
 
 def job_health(session: Session, settings: Settings, now: datetime) -> list[JobHealth]:
     """Each job's last run, last success and run of failures."""
-    return [_job_health(session, job.name, job.interval(settings), now) for job in JOBS]
+    return [_job_health(session, job.name, job.interval(settings), now) for job in SCHEDULE]
 
 
 def unknown_codes(session: Session) -> list[UnknownCode]:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from postlink.models import Exchange
+from postlink.postal import exchange_log
 from postlink.postal.exchange_log import DatabaseRecorder, purge
 from postlink.postal.sandbox.accounts import Credentials
 from postlink.timeutil import utcnow
@@ -58,6 +59,36 @@ def test_no_password_or_token_reaches_the_log_or_the_logs(
     logins = [row for row in rows if row.operation == "GetAccessToken"]
     assert all('"password": "***"' in row.request_body for row in logins)
     assert any('"token": "***"' in row.response_body for row in logins)
+
+
+def _operations(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        return [row.operation for row in session.exec(select(Exchange).order_by(Exchange.id))]  # type: ignore[arg-type]
+
+
+def test_a_batch_writes_every_call_once_when_it_ends(
+    engine: Engine, sandbox_server: SandboxHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync page's tracking calls are logged in bulk (issue 15 §3): nothing is written while
+    the batch runs below ``FLUSH_ROWS``, every call is there once it ends, a full batch
+    writes early, and outside a batch each call is written at once as before."""
+    monkeypatch.setattr(exchange_log, "FLUSH_ROWS", 4)
+    adapter = sandbox_server.adapter(DatabaseRecorder())
+    page = next(iter(adapter.changes(None)))
+    logged = len(_operations(engine))
+    assert logged >= 2, "outside a batch the login and the feed page are written at once"
+    items = [order.item_code for order in page.orders if order.item_code][:5]
+    with exchange_log.batched():
+        for item in items[:3]:
+            adapter.history(item)
+        assert len(_operations(engine)) == logged, "three calls wait in memory"
+        adapter.history(items[3])
+        assert len(_operations(engine)) == logged + 4, "the fourth fills the batch"
+        adapter.history(items[4])
+        with exchange_log.batched():
+            pass
+        assert len(_operations(engine)) == logged + 4, "an inner batch leaves the outer's wait"
+    assert _operations(engine)[logged:] == ["GetStatusHistoryOrder"] * 5
 
 
 def test_purge_keeps_what_is_within_retention(engine: Engine) -> None:
