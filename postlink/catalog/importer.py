@@ -391,14 +391,12 @@ def import_list(
             )
         except NoChangesError as exc:
             raise NoChangesError(
-                f"không có thay đổi: {parsed.source_name} giống hệt phiên bản {exc.base.id} "
-                f"({exc.base.decision}) đang áp dụng ngày {effective_from:%d/%m/%Y}; chưa lưu "
-                "gì. / no changes: "
-                f"{parsed.source_name} is identical to version {exc.base.id} "
-                f"({exc.base.decision}) in force on {effective_from:%d/%m/%Y}; nothing was "
-                "stored. Add --force to publish it anyway, or import it without --publish "
-                "to keep it as a draft",
                 exc.base,
+                code="catalog.import_unchanged",
+                source=parsed.source_name,
+                base=exc.base.id,
+                decision=exc.base.decision,
+                day=f"{effective_from:%d/%m/%Y}",
             ) from None
         diff = published.diff
     else:

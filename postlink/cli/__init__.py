@@ -19,6 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 from postlink import __version__
 from postlink.cli.output import err_console
 from postlink.errors import ConfigError, PostlinkError
+from postlink.words import say, say_on
 
 #: Every command: the module under ``postlink.cli`` holding it, the attribute (a Typer app of
 #: subcommands, or one command function) and the line ``postlink --help`` shows. The module
@@ -156,8 +157,17 @@ def _root(
 def _fail(message: str, code: int) -> NoReturn:
     if _state["debug"]:
         traceback.print_exc()
-    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    label = say("cli.error")
+    err_console.print(f"[red]{label}[/red] {escape(message)}", highlight=False, soft_wrap=True)
     sys.exit(code)
+
+
+def worded(exc: PostlinkError) -> str:
+    """An error as the command line says it: a typed error in the catalogue's ``cli.`` words
+    where they differ (they may name a flag), else its shared sentence or its own text."""
+    if exc.code is None:
+        return str(exc)
+    return say_on("cli", exc.code, **exc.params)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -166,7 +176,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     try:
         app(args=argv, prog_name="postlink")
     except PostlinkError as exc:
-        _fail(str(exc), 2 if isinstance(exc, ConfigError) else 1)
+        _fail(worded(exc), 2 if isinstance(exc, ConfigError) else 1)
     except Exception as exc:
-        _fail(f"{type(exc).__name__}: {exc} (run with --debug for details)", 1)
+        _fail(say("cli.crash", kind=type(exc).__name__, message=exc), 1)
     sys.exit(0)

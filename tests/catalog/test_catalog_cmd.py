@@ -115,7 +115,10 @@ def test_publishing_an_identical_list_needs_force(cli: Cli, engine: Engine) -> N
     ok(cli("catalog", "import", str(JANUARY_XLSX), *JANUARY, "--publish"))
     refused = cli("catalog", "import", str(JANUARY_CSV), *JANUARY, "--publish")
     assert refused.code == 1
-    assert "no changes: cao-bang-2026-01.csv is identical to version 1" in refused.stderr
+    assert refused.stderr.startswith(
+        "lỗi: Không có thay đổi: cao-bang-2026-01.csv giống hệt phiên bản 1 "
+    )
+    assert "Thêm --force để vẫn công bố" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
     forced = ok(cli("catalog", "import", str(JANUARY_CSV), *JANUARY, "--publish", "--force"))
     assert "Version 1 (125/QĐ-UBND) is superseded" in forced.stdout

@@ -95,7 +95,7 @@ def test_identical_list_is_not_published_without_force_and_nothing_is_stored(
 ) -> None:
     do_import(JANUARY_XLSX, publish_now=True)
     before = counts(engine)
-    with pytest.raises(NoChangesError, match=r"identical to version 1 .* nothing was stored"):
+    with pytest.raises(NoChangesError, match=r"giống hệt phiên bản 1 .* chưa lưu gì"):
         do_import(JANUARY_CSV, publish_now=True)
     assert counts(engine) == before
     forced = do_import(JANUARY_CSV, publish_now=True, force=True)

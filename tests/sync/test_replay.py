@@ -135,7 +135,7 @@ def test_a_record_that_still_fails_stays_open_with_its_new_reason(
 def test_replay_refuses_an_ambiguous_or_unknown_choice(cli: Cli, engine: Engine) -> None:
     both = cli("quarantine", "replay", "1", "--all")
     assert both.code == 1
-    assert "chọn đúng một" in both.stderr
+    assert "Chọn đúng một: số bản ghi, --reason hoặc --all." in both.stderr
     missing = cli("quarantine", "show", "42")
     assert missing.code == 1
     assert "không có bản ghi cách ly số 42" in missing.stderr

@@ -36,10 +36,10 @@ from postlink.identifiers import IdentifierError
 from postlink.models import ListVersion, User, VersionStatus
 from postlink.web.forms import parse_day
 from postlink.web.inputs import RowId
-from postlink.web.messages import say
 from postlink.web.security import csrf_protect, db_session, require_admin
 from postlink.web.state import state_of
 from postlink.web.templating import flash, page
+from postlink.words import say
 
 router = APIRouter(
     prefix="/admin/catalog",
