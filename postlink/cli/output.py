@@ -25,9 +25,7 @@ from postlink.words import say
 
 T = TypeVar("T")
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print machine-readable JSON on stdout instead of text.")
-]
+JsonOption = Annotated[bool, typer.Option("--json", help=say("cli.help.json"))]
 
 console = Console()
 err_console = Console(stderr=True)
