@@ -286,7 +286,7 @@ def test_validation_error_counts_and_caps_problems(
         tmp_path / "l.csv", table(*[["", f"9.{n:06d}", "", "X", "X"] for n in range(20)])
     )
     with pytest.raises(
-        CatalogValidationError, match="20 errors and 0 warnings; nothing was stored"
+        CatalogValidationError, match=r"Tệp «l\.csv» có 20 lỗi và 0 cảnh báo; chưa có gì được lưu"
     ) as caught:
         read_list(path)
     assert len(caught.value.problems) == 5

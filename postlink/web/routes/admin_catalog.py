@@ -137,11 +137,8 @@ def upload(
                     actor=user.username,
                 )
     except CatalogValidationError as exc:
-        omitted = f" ({exc.omitted} lỗi sau không hiện ra)" if exc.omitted else ""
-        error = (
-            f"Tệp «{exc.source}» có {exc.errors} lỗi và {exc.warnings} cảnh báo{omitted}; "
-            "chưa có gì được lưu. Sửa tệp rồi tải lên lại."
-        )
+        omitted = say("catalog.omitted", count=exc.omitted) if exc.omitted else ""
+        error = f"{exc} {omitted}".strip()
         return _upload_form(request, user, problems=exc.problems, error=error, fields=fields)
     except PostlinkError as exc:
         return _upload_form(request, user, error=str(exc), fields=fields)
