@@ -65,13 +65,14 @@ def _codes_in_source() -> set[str]:
                 found |= {v for k in node.keywords if k.arg == "code" for v in strings(k.value)}
             elif isinstance(node, ast.JoinedStr) and node.values:
                 first = node.values[0]  # say(f"cli.col.{name}"): a family of codes
-                if isinstance(first, ast.Constant) and str(first.value).startswith("cli."):
+                if isinstance(first, ast.Constant) and str(first.value).endswith("."):
                     families.add(str(first.value))
             elif isinstance(node, ast.Assign) and any(
                 isinstance(target, ast.Name) and target.id == "code" for target in node.targets
             ):
                 found |= strings(node.value)
     found |= {code for code in words.catalogue("vi") if code.startswith(tuple(families))}
+    assert families, "no family found: the scan is broken"
     return found - {"cli", *words.LANGUAGES}
 
 
@@ -162,4 +163,17 @@ def test_cli_speaks_vietnamese_and_english_on_request(
     english = cli(*args)
     assert english.stderr.strip() == (
         "error: Give only one of --from/--to, --quarter, --half, --year."
+    )
+
+
+def test_a_health_problem_says_what_to_do_on_each_surface() -> None:
+    from postlink.sync.status import Problem, State
+
+    problem = Problem("job_failing:pull", State.DEGRADED, 3, "timeout", {"job": "pull", "runs": 3})
+    assert problem.title == "Công việc lỗi liên tiếp"
+    assert problem.action == (
+        "Công việc pull lỗi 3 lần liền: xem lỗi và kiểm tra kết nối bưu chính."
+    )
+    assert problem.action_cli == (
+        "Công việc pull lỗi 3 lần liền: xem lỗi và chạy `postlink postal check`."
     )

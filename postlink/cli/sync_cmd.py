@@ -138,7 +138,7 @@ def status(
         for problem in report["problems"]:
             console.print(
                 f"- {problem['title']} [{problem['code']}] ({problem['count']}):"
-                f" {problem['first_reason']}\n  → {problem['action']}",
+                f" {problem['first_reason']}\n  → {problem['action_cli']}",
                 markup=False,
                 highlight=False,
             )

@@ -85,7 +85,7 @@ def test_status_names_the_reason_and_replay_all_recovers_every_record(
     assert "not a time: dd/mm/YYYY HH:MM" in problems["quarantine_open"]["first_reason"]
     text = cli("status")
     assert text.code == 1
-    assert "cần xử lý / degraded" in text.stdout
+    assert "Tình trạng: cần xử lý" in text.stdout
     assert "quarantine_open" in text.stdout
 
     # The upgrade is installed: the CLI builds its own adapter, pointed at the same post.
