@@ -9,9 +9,9 @@ the format translators and their tools know, with the code as ``msgid`` and Pyth
 
 The ``.po`` files are read directly at run time by the small reader below rather than
 compiled to ``.mo`` with Babel: there is no build step to forget, the wheel ships the
-sources it is read from, and reading one file of a few hundred entries costs about a
-millisecond, once per process and only when a sentence is first needed, so ``postlink
---help`` stays free of it (issue 15). The test suite parses the same files with Babel's
+sources it is read from, and reading one file of a few hundred entries costs a few
+milliseconds, once per process, and imports nothing, so ``postlink --help`` stays light
+(issue 15). The test suite parses the same files with Babel's
 own reader and checks both agree, so the reader cannot drift from the format.
 """
 
