@@ -100,7 +100,8 @@ def recognise(title: str) -> Column | None:
         (submission and not result, Column.SUBMISSION),
         (result and not submission, Column.RETURN),
         (
-            (submission and result) or words.startswith(("hinh thuc", "pham vi", "noi dung")),
+            (submission and result)
+            or words.startswith(("hinh thuc", "pham vi", "noi dung", "thuc hien qua")),
             Column.SCOPE,
         ),
         ("linh vuc" in words, Column.FIELD),

@@ -75,6 +75,8 @@ _TEXT_COLUMNS = (
     Column.NOTE,
 )
 _NUMBERING = re.compile(r"[(\[]?[0-9]+[)\]]?")
+#: The longest field name read from a plain title alone in a row.
+_PLAIN_TITLE_CHARS = 60
 _LOOKS_NUMERIC = re.compile(r"[0-9]\.[0-9]{1,5}")
 
 
@@ -253,9 +255,9 @@ class RowParser:
             return True
         has_letters = any(ch.isalpha() for ch in text)
         marked = bool(title.marker) and (not title.numeric or len(_distinct(row.cells)) == 1)
-        if not (title.bold or marked or (text.isupper() and has_letters)):
-            return False
         if not has_letters:
+            return False
+        if not (title.bold or marked or text.isupper() or self._plain_title(row, title)):
             return False
         words = fold(text)
         # "B. THỦ TỤC HÀNH CHÍNH LIÊN THÔNG": a group of procedures, not a field.
@@ -265,6 +267,18 @@ class RowParser:
             else (sentence_case(text))
         )
         return True
+
+    def _plain_title(self, row: RawRow, title: Title) -> bool:
+        """A short name alone in a row, left of the name column ("Hộ tịch" merged across
+        the row, neither bold nor marked); a remark ("Ghi chú: …", "Tổng cộng: 12") is not."""
+        filled = [i for i, cell in enumerate(row.cells) if cell]
+        return (
+            len(set(row.cells) - {""}) == 1
+            and filled[0] < self.header.index[Column.NAME]
+            and len(title.text) <= _PLAIN_TITLE_CHARS
+            and title.text[:1].isupper()
+            and not any(ch.isdigit() or ch in ":;?!" for ch in title.text)
+        )
 
     def _not_an_entry(self, row: RawRow) -> None:
         """A row with text but no code (and not a section title): a mistake or a remark."""
@@ -348,15 +362,19 @@ class RowParser:
                 self._mark(row, Column.SUBMISSION, values.get(Column.SUBMISSION)),
                 self._mark(row, Column.RETURN, values.get(Column.RETURN)),
             )
-        if self.membership is None:
+        has_scope = Column.SCOPE in self.header.index
+        if self.membership is None and not has_scope:
             if not self._membership_told:
                 self._membership_told = True
                 self._error(row, None, "", NO_MEMBERSHIP)
             return None, None
         legs = (True, True) if self.membership is Membership.IN else (False, False)
         scope = values.get(Column.SCOPE, "")
-        if scope and self.membership is Membership.IN:
-            found = scope_of(scope)
+        if self.membership is not Membership.OUT and (scope or self.membership is None):
+            # "Tiếp nhận hồ sơ" / "Trả kết quả" / both, or one mark for both legs
+            # (a single "Thực hiện qua dịch vụ BCCI" column with X).
+            mark = parse_mark(scope)
+            found = scope_of(scope) or (None if mark is None else (mark, mark))
             if found is None:
                 self._error(row, Column.SCOPE, scope, UNKNOWN_SCOPE)
                 return None, None

@@ -23,6 +23,7 @@ from sqlalchemy import Column, String
 
 from postlink.identifiers import clean, clean_value
 from postlink.models.exchange import Quarantined as QuarantineRow
+from postlink.models.tracking import Dossier as DossierRow
 from postlink.models.tracking import Event as EventRow
 from postlink.models.tracking import Leg as LegRow
 
@@ -42,6 +43,9 @@ ITEM_CODE_WIDTH = _width(EventRow.__table__.c.item_code)  # type: ignore[attr-de
 RAW_CODE_WIDTH = _width(EventRow.__table__.c.raw_code)  # type: ignore[attr-defined]
 LABEL_WIDTH = _width(EventRow.__table__.c.raw_label)  # type: ignore[attr-defined]
 SOURCE_WIDTH = _width(QuarantineRow.__table__.c.source)  # type: ignore[attr-defined]
+PARTY_NAME_WIDTH = _width(DossierRow.__table__.c.citizen_name)  # type: ignore[attr-defined]
+PARTY_PHONE_WIDTH = _width(DossierRow.__table__.c.citizen_phone)  # type: ignore[attr-defined]
+COMMUNE_CODE_WIDTH = _width(DossierRow.__table__.c.commune_code)  # type: ignore[attr-defined]
 
 #: How much of a bad value a quarantine reason quotes.
 SHOWN = 40
@@ -214,11 +218,14 @@ def amount(field: str, value: Any) -> int:
     return number
 
 
-def fit(field: str, text: str, width: int) -> str:
-    """``text`` when it fits its column; else the record is quarantined (never cut)."""
+def fit(field: str, text: str, width: int, *, private: bool = False) -> str:
+    """``text`` when it fits its column; else the record is quarantined (never cut). A
+    ``private`` value (a citizen's name, phone) is not quoted in the reason, which staff and
+    logs read (Law 91/2025/QH15)."""
     if len(text) > width:
+        quoted = field if private else f"{field}={shown(text)}"
         raise RecordError(
-            f"{field}={shown(text)}: dài {len(text)} ký tự, quá {width} ký tự postlink lưu "
+            f"{quoted}: dài {len(text)} ký tự, quá {width} ký tự postlink lưu "
             f"được ({len(text)} characters, more than the {width} postlink stores)"
         )
     return text

@@ -126,6 +126,8 @@ class Order:
 
     ``reference`` is our ``saleOrderCode`` (or the post's own id when the order carries none),
     ``order_id`` the post's id used to cancel, ``status`` the normalised form of ``raw_status``.
+    The post's ids are opaque text, kept as sent and never read as numbers (issue 11; their
+    stored widths are in ``postal/fields.py``).
     """
 
     reference: str

@@ -2,7 +2,8 @@
 
 The published MyVNPost scheme is RSA-SHA256 over a short string, but how VNPost really
 signs is unclear (postal brief §1), so a shared-secret HMAC mode exists as well, and "off"
-only when an operator sets it explicitly. Signing lives here too, for the sandbox.
+only when an operator sets it explicitly. The sandbox signs on its own, from the brief
+(``sandbox/webhooks.py``), so that a mistake here cannot hide on both sides (issue 11).
 """
 
 from __future__ import annotations
@@ -94,11 +95,3 @@ def verifier_from_settings(settings: Settings) -> Verifier:
     if path is None:
         return Unconfigured("POSTLINK_POSTAL_WEBHOOK_PUBLIC_KEY")
     return RsaVerifier.from_pem(path.read_bytes())
-
-
-def sign_rsa(private_key: rsa.RSAPrivateKey, text: bytes) -> str:
-    return base64.b64encode(private_key.sign(text, padding.PKCS1v15(), hashes.SHA256())).decode()
-
-
-def sign_hmac(secret: bytes, text: bytes) -> str:
-    return base64.b64encode(hmac.new(secret, text, hashlib.sha256).digest()).decode()

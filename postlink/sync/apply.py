@@ -400,7 +400,10 @@ def apply_orders(
     legs, counts["legs_new"] = _upsert_legs(session, adapter, batch)
     for order in batch:
         if order.reference not in legs:
-            reason = f"order {order.reference}: cannot tell pickup from return"
+            reason = (
+                f"đơn {order.reference}: không rõ là chiều nhận hồ sơ hay trả kết quả"
+                f" (order {order.reference}: cannot tell pickup from return)"
+            )
             raw = json.dumps(order.raw, ensure_ascii=False, default=str)
             counts["quarantined"] += _quarantine(session, adapter, source, reason, raw)
             continue

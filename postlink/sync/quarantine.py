@@ -189,7 +189,10 @@ def _replay_batch(ctx: SyncContext, ids: list[int], actor: str, outcome: ReplayO
     for row_id, found in list(orders.items()):
         lost = [o.reference for o in found if o.reference in legless]
         if lost:
-            outcome.still_failing[row_id] = f"order {lost[0]}: cannot tell pickup from return"
+            outcome.still_failing[row_id] = (
+                f"đơn {lost[0]}: không rõ là chiều nhận hồ sơ hay trả kết quả"
+                f" (order {lost[0]}: cannot tell pickup from return)"
+            )
             del orders[row_id], events[row_id]
     ready = prepare(ctx, [o for found in orders.values() for o in found])
     with session_scope(ctx.engine) as session:

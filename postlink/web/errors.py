@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from postlink.errors import PostlinkError
 from postlink.web.inputs import BadInput, machine
 from postlink.web.security import CsrfFailed, Forbidden, LoginRequired, current_user
-from postlink.web.templating import page
+from postlink.web.templating import page, vietnamese_part
 from postlink.words import say
 
 log = logging.getLogger(__name__)
@@ -136,12 +136,17 @@ async def _bad_input(request: Request, exc: Exception) -> Response:
 
 def worded(exc: PostlinkError) -> str:
     """A service's refusal in the console's words: its code's shared sentence when it has
-    one (never the CLI's ``cli.*`` wording), else a general sentence; written text goes to
-    the log for whoever investigates."""
+    one (never the CLI's ``cli.*`` wording), the Vietnamese half of a message still written
+    in both languages when that half names no command-line flag, else a general sentence;
+    the service's own words go to the log for whoever investigates."""
     if isinstance(exc, BadInput):
         return exc.message
     if exc.code is not None:
         return say(exc.code, **exc.params)
+    text = str(exc)
+    vietnamese = vietnamese_part(text)
+    if vietnamese != text and "--" not in vietnamese:
+        return vietnamese
     log.info("refused by a service: %s", exc)
     return say("service.refused")
 

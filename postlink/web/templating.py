@@ -8,6 +8,7 @@ phone numbers are masked everywhere but the dossier page (Decree 13/2023/NĐ-CP)
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +39,18 @@ WORDS: dict[str, str] = {
     "outbox.failed": "Gửi thất bại",
     "role.staff": "Cán bộ",
     "role.admin": "Quản trị",
+    # What to do about a sync problem, as a person at the console does it (the command line's
+    # own advice names commands and flags, which the console never shows).
+    "problem_action.last_pull_quarantined": "Xem các bản ghi ở trang «Bản ghi cách ly»; sau"
+    " khi nâng cấp postlink, đọc lại tất cả.",
+    "problem_action.quarantine_open": "Xem các bản ghi ở trang «Bản ghi cách ly»: đọc lại sau"
+    " khi nâng cấp postlink, hoặc đánh dấu đã xử lý kèm ghi chú.",
+    "problem_action.job_stale": "Báo bộ phận kỹ thuật kiểm tra dịch vụ đồng bộ"
+    " (postlink-worker) đang chạy và xem nhật ký của nó.",
+    "problem_action.job_failing": "Báo bộ phận kỹ thuật xem lỗi của công việc và kết nối tới"
+    " bưu điện.",
+    "problem_action.unknown_status_codes": "Báo bộ phận kỹ thuật khai báo mã này trong bảng"
+    " trạng thái của bưu điện, rồi gấp lại các bưu gửi mang mã đó.",
     "version.draft": "Bản nháp",
     "version.published": "Đang áp dụng",
     "version.superseded": "Đã được thay thế",
@@ -102,7 +115,12 @@ def build_templates(settings: Settings) -> Jinja2Templates:
         return format_local(value, settings.tz)
 
     environment.filters.update(
-        moment=moment, day=day, masked=mask_phone, number=number, yesno=_yesno
+        moment=moment,
+        day=day,
+        masked=mask_phone,
+        number=number,
+        yesno=_yesno,
+        vietnamese=vietnamese_part,
     )
     environment.globals.update(
         word=word,
@@ -111,6 +129,71 @@ def build_templates(settings: Settings) -> Jinja2Templates:
         date_pattern=DATE_INPUT_PATTERN,
     )
     return Jinja2Templates(env=environment)
+
+
+#: The English half of a text stored in both languages: ``"vi (en)"`` as quarantine reasons
+#: are written, ``"vi / en"`` as the sync's problems and errors are, or ``"vi — en"``.
+_ENGLISH_TAIL = re.compile(
+    r"\s+(?:\((?P<paren>[^()]*)\)|/\s+(?P<slash>[^/]*)|—\s+(?P<dash>[^—]*))$"
+)
+#: English words that no Vietnamese text written without diacritics uses: a tail is English
+#: only with one of them, so "Đăng ký (khai sinh)" keeps its parenthesis.
+_ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "is",
+        "are",
+        "was",
+        "be",
+        "not",
+        "no",
+        "of",
+        "by",
+        "with",
+        "for",
+        "has",
+        "have",
+        "and",
+        "or",
+        "it",
+        "this",
+        "that",
+        "from",
+        "as",
+        "at",
+        "cannot",
+        "a",
+        "needs",
+        "need",
+        "must",
+        "should",
+        "already",
+        "does",
+        "did",
+        "missing",
+        "unknown",
+        "records",
+        "record",
+    ]
+)
+
+
+def vietnamese_part(text: str | None) -> str:
+    """The Vietnamese half of a bilingual stored text (issue 14 §1: staff read Vietnamese).
+
+    Quarantine reasons and job problems are stored once, in both languages, for the command
+    line and the logs; the console shows the half before the English one. A text without an
+    English half (no Latin-only tail) is shown whole."""
+    if not text:
+        return ""
+    match = _ENGLISH_TAIL.search(text)
+    if match is None:
+        return text
+    tail = match.group("paren") or match.group("slash") or match.group("dash") or ""
+    english = tail.isascii() and not _ENGLISH_WORDS.isdisjoint(re.findall(r"[a-z]+", tail.lower()))
+    if not english or text[: match.start()].isascii():
+        return text  # the tail is Vietnamese too, or there is no Vietnamese half to keep
+    return text[: match.start()]
 
 
 def _yesno(flag: bool) -> str:

@@ -19,7 +19,7 @@ from postlink.catalog.importer import read_list
 from postlink.catalog.resolve import Outcome, resolve_code
 from postlink.db import session_scope
 from postlink.models import Level
-from tests.catalog.conftest import ImportFn
+from tests.catalog.conftest import ImportFn, write_csv
 
 LAYOUTS = Path(__file__).parent / "layouts"
 TINH, XA = Level.TINH, Level.XA
@@ -334,3 +334,20 @@ def test_a_sheet_name_can_say_which_list_it_is(tmp_path: Path) -> None:
     book.save(tmp_path / "pl2.xlsx")
     ((row, entry),) = read_list(tmp_path / "pl2.xlsx").entries
     assert (row, entry.postal_submission, entry.postal_return) == (2, False, False)
+
+
+def test_one_mark_column_for_both_legs_needs_no_list_title(tmp_path: Path) -> None:
+    """ "Thực hiện qua dịch vụ BCCI" with X: both legs, blank: neither (with its reason)."""
+    rows = [
+        ["STT", "Mã TTHC", "Tên TTHC", "Thực hiện qua dịch vụ BCCI", "Ghi chú"],
+        ["1", "1.001193", "Đăng ký khai sinh", "X", ""],
+        ["2", "1.000894", "Đăng ký kết hôn", "", "Hai bên phải có mặt"],
+        ["3", "1.001731", "Hỗ trợ chi phí mai táng", "Chỉ trả kết quả", ""],
+    ]
+    path = write_csv(tmp_path / "one-column.csv", rows)
+    read = [(e.code, e.postal_submission, e.postal_return) for _, e in read_list(path).entries]
+    assert read == [
+        ("1.001193", True, True),
+        ("1.000894", False, False),
+        ("1.001731", False, True),
+    ]

@@ -185,3 +185,15 @@ def test_rows_without_code() -> None:
         (4, Severity.ERROR, "B (Mã TTHC)"),
         (5, Severity.WARNING, None),
     ]
+
+
+def test_a_plain_title_alone_left_of_the_names_sets_the_field() -> None:
+    """ "Hộ tịch" typed into a row merged from column A, neither bold nor marked; a remark
+    in the same place stays a warning."""
+    entries, problems = parse_all(
+        ("Hộ tịch",),
+        ("1", "1.001193", "Đăng ký khai sinh", "", "X", "X"),
+        ("Tổng cộng: 1 thủ tục",),
+    )
+    assert [(e.code, e.field) for e in entries] == [("1.001193", "Hộ tịch")]
+    assert [(p.row, p.severity) for p in problems.kept] == [(4, Severity.WARNING)]

@@ -168,3 +168,36 @@ def test_the_briefs_ngsp_tracking_page(case: dict[str, Any]) -> None:
     events = sorted((event for event, _ in read), key=lambda event: event.occurred_at)
     result = {"events": events, "orders": orders, "money_only": money_only, "quarantined": bad}
     assert_holds(plain(result), NGSP["expected"])
+
+
+def test_a_contact_longer_than_its_column_quarantines_the_record_without_quoting_it() -> None:
+    """A foreign post may send two phone numbers in one field: the record is kept aside with
+    a reason that names the field but not the citizen's number (Law 91/2025/QH15), and the
+    rest of the page is read."""
+    phones = "0912 345 678 - 0987 654 321 - 0206 3852 000"  # 43 characters, typed by hand
+    page = {
+        "results": [
+            {
+                "orderHdrID": "8a7f1c2e-5b0d-4c1e-9f3a-2d7e6b1c0a94",
+                "originalID": "MYVNP240105000123",
+                "itemCode": "EL123456785VN",
+                "saleOrderCode": "000.00.12.H14-240105-0007-R1",
+                "status": 10,
+                "receiverName": "Nguyễn Văn A",
+                "receiverPhone": phones,
+            },
+            {
+                "orderHdrID": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                "originalID": "MYVNP240105000124",
+                "itemCode": "EB123456785VN",
+                "saleOrderCode": "000.00.12.H14-240105-0008-R1",
+                "status": 10,
+                "receiverPhone": "0912345678",
+            },
+        ]
+    }
+    orders, bad = mapping.parse_list_response(page, TABLE, mapping.FeedType.GUI)
+    assert [order.reference for order in orders] == ["000.00.12.H14-240105-0008-R1"]
+    [kept] = bad
+    assert kept.reason.startswith("receiverPhone: dài 43 ký tự, quá 32 ký tự")
+    assert "0912" not in kept.reason

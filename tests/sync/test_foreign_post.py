@@ -5,7 +5,8 @@ The server below is a few lines of ``http.server`` serving bodies typed by hand 
 brief's examples (postal-api.md §1), in the ways its authors might write them: GUID and
 numeric order ids, ``orderHdrId``/``originalId``, ``vasfee``, numbers as text
 (``"26,000"``, ``"26000.0"``, ``"10"``), list pages bare or wrapped in ``data``, history as
-an object, a list or under ``"statusHistory "``, ``createHour``, a token that lapses. It
+an object, a list or under ``"statusHistory "``, ``createHour``, a token that lapses, an
+HTML 500, a record sent twice, a result returned to the office after two invitations. It
 shares nothing with the sandbox or the client: the expected legs are typed by hand too.
 """
 
@@ -82,6 +83,17 @@ GUI_ORDERS: list[dict[str, Any]] = [
         "totalFee": "26000",
         "weight": 200,
         "contentNote": "TTHC 1.000656: Đăng ký khai tử",
+    },
+    {
+        "orderHdrId": "f6a7b8c9-d0e1-4f2a-8b3c-4d5e6f7a8b9c",
+        "originalId": "MYVNP260105000126",
+        "itemCode": "EB100000003VN",
+        "saleOrderCode": "000.00.12.H14-251229-0009-R1",
+        "status": "19",
+        "mainFee": "26000",
+        "vasFee": "8000",
+        "totalFee": "34000",
+        "contentNote": "TTHC 1.001193: Đăng ký khai sinh",
     },
     {
         "orderHdrID": 1044,
@@ -173,6 +185,23 @@ HISTORIES: dict[str, dict[str, Any]] = {
             }
         ]
     },
+    "EB100000003VN": {
+        "data": {
+            "itemCode": "EB100000003VN",
+            "statusHistory": [
+                _entry("05/01/2026", "08:10", 1, "Đã tạo"),
+                _entry("05/01/2026", "15:30", 7, "Bưu cục đã nhận hàng"),
+                _entry("06/01/2026", "07:55", 10, "Đang vận chuyển"),
+                _entry("06/01/2026", "14:00", 12, "Đang giao hàng"),
+                _entry("06/01/2026", "15:10", 15, "Giao không thành công"),
+                _entry("08/01/2026", "09:00", 12, "Đang giao hàng"),
+                _entry("08/01/2026", "10:20", 15, "Giao không thành công"),
+                _entry("08/01/2026", "16:00", 16, "Chờ để chuyển hoàn"),
+                _entry("08/01/2026", "17:30", 18, "Bắt đầu chuyển hoàn"),
+                _entry("08/01/2026", "23:40", 19, "Trả hàng thành công"),
+            ],
+        }
+    },
     "CP388012450VN": {
         "data": {
             "itemCode": "CP388012450VN",
@@ -219,6 +248,13 @@ EXPECTED_LEGS = {
         "return",
         "delivered",
     ),
+    "000.00.12.H14-251229-0009-R1": (
+        "MYVNP260105000126",
+        "EB100000003VN",
+        True,
+        "return",
+        "returned",
+    ),
     "000.00.12.H14-260107-0001-R1": ("MYVNP260107000001", None, True, "return", "created"),
     "MYVNPOST-c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f": (
         "MYVNP260106000031",
@@ -229,7 +265,7 @@ EXPECTED_LEGS = {
     ),
     "000.00.07.H14-260106-0003": ("MYVNP260106000032", "EB999999995VN", True, "pickup", "accepted"),
 }
-EXPECTED_EVENTS = 5 + 5 + 6 + 3 + 3
+EXPECTED_EVENTS = 5 + 5 + 6 + 10 + 3 + 3
 #: An order of ours whose id is longer than postlink stores (101 characters).
 UNREADABLE = {
     "orderHdrID": "0123456789" * 10 + "X",
@@ -245,6 +281,7 @@ TOKEN_USES = 3
 class ForeignPost(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     tokens: dict[str, int]
+    failed: set[str]
     created = 0
     url: str
     lock = threading.Lock()
@@ -253,6 +290,21 @@ class ForeignPost(BaseHTTPRequestHandler):
         payload = json.dumps(body, ensure_ascii=False).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _first(self, what: str) -> bool:
+        """True the first time ``what`` is asked for: the post's first answer fails."""
+        with self.lock:
+            first = what not in self.failed
+            self.failed.add(what)
+        return first
+
+    def _html_error(self) -> None:
+        payload = b"<html><body><h1>500 Internal Server Error</h1></body></html>"
+        self.send_response(500)
+        self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
@@ -283,8 +335,10 @@ class ForeignPost(BaseHTTPRequestHandler):
                 self.tokens[token] = uses + 1
         if lapsed:
             self._reply(401, {"message": "Token hết hạn"})
+        elif url.path == "/customer-partner/GetListOrder" and self._first("list"):
+            self._html_error()
         elif url.path == "/customer-partner/GetListOrder":
-            orders = GUI_ORDERS if query["type"] == "GUI" else NHAN_ORDERS
+            orders = GUI_ORDERS + GUI_ORDERS[:1] if query["type"] == "GUI" else NHAN_ORDERS
             page = orders if query["page"] == "0" else []
             self._reply(
                 200, {"results": page} if query["type"] == "GUI" else {"data": {"results": page}}
@@ -304,7 +358,7 @@ class ForeignPost(BaseHTTPRequestHandler):
 @pytest.fixture
 def foreign_post() -> Iterator[type[ForeignPost]]:
     """The server, serving on a free port; its class holds the ``url`` and the tokens."""
-    handler = type("Handler", (ForeignPost,), {"tokens": {}})
+    handler = type("Handler", (ForeignPost,), {"tokens": {}, "failed": set()})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -373,6 +427,8 @@ def test_a_foreign_post_is_read_completely(
         ).one()
     assert counts["quarantined"] == 0
     assert len(foreign_post.tokens) >= 2, "the first token lapsed and a new one was asked for"
+    assert foreign_post.failed == {"list"}, "the HTML 500 was served and got over"
+    assert legs["000.00.12.H14-251229-0009-R1"].invitations == 2
     assert {
         reference: (leg.order_id, leg.item_code, leg.item_check_ok, leg.kind, leg.status)
         for reference, leg in legs.items()

@@ -77,3 +77,21 @@ def test_publishing_a_back_dated_list_shows_what_changes_then_publishes(
     assert done.status_code == 303
     with Session(engine) as session:
         assert session.get(ListVersion, draft_id).status == "published"  # type: ignore[union-attr]
+
+
+def test_a_large_diff_shows_its_first_changes_and_all_on_demand(
+    browser_for: MakeBrowser, engine: Engine, published_list: int
+) -> None:
+    admin = browser_for(*ADMIN)
+    lines = ["STT,Mã TTHC,Tên thủ tục hành chính,Tiếp nhận hồ sơ qua BCCI,Trả kết quả qua BCCI"]
+    lines += [f"{n},1.9{n:05d},Thủ tục thử {n},X,X" for n in range(1, 251)]
+    body = ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+    fields = FIELDS | {"decision": "250/QĐ-UBND"}
+    draft = admin.post("/admin/catalog/upload", fields, files={"file": ("250.csv", body)})
+    assert draft.status_code == 200, draft.text
+    assert draft.text.count('<tr class="change-') == 200
+    assert "Đang hiện 200 thay đổi đầu tiên trong 317" in draft.text
+    with Session(engine) as session:
+        draft_id = session.exec(select(func.max(ListVersion.id))).one()
+    everything = admin.get(f"/admin/catalog/versions/{draft_id}?all=1")
+    assert everything.text.count('<tr class="change-') == 317

@@ -14,10 +14,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from postlink import defaults
 from postlink.db import session_scope
-from postlink.models import AuditEntry, Dossier, JobRun, OutboxCommand
+from postlink.models import AuditEntry, Dossier, JobRun, OutboxCommand, Quarantined
 from postlink.reports.render import TEMPLATES_DIR
 from postlink.timeutil import utcnow
+from postlink.web.templating import vietnamese_part
 from tests.web.conftest import ADMIN, Browser, MakeBrowser
 from tests.web.seed import arrivals
 
@@ -101,6 +103,27 @@ def test_the_checks_catch_what_they_look_for(sample: str) -> None:
     assert problems(sample), sample
 
 
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (
+            "lastUpdateTime='hôm qua': không đọc được thời gian (not a time: dd/mm/YYYY HH:MM)",
+            "lastUpdateTime='hôm qua': không đọc được thời gian",
+        ),
+        ("3 bản ghi bị cách ly / 3 records were quarantined", "3 bản ghi bị cách ly"),
+        ("Đăng ký (khai sinh)", "Đăng ký (khai sinh)"),
+        ("Chứng thực (bản sao) / Chứng thực", "Chứng thực (bản sao) / Chứng thực"),
+        ("HTTP 503", "HTTP 503"),
+        (
+            "webhook: bưu điện không biết bưu gửi X — the API does not know X",
+            "webhook: bưu điện không biết bưu gửi X",
+        ),
+    ],
+)
+def test_the_console_shows_the_vietnamese_half_of_a_stored_text(stored: str, shown: str) -> None:
+    assert vietnamese_part(stored) == shown
+
+
 def _seed(engine: Engine, staff: Browser) -> tuple[str, int]:
     """A day at the office: a list in force, a round received and signed, a result waiting
     for the post after two failed sends, the sync jobs' runs."""
@@ -143,6 +166,16 @@ def _seed(engine: Engine, staff: Browser) -> tuple[str, int]:
                     error="ValueError: boom" if outcome == "error" else "",
                 )
             )
+        session.add(
+            Quarantined(
+                adapter="myvnpost",
+                source="feed NHAN",
+                reason="lastUpdateTime='hôm qua': không đọc được thời gian"
+                " (not a time: dd/mm/YYYY HH:MM)",
+                raw='{"orderHdrID": "8a7f1c2e-5b0d-4c1e-9f3a-2d7e6b1c0a94", "status": 10,'
+                ' "lastUpdateTime": "hôm qua"}',
+            )
+        )
     return dossier.code, handover_id
 
 
@@ -184,8 +217,19 @@ def test_every_console_page_speaks_vietnamese(
         "/admin/catalog/upload": "admin/upload.html",
         "/admin/users": "admin/users.html",
         "/admin/tokens": "admin/tokens.html",
+        "/admin/quarantine": "admin/quarantine.html",
+        "/admin/quarantine/1": "admin/quarantine_record.html",
     }
     shown: dict[str, str] = {path: admin.get(path).text for path in pages}
+    july = (defaults.CONFIG_DIR / "catalog" / "cao-bang-2026-07.csv").read_bytes()
+    upload = {"effective_from": "01/02/2026", "decision": "1450/QĐ-UBND", "reason": "QĐ 1450"}
+    drafted = admin.post("/admin/catalog/upload", upload, files={"file": ("t7.csv", july)})
+    assert drafted.is_success, drafted.text
+    draft_id = int(re.findall(r"/admin/catalog/versions/(\d+)/publish", drafted.text)[0])
+    shown["POST publish (back-dated)"] = admin.post(
+        f"/admin/catalog/versions/{draft_id}/publish"
+    ).text
+    assert "Xác nhận công bố" in shown["POST publish (back-dated)"]
     shown["POST /admin/users (refused)"] = admin.post(
         "/admin/users", {"username": "Sai Tên!", "password": "mat-khau-dai", "role": "staff"}
     ).text
@@ -196,7 +240,7 @@ def test_every_console_page_speaks_vietnamese(
     shown["POST /admin/tokens/99/revoke"] = admin.post("/admin/tokens/99/revoke").text
     shown["login"] = browser_for().get("/login").text
     shown["login (wrong)"] = browser_for().login("admin", "sai-mat-khau").text
-    covered = set(pages.values()) | {"login.html"}
+    covered = set(pages.values()) | {"login.html", "admin/publish_confirm.html"}
     templates = {
         str(path.relative_to(WEB_TEMPLATES))
         for path in WEB_TEMPLATES.rglob("*.html")

@@ -31,9 +31,12 @@ from postlink.identifiers import (
 )
 from postlink.postal.errors import PostalAuthError, PostalProtocolError, WebhookRejected
 from postlink.postal.fields import (
+    COMMUNE_CODE_WIDTH,
     ITEM_CODE_WIDTH,
     LABEL_WIDTH,
     ORDER_ID_WIDTH,
+    PARTY_NAME_WIDTH,
+    PARTY_PHONE_WIDTH,
     REFERENCE_WIDTH,
     Fields,
     RecordError,
@@ -197,11 +200,17 @@ _RECEIVER = tuple(f"receiver{name}" for name in _PARTY_FIELDS)
 
 
 def _party(fields: Fields, keys: tuple[str, ...]) -> Party:
+    """One side of the order; a name, phone or commune code longer than the column that
+    stores it quarantines the record rather than failing the page's transaction."""
     raw = tuple(map(fields.get, keys))
     try:
-        return _party_of(raw)
+        party = _party_of(raw)
     except TypeError:  # an unhashable value (a list, an object) cannot be remembered
-        return Party(*map(clean_value, raw))
+        party = Party(*map(clean_value, raw))
+    fit(keys[0], party.name, PARTY_NAME_WIDTH, private=True)
+    fit(keys[1], party.phone, PARTY_PHONE_WIDTH, private=True)
+    fit(keys[4], party.commune_code, COMMUNE_CODE_WIDTH)
+    return party
 
 
 @lru_cache(maxsize=256)

@@ -47,6 +47,10 @@ router = APIRouter(
     dependencies=[Depends(require_admin), Depends(csrf_protect)],
 )
 
+#: Changes listed on a draft's page; the rest behind "Xem tất cả" (a 20,000-row list is new
+#: in full the first time, and a page of 20,000 rows helps nobody).
+PREVIEW_CHANGES = 200
+
 Admin = Annotated[User, Depends(require_admin)]
 Db = Annotated[Session, Depends(db_session)]
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -153,6 +157,7 @@ def _draft_page(request: Request, user: User, outcome: ImportOutcome) -> Respons
         "diff": outcome.diff,
         "warnings": outcome.warnings,
         "reused": outcome.reused,
+        "shown": PREVIEW_CHANGES,
     }
     return page(request, "admin/draft.html", context, user=user)
 
@@ -165,7 +170,9 @@ def _version(session: Session, version_id: int) -> ListVersion:
 
 
 @router.get("/versions/{version_id}")
-def version_page(request: Request, user: Admin, session: Db, version_id: RowId) -> Response:
+def version_page(
+    request: Request, user: Admin, session: Db, version_id: RowId, all: bool = False
+) -> Response:
     version = _version(session, version_id)
     diff = diff_against_base(session, entries_of(session, version), version)
     context = {
@@ -175,6 +182,7 @@ def version_page(request: Request, user: Admin, session: Db, version_id: RowId) 
         "diff": diff,
         "warnings": [],
         "reused": False,
+        "shown": None if all else PREVIEW_CHANGES,
     }
     return page(request, "admin/draft.html", context, user=user)
 
