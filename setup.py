@@ -25,7 +25,7 @@ setup(
     ],
     package_dir=DATA_PACKAGES,
     package_data={
-        "postlink": ["migrations/script.py.mako", "py.typed"],
+        "postlink": ["migrations/script.py.mako", "py.typed", "locale/*/LC_MESSAGES/*.po"],
         **{package: ["*"] for package in DATA_TREE},
     },
     exclude_package_data={"": ["*.pyc"]},

@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError
 
 from postlink import defaults
 from postlink.errors import ConfigError
+from postlink.words import catalogue, language, say
 
 PREFIX = "POSTLINK_"
 ENV_FILE_VARIABLE = "POSTLINK_ENV_FILE"
@@ -44,6 +45,13 @@ class WebhookVerification(StrEnum):
     RSA = "rsa"
     HMAC = "hmac"
     OFF = "off"
+
+
+class Language(StrEnum):
+    """The language postlink speaks to people (``postlink.words``): Vietnamese first."""
+
+    VI = "vi"
+    EN = "en"
 
 
 class LogLevel(StrEnum):
@@ -78,6 +86,10 @@ class Settings(BaseModel):
         description="IANA time zone used to show times and to decide local calendar dates.",
     )
     log_level: LogLevel = Field(default=LogLevel.INFO, description="Logging threshold.")
+    language: Language = Field(
+        default=Language.VI,
+        description="Language of messages on the console and the command line: vi or en.",
+    )
     report_dir: Path | None = Field(
         default=None,
         description="Where rendered reports are written; empty means POSTLINK_DATA_DIR/reports.",
@@ -287,7 +299,7 @@ class Settings(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("expected an IANA time zone such as Asia/Ho_Chi_Minh") from exc
+            raise ValueError("config.timezone") from exc
         return value
 
     @field_validator("database_url")
@@ -298,23 +310,20 @@ class Settings(BaseModel):
         try:
             url = make_url(value)
         except ArgumentError as exc:
-            raise ValueError(
-                "expected a database URL such as sqlite:///var/postlink.db or "
-                "postgresql+psycopg://user@host:5432/db"
-            ) from exc
+            raise ValueError("config.database_url") from exc
         if url.get_backend_name() not in ("sqlite", "postgresql"):
-            raise ValueError("expected a sqlite:// or postgresql+psycopg:// URL")
+            raise ValueError("config.database_backend")
         if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
         elif url.get_backend_name() == "postgresql" and url.drivername != "postgresql+psycopg":
-            raise ValueError("expected the psycopg driver: postgresql+psycopg://...")
+            raise ValueError("config.psycopg")
         return url.render_as_string(hide_password=False)
 
     @field_validator("postal_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError("expected an http:// or https:// URL")
+            raise ValueError("config.http_url")
         return value.rstrip("/")
 
     @property
@@ -349,21 +358,23 @@ def _raw_values(environ: dict[str, str], env_file: Path | None) -> dict[str, Any
             continue
         field = key[len(PREFIX) :].lower()
         if field not in Settings.model_fields:
-            raise ConfigError(f"{key} is not a postlink setting (see config/postlink.example.env)")
+            raise ConfigError(code="config.unknown", variable=key)
         if value.strip() == "":
             continue  # an empty value means the default, as the example file says
         values[field] = value.strip()
     return values
 
 
-def _describe(error: ValidationError, values: dict[str, Any]) -> str:
+def _describe(error: ValidationError, values: dict[str, Any]) -> ConfigError:
     first = error.errors()[0]
     field = str(first["loc"][0]) if first["loc"] else "?"
     shown = values.get(field, "")
     if isinstance(Settings.model_fields[field].default, SecretStr):
         shown = "***"
     reason = str(first["msg"]).removeprefix("Value error, ")
-    return f"{env_name(field)}={shown!r} is invalid: {reason}"
+    if reason in catalogue(language()):  # our validators raise a code; pydantic's own words
+        reason = say(reason)  # (ranges, choices) stay as pydantic writes them
+    return ConfigError(code="config.invalid", variable=env_name(field), value=shown, reason=reason)
 
 
 def load_settings(environ: dict[str, str] | None = None, env_file: Path | None = None) -> Settings:
@@ -375,7 +386,7 @@ def load_settings(environ: dict[str, str] | None = None, env_file: Path | None =
     try:
         return Settings(**values)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, values)) from None
+        raise _describe(exc, values) from None
 
 
 @cache

@@ -37,7 +37,7 @@ def test_db_upgrade_creates_embedded_sqlite_from_nothing(cli: Cli, tmp_path: Pat
     result = cli("db", "upgrade")
     assert result.code == 0, result.stderr
     assert (tmp_path / "var" / "postlink.db").exists()
-    assert "upgraded from empty" in result.stdout
+    assert "Đã tạo cơ sở dữ liệu mới, phiên bản" in result.stdout
 
 
 def test_config_show_json_masks_secrets(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,10 +29,10 @@ def test_environment_wins_over_env_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("POSTLINK_TIMEZONE", "Mars/Olympus", "expected an IANA time zone"),
-        ("POSTLINK_DATABASE_URL", "not a url", "expected a database URL"),
-        ("POSTLINK_DATABASE_URL", "mysql://root@localhost/x", "sqlite:// or postgresql"),
-        ("POSTLINK_DATABASE_URL", "postgresql+psycopg2://u@h/d", "psycopg driver"),
+        ("POSTLINK_TIMEZONE", "Mars/Olympus", "cần một múi giờ IANA"),
+        ("POSTLINK_DATABASE_URL", "not a url", "cần một URL cơ sở dữ liệu"),
+        ("POSTLINK_DATABASE_URL", "mysql://root@localhost/x", "sqlite:// hoặc postgresql"),
+        ("POSTLINK_DATABASE_URL", "postgresql+psycopg2://u@h/d", "trình điều khiển psycopg"),
         ("POSTLINK_POSTAL_ADAPTER", "dhl", "myvnpost"),
         ("POSTLINK_POSTAL_READ_TIMEOUT", "-1", "greater than 0"),
         ("POSTLINK_POSTAL_BASE_URL", "ftp://post", "http"),
@@ -50,7 +50,7 @@ def test_bad_value_names_variable_value_and_expectation(
 
 
 def test_unknown_variable_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="POSTLINK_TIMEZON is not a postlink setting"):
+    with pytest.raises(ConfigError, match="POSTLINK_TIMEZON không phải một thiết lập của postlink"):
         load_settings({"POSTLINK_TIMEZON": "UTC"}, tmp_path / "none.env")
 
 

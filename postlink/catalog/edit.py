@@ -90,7 +90,7 @@ def edit_entry(
         )
     reason = clean(why)
     if not reason:
-        raise PostlinkError("an edit needs a reason (--why)")
+        raise PostlinkError(code="catalog.edit_reason")
     if not changes:
         raise PostlinkError("nothing to change: give at least one new value")
     entry = _find(session, version, code, agency)

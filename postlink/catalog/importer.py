@@ -290,17 +290,10 @@ def _check_decision(decision: str | None, parsed: ParsedList) -> tuple[str, Deci
     text = clean(decision or "")
     if not text:
         if found is None:
-            raise PostlinkError(
-                "thiếu số quyết định: tệp không ghi 'kèm theo Quyết định số …', hãy nhập số "
-                "quyết định (--decision), ví dụ 125/QĐ-UBND / no decision number: the file "
-                "does not name one, give --decision"
-            )
+            raise PostlinkError(code="catalog.no_decision")
         text = found.number
     if len(text) > _DECISION_WIDTH:
-        raise PostlinkError(
-            f"số quyết định dài quá {_DECISION_WIDTH} ký tự / --decision is longer than "
-            f"{_DECISION_WIDTH} characters"
-        )
+        raise PostlinkError(code="catalog.decision_too_long", limit=_DECISION_WIDTH)
     if found is not None and found.number.casefold() != text.casefold():
         parsed.problems.warning(
             None,
@@ -391,14 +384,12 @@ def import_list(
             )
         except NoChangesError as exc:
             raise NoChangesError(
-                f"không có thay đổi: {parsed.source_name} giống hệt phiên bản {exc.base.id} "
-                f"({exc.base.decision}) đang áp dụng ngày {effective_from:%d/%m/%Y}; chưa lưu "
-                "gì. / no changes: "
-                f"{parsed.source_name} is identical to version {exc.base.id} "
-                f"({exc.base.decision}) in force on {effective_from:%d/%m/%Y}; nothing was "
-                "stored. Add --force to publish it anyway, or import it without --publish "
-                "to keep it as a draft",
                 exc.base,
+                code="catalog.import_unchanged",
+                source=parsed.source_name,
+                base=exc.base.id,
+                decision=exc.base.decision,
+                day=f"{effective_from:%d/%m/%Y}",
             ) from None
         diff = published.diff
     else:

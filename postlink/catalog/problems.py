@@ -160,10 +160,8 @@ class CatalogValidationError(PostlinkError):
         self.warnings = problems.warnings
         self.omitted = problems.omitted
         super().__init__(
-            f"{source}: {_plural(self.errors, 'error')} and {_plural(self.warnings, 'warning')}"
-            "; nothing was stored. Fix the file and import it again."
+            code="catalog.invalid_file",
+            source=source,
+            errors=self.errors,
+            warnings=self.warnings,
         )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -58,8 +58,8 @@ ENTITY = "list_version"
 class NoChangesError(PostlinkError):
     """The draft is identical to ``base``, the list in force on its effective date."""
 
-    def __init__(self, message: str, base: VersionSnapshot) -> None:
-        super().__init__(message)
+    def __init__(self, base: VersionSnapshot, /, *, code: str, **params: object) -> None:
+        super().__init__(code=code, **params)
         self.base = base
 
 
@@ -327,10 +327,12 @@ def publish(
     diff = diff_against_base(session, entries, version)
     if diff.is_empty and diff.base is not None and not force:
         raise NoChangesError(
-            f"no changes: {_label(version)} is identical to version {diff.base.id} "
-            f"({diff.base.decision}) in force on {start:%d/%m/%Y}; use --force to publish "
-            "it anyway",
             diff.base,
+            code="catalog.unchanged",
+            version=version.id,
+            base=diff.base.id,
+            decision=diff.base.decision,
+            day=f"{start:%d/%m/%Y}",
         )
     plan = plan_publish(session, version, entries, today=today)
     if plan.rewrites_history and not confirm:
@@ -386,9 +388,7 @@ def withdraw(
     """
     why = clean(reason)
     if not why:
-        raise PostlinkError(
-            "a withdrawal needs a reason (--reason), e.g. the decision annulling it"
-        )
+        raise PostlinkError(code="catalog.withdraw_reason")
     if version.status not in (VersionStatus.DRAFT, VersionStatus.PUBLISHED):
         raise PostlinkError(
             f"{_label(version)} is {version.status}; only a draft or a published version "

@@ -186,15 +186,9 @@ def open_rows(
     suffix = path.suffix.lower()
     budget = ReadBudget()
     if encoding and suffix not in CSV_SUFFIXES:
-        raise PostlinkError(
-            "--encoding chỉ dùng cho tệp CSV / --encoding applies to CSV files; "
-            "a workbook has no encoding"
-        )
+        raise PostlinkError(code="catalog.encoding_not_csv")
     if sheet and suffix not in XLSX_SUFFIXES:
-        raise PostlinkError(
-            "--sheet chỉ dùng cho tệp .xlsx / --sheet applies to .xlsx workbooks; "
-            "a CSV file has one table"
-        )
+        raise PostlinkError(code="catalog.sheet_not_xlsx")
     if suffix in XLSX_SUFFIXES:
         with _xlsx_tables(path, sheet, budget) as source:
             yield source
@@ -463,9 +457,7 @@ def _known_encoding(name: str) -> str:
     try:
         return codecs.lookup(name).name
     except LookupError:
-        raise PostlinkError(
-            f"--encoding {name!r} is not an encoding Python knows (try utf-8, utf-16 or cp1258)"
-        ) from None
+        raise PostlinkError(code="catalog.unknown_encoding", name=name) from None
 
 
 @contextmanager

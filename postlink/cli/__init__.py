@@ -7,6 +7,7 @@ else prints its type and message as one line too, and ``--debug`` shows the trac
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 import traceback
 from typing import Annotated, Any, NoReturn
@@ -19,71 +20,33 @@ from typer.core import TyperCommand, TyperGroup
 from postlink import __version__
 from postlink.cli.output import err_console
 from postlink.errors import ConfigError, PostlinkError
+from postlink.words import language, say, say_on
 
 #: Every command: the module under ``postlink.cli`` holding it, the attribute (a Typer app of
-#: subcommands, or one command function) and the line ``postlink --help`` shows. The module
+#: subcommands, or one command function) and the line ``postlink --help`` shows, worded by
+#: the message catalogue (issue 14 §1) and used as the command's own help too. The module
 #: is imported only when its command runs, so a command pays only for what it uses and
 #: ``--help`` for nothing (issue 15: a monitoring check runs ``postlink status`` every
 #: minute). A new command is one line here; tests check each line against the command.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "sandbox": (
-        "sandbox_cmd",
-        "sandbox",
-        "Serve a seeded postal world with fault injection until interrupted (Ctrl-C).",
-    ),
-    "report": (
-        "report_cmd",
-        "report",
-        "Render a report: [b]exclusions[/b], [b]delivery[/b], [b]handover[/b] or [b]period[/b].",
-    ),
-    "worker": ("sync_cmd", "worker", "Run the sync daemon in the foreground until SIGTERM/SIGINT."),
-    "sync": (
-        "sync_cmd",
-        "sync_app",
-        "Run every job once (--once) and exit, or re-read a past window (backfill).",
-    ),
-    "status": (
-        "sync_cmd",
-        "status",
-        "Health, its problems and what to do; exits 0 healthy, 1 degraded, 2 stale.",
-    ),
-    "rematch": ("sync_cmd", "rematch", "Re-judge legs against the lists published now (audited)."),
-    "refold": (
-        "sync_cmd",
-        "refold",
-        "Gấp lại các chặng mang mã trạng thái mới khai báo / re-fold legs with newly mapped codes.",
-    ),
-    "demo": (
-        "demo_cmd",
-        "demo_command",
-        "Run postlink end to end with no credentials: sandbox, sample lists, worker, web.",
-    ),
-    "serve": (
-        "web_cmd",
-        "serve",
-        "Run the web console, the inbound API and the webhook receiver (uvicorn).",
-    ),
-    "catalog": (
-        "catalog_cmd",
-        "app",
-        "The lists of procedures allowed (and excluded) for postal handling (QĐ 45/2016).",
-    ),
-    "config": ("config_cmd", "app", "Inspect the configuration."),
-    "db": ("db_cmd", "app", "Create, upgrade and inspect the database schema."),
-    "postal": ("postal_cmd", "app", "The postal service: connection check and exchange log."),
-    "handover": (
-        "handover_cmd",
-        "app",
-        "Handover records (biên bản giao nhận) with the postal worker.",
-    ),
-    "outbox": ("outbox_cmd", "app", "Orders the office owes the post (pickups, results)."),
-    "quarantine": (
-        "quarantine_cmd",
-        "app",
-        "Bản ghi cách ly / quarantined postal records: list, show, replay, resolve.",
-    ),
-    "user": ("web_cmd", "users", "Accounts of the web console."),
-    "token": ("web_cmd", "tokens", "Bearer tokens of the inbound API."),
+    "sandbox": ("sandbox_cmd", "sandbox", say("cli.help.sandbox")),
+    "report": ("report_cmd", "report", say("cli.help.report")),
+    "worker": ("sync_cmd", "worker", say("cli.help.worker")),
+    "sync": ("sync_cmd", "sync_app", say("cli.help.sync")),
+    "status": ("sync_cmd", "status", say("cli.help.status")),
+    "rematch": ("sync_cmd", "rematch", say("cli.help.rematch")),
+    "refold": ("sync_cmd", "refold", say("cli.help.refold")),
+    "demo": ("demo_cmd", "demo_command", say("cli.help.demo")),
+    "serve": ("web_cmd", "serve", say("cli.help.serve")),
+    "catalog": ("catalog_cmd", "app", say("cli.help.catalog")),
+    "config": ("config_cmd", "app", say("cli.help.config")),
+    "db": ("db_cmd", "app", say("cli.help.db")),
+    "postal": ("postal_cmd", "app", say("cli.help.postal")),
+    "handover": ("handover_cmd", "app", say("cli.help.handover")),
+    "outbox": ("outbox_cmd", "app", say("cli.help.outbox")),
+    "quarantine": ("quarantine_cmd", "app", say("cli.help.quarantine")),
+    "user": ("web_cmd", "users", say("cli.help.user")),
+    "token": ("web_cmd", "tokens", say("cli.help.token")),
 }
 
 
@@ -92,12 +55,20 @@ def load_command(name: str) -> Any:
     module, attribute, _ = COMMANDS[name]
     target = getattr(importlib.import_module(f"postlink.cli.{module}"), attribute)
     holder = typer.Typer(rich_markup_mode="rich", add_completion=False)
+    summary = COMMANDS[name][2]
     if isinstance(target, typer.Typer):
-        holder.add_typer(target, name=name)
+        holder.add_typer(target, name=name, help=summary)
     else:
-        holder.command(name)(target)
+        holder.command(name, help=_help(target, summary))(target)
         holder.callback()(lambda: None)  # keeps the holder a group, as for a Typer app
     return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+
+
+def _help(function: Any, summary: str) -> str:
+    """A command's help: its catalogue summary, then (in English) its docstring's details,
+    which are written in English for developers and operators."""
+    details = (inspect.getdoc(function) or "").split("\n\n", 1)[1:]
+    return "\n\n".join([summary, *details]) if language() == "en" else summary
 
 
 class LazyGroup(TyperGroup):
@@ -127,7 +98,7 @@ class LazyGroup(TyperGroup):
 
 app = typer.Typer(
     cls=LazyGroup,
-    help="postlink: dossiers and results through the public postal service (BCCI).",
+    help=say("cli.help.app"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
@@ -145,9 +116,10 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=say("cli.help.debug"))] = False,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=say("cli.help.version")),
     ] = False,
 ) -> None:
     _state["debug"] = debug
@@ -156,8 +128,17 @@ def _root(
 def _fail(message: str, code: int) -> NoReturn:
     if _state["debug"]:
         traceback.print_exc()
-    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    label = say("cli.error")
+    err_console.print(f"[red]{label}[/red] {escape(message)}", highlight=False, soft_wrap=True)
     sys.exit(code)
+
+
+def worded(exc: PostlinkError) -> str:
+    """An error as the command line says it: a typed error in the catalogue's ``cli.`` words
+    where they differ (they may name a flag), else its shared sentence or its own text."""
+    if exc.code is None:
+        return str(exc)
+    return say_on("cli", exc.code, **exc.params)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -166,7 +147,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     try:
         app(args=argv, prog_name="postlink")
     except PostlinkError as exc:
-        _fail(str(exc), 2 if isinstance(exc, ConfigError) else 1)
+        _fail(worded(exc), 2 if isinstance(exc, ConfigError) else 1)
     except Exception as exc:
-        _fail(f"{type(exc).__name__}: {exc} (run with --debug for details)", 1)
+        _fail(say("cli.crash", kind=type(exc).__name__, message=exc), 1)
     sys.exit(0)

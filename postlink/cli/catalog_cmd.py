@@ -44,6 +44,7 @@ from postlink.identifiers import parse_agency_code, parse_procedure_code
 from postlink.models import ListVersion
 from postlink.settings import get_settings
 from postlink.timeutil import format_local, utcnow
+from postlink.words import language, say
 
 if TYPE_CHECKING:  # importing, exporting and editing read spreadsheets: openpyxl on demand
     from postlink.catalog.importer import ImportOutcome
@@ -116,18 +117,32 @@ def _instant(text: str | None) -> datetime:
 # --- problems and diffs -------------------------------------------------------------------------
 
 
+def _problem_line(problem: Problem) -> str:
+    """Where, what and why: in Vietnamese (the reason written in Vietnamese where the
+    problem was found), or in English with ``POSTLINK_LANGUAGE=en``."""
+    if language() == "en" or not problem.reason_vi:
+        return str(problem)
+    parts = [problem.where_vi]
+    if problem.column:
+        parts.append(say("cli.problem.column", column=problem.column))
+    if problem.value:
+        shown = problem.value if len(problem.value) <= 80 else problem.value[:77] + "..."
+        parts.append(say("cli.problem.value", value=shown))
+    return f"{', '.join(parts)}: {problem.reason_vi}"
+
+
 def _print_problems(problems: list[Problem], omitted: int = 0) -> None:
-    """Each problem in English, then its reason in Vietnamese where one was written."""
+    """Each problem on one line, naming its row, column, value and reason."""
     for problem in problems:
         colour = "red" if problem.severity == "error" else "yellow"
-        vi = f" — {problem.where_vi}: {problem.reason_vi}" if problem.reason_vi else ""
+        label = say("cli.error") if problem.severity == "error" else say("cli.warning")
         err_console.print(
-            f"[{colour}]{problem.severity.value}:[/{colour}] {escape(str(problem) + vi)}",
+            f"[{colour}]{label}[/{colour}] {escape(_problem_line(problem))}",
             highlight=False,
             soft_wrap=True,
         )
     if omitted:
-        err_console.print(f"… and {omitted} more problems not shown", highlight=False)
+        err_console.print(say("catalog.omitted", count=omitted), highlight=False)
 
 
 def _fail_validation(exc: CatalogValidationError, as_json: bool) -> NoReturn:
@@ -144,7 +159,8 @@ def _fail_validation(exc: CatalogValidationError, as_json: bool) -> NoReturn:
         )
     else:
         _print_problems(exc.problems, exc.omitted)
-        err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        label = say("cli.error")
+        err_console.print(f"[red]{label}[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 

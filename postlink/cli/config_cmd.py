@@ -6,6 +6,7 @@ import typer
 
 from postlink.cli.output import JsonOption, print_json, print_pairs
 from postlink.settings import get_settings, masked
+from postlink.words import say
 
 app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
 
@@ -17,4 +18,4 @@ def show(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(values)
     else:
-        print_pairs("Effective settings", values)
+        print_pairs(say("cli.config.title"), values)

@@ -9,6 +9,7 @@ import typer
 from postlink import migrate
 from postlink.cli.output import JsonOption, console, print_json, print_pairs
 from postlink.db import get_engine
+from postlink.words import say
 
 app = typer.Typer(help="Create, upgrade and inspect the database schema.", no_args_is_help=True)
 
@@ -23,9 +24,11 @@ def upgrade(
     migrate.upgrade(engine, revision)
     after = migrate.current_revision(engine)
     if before == after:
-        console.print(f"Database already at revision {after}.")
+        console.print(say("cli.db.current", after=after))
+    elif before is None:
+        console.print(say("cli.db.created", after=after))
     else:
-        console.print(f"Database upgraded from {before or 'empty'} to {after}.")
+        console.print(say("cli.db.upgraded", before=before, after=after))
 
 
 @app.command("current")
@@ -42,4 +45,4 @@ def show_current(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(state)
     else:
-        print_pairs("Schema", state)
+        print_pairs(say("cli.db.schema"), state)

@@ -24,6 +24,7 @@ from postlink.reports.handover import ItemSpec, create_handover
 from postlink.reports.registry import ReportName
 from postlink.settings import get_settings
 from postlink.timeutil import local_date, utcnow
+from postlink.words import say
 
 app = typer.Typer(help="Handover records (biên bản giao nhận) with the postal worker.")
 
@@ -109,12 +110,11 @@ def create(
     if as_json:
         print_json({"id": handover_id, "signed_at": signed, "items": len(specs), "path": output})
     else:
-        console.print(
-            f"handover {handover_id}: {len(specs)} item(s) signed at "
-            f"{signed.astimezone(settings.tz):%d/%m/%Y %H:%M}"
-            + (f"; record written to {output}" if output else ""),
-            highlight=False,
-        )
+        at = f"{signed.astimezone(settings.tz):%d/%m/%Y %H:%M}"
+        line = say("cli.handover.signed", id=handover_id, items=len(specs), at=at)
+        if output:
+            line += " " + say("cli.handover.written", path=output)
+        console.print(line, highlight=False)
 
 
 @app.command("list")
@@ -142,9 +142,10 @@ def list_handovers(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(data)
         return
+    columns = ("id", "direction", "signed", "officer", "postal_worker", "items")
     print_table(
-        "Handovers",
-        ("id", "direction", "signed", "officer", "postal worker", "items"),
+        say("cli.handover.title"),
+        [say(f"cli.col.{c}") for c in columns],
         (
             (
                 d["id"],

@@ -16,6 +16,7 @@ from postlink.settings import get_settings
 from postlink.sync.jobs import build_context
 from postlink.sync.outbox import Registration, register
 from postlink.sync.registrations import read_registrations
+from postlink.words import say
 
 app = typer.Typer(help="Orders the office owes the post (pickups, results).", no_args_is_help=True)
 
@@ -43,7 +44,13 @@ def _show(commands: list[OutboxCommand], as_json: bool) -> None:
         print_json(rows)
         return
     columns = ("id", "reference", "leg", "state", "attempts", "refusal_reason", "last_error")
-    print_table("Outbox", columns, ([r[c] for c in columns] for r in rows), whole=columns[:2])
+    headings = [say(f"cli.col.{c}") for c in columns]
+    print_table(
+        say("cli.outbox.title"),
+        headings,
+        ([r[c] for c in columns] for r in rows),
+        whole=headings[:2],
+    )
 
 
 def _exit_if_refused(commands: list[OutboxCommand]) -> None:
@@ -51,7 +58,7 @@ def _exit_if_refused(commands: list[OutboxCommand]) -> None:
     refused = [c for c in commands if c.state == OutboxState.REFUSED]
     for command in refused:
         err_console.print(
-            f"bị từ chối / refused: {command.reference}: {command.refusal_reason}",
+            say("cli.outbox.refused", reference=command.reference, reason=command.refusal_reason),
             markup=False,
             highlight=False,
             soft_wrap=True,
@@ -103,7 +110,7 @@ def import_file(
         print_json([_summary(c) for c in commands])
     else:
         refused = sum(1 for c in commands if c.state == OutboxState.REFUSED)
-        console.print(f"{len(commands)} registered, {refused} refused (excluded procedures).")
+        console.print(say("cli.outbox.summary", registered=len(commands), refused=refused))
 
 
 @app.command("list")

@@ -21,12 +21,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from postlink.errors import PostlinkError
+from postlink.words import say
 
 T = TypeVar("T")
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print machine-readable JSON on stdout instead of text.")
-]
+JsonOption = Annotated[bool, typer.Option("--json", help=say("cli.help.json"))]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -69,7 +68,7 @@ def print_table(
 
 
 def print_pairs(title: str, pairs: dict[str, Any]) -> None:
-    print_table(title, ("name", "value"), pairs.items())
+    print_table(title, (say("cli.col.name"), say("cli.col.value")), pairs.items())
 
 
 def progress(items: Iterable[T], label: str, total: int | None = None) -> Iterator[T]:
@@ -97,4 +96,4 @@ def parse_date(option: str, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise PostlinkError(f"{option} {value!r} is not a date (expected YYYY-MM-DD)") from None
+        raise PostlinkError(code="cli.bad_date", option=option, value=value) from None

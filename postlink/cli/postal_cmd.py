@@ -14,6 +14,7 @@ from postlink.postal import exchange_log
 from postlink.postal.adapter import get_adapter
 from postlink.settings import get_settings
 from postlink.timeutil import format_local
+from postlink.words import say
 
 app = typer.Typer(
     help="The postal service: connection check and exchange log.", no_args_is_help=True
@@ -41,11 +42,12 @@ def check(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(result)
         return
-    print_pairs("Postal connection", {k: v for k, v in result.items() if k != "quarantine_reasons"})
+    shown = {k: v for k, v in result.items() if k != "quarantine_reasons"}
+    print_pairs(say("cli.postal.title"), shown)
     if reasons:
         print_table(
-            "Sẽ bị cách ly / would be quarantined",
-            ("số / count", "lý do / reason"),
+            say("cli.postal.would_quarantine"),
+            (say("cli.col.count"), say("cli.col.reason")),
             ((n, r) for r, n in reasons.most_common()),
         )
 
@@ -74,12 +76,9 @@ def show_log(
         ]
         for row in rows
     ]
-    print_table(
-        "Postal exchange log",
-        ("at", "operation", "method", "path", "status", "attempt", "ms", "error"),
-        table,
-        whole=("at", "path"),
-    )
+    columns = ("at", "operation", "method", "path", "status", "attempt", "ms", "error")
+    headings = [say(f"cli.col.{c}") for c in columns]
+    print_table(say("cli.postal.log"), headings, table, whole=(headings[0], headings[3]))
 
 
 @app.command("purge-log")
@@ -90,4 +89,4 @@ def purge_log(as_json: JsonOption = False) -> None:
     if as_json:
         print_json({"deleted": deleted, "retention_days": days})
     else:
-        console.print(f"Deleted {deleted} exchange(s) older than {days} days.")
+        console.print(say("cli.postal.purged", deleted=deleted, days=days))

@@ -20,6 +20,7 @@ from postlink.reports.registry import ReportName
 from postlink.reports.render import Format
 from postlink.settings import get_settings
 from postlink.timeutil import local_date, utcnow
+from postlink.words import say
 
 
 def report(
@@ -78,6 +79,5 @@ def report(
     if as_json:
         print_json({"report": name, "format": chosen, "path": output, "bytes": size})
     else:
-        console.print(
-            f"{name.value}: wrote {output} ({chosen.value}, {size} bytes)", highlight=False
-        )
+        line = say("cli.report.written", name=name.value, path=output, fmt=chosen.value, size=size)
+        console.print(line, highlight=False)

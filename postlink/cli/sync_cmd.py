@@ -21,6 +21,7 @@ from postlink.errors import PostlinkError
 from postlink.settings import get_settings
 from postlink.sync import status as health
 from postlink.timeutil import format_local
+from postlink.words import say
 
 
 def worker() -> None:
@@ -56,7 +57,7 @@ def sync(
         print_json({"ran": ran})
     else:
         for name, did in ran.items():
-            console.print(f"{name}: {'done' if did else 'skipped (another worker holds it)'}")
+            console.print(say("cli.sync.done" if did else "cli.sync.skipped", job=name))
 
 
 def backfill(
@@ -83,7 +84,7 @@ def backfill(
     if as_json:
         print_json(dict(counts))
     else:
-        print_pairs("Đọc lại / backfill", dict(counts))
+        print_pairs(say("cli.backfill.title"), dict(counts))
 
 
 def refold(
@@ -106,14 +107,16 @@ def refold(
     if as_json:
         print_json(changes)
     else:
-        print_pairs("Gấp lại / re-fold", changes)
+        print_pairs(say("cli.refold.title"), changes)
 
 
-STATE_LABELS = {
-    "healthy": "bình thường / healthy",
-    "degraded": "cần xử lý / degraded",
-    "stale": "ngừng trệ / stale",
-}
+def _state_label(state: str) -> str:
+    labels = {
+        "healthy": say("cli.state.healthy"),
+        "degraded": say("cli.state.degraded"),
+        "stale": say("cli.state.stale"),
+    }
+    return labels[state]
 
 
 def status(
@@ -130,11 +133,12 @@ def status(
         print_json(report)
     else:
         tz = settings.tz
-        console.print(f"Tình trạng / state: {STATE_LABELS[report['state']]}", highlight=False)
+        state = _state_label(report["state"])
+        console.print(say("cli.status.state", state=state), highlight=False)
         for problem in report["problems"]:
             console.print(
                 f"- {problem['title']} [{problem['code']}] ({problem['count']}):"
-                f" {problem['first_reason']}\n  → {problem['action']}",
+                f" {problem['first_reason']}\n  → {problem['action_cli']}",
                 markup=False,
                 highlight=False,
             )
@@ -144,16 +148,18 @@ def status(
                 format_local(j["last_run_at"], tz),
                 j["last_outcome"] or "",
                 format_local(j["last_success_at"], tz),
-                "ok" if j["healthy"] else "STALE",
+                say("cli.health.ok") if j["healthy"] else say("cli.health.stale"),
                 j["last_error"][:80],
             )
             for j in report["jobs"]
         ]
-        print_table("Jobs", ("job", "last run", "outcome", "last success", "health", "error"), rows)
+        columns = ("job", "last_run", "outcome", "last_success", "health", "error")
+        print_table(say("cli.status.jobs"), [say(f"cli.col.{c}") for c in columns], rows)
         if runs:
             print_table(
-                "Lịch sử chạy / job runs",
-                ("job", "instance", "started", "finished", "outcome", "error"),
+                say("cli.status.runs"),
+                [say(f"cli.col.{c}") for c in ("job", "instance", "started", "finished")]
+                + [say("cli.col.outcome"), say("cli.col.error")],
                 (
                     (
                         r["job"],
@@ -170,7 +176,7 @@ def status(
             *("jobs", "problems", "unknown_status_codes", "state", "healthy"),
             *("exit_code", "history"),
         )
-        print_pairs("Backlog", {k: v for k, v in report.items() if k not in skip})
+        print_pairs(say("cli.status.backlog"), {k: v for k, v in report.items() if k not in skip})
     if report["exit_code"]:
         raise typer.Exit(report["exit_code"])
 
@@ -202,7 +208,7 @@ def rematch(
     if as_json:
         print_json(changes)
     else:
-        print_pairs("Re-match", changes)
+        print_pairs(say("cli.rematch.title"), changes)
 
 
 #: ``postlink sync`` (``--once``) with its ``backfill`` subcommand; ``postlink.cli`` loads it

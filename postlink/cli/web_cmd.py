@@ -20,6 +20,7 @@ from postlink.errors import PostlinkError
 from postlink.models import Role
 from postlink.settings import get_settings
 from postlink.web import accounts
+from postlink.words import say
 
 users = typer.Typer(help="Accounts of the web console.", no_args_is_help=True)
 tokens = typer.Typer(help="Bearer tokens of the inbound API.", no_args_is_help=True)
@@ -86,7 +87,7 @@ def add_user(
         user = accounts.add_user(
             session, name, password, role=role.value, full_name=full_name, actor=_actor()
         )
-        console.print(f"user {user.username} created ({user.role})", highlight=False)
+        console.print(say("cli.user.created", user=user.username, role=user.role), highlight=False)
 
 
 @users.command("passwd")
@@ -98,7 +99,7 @@ def passwd(
     password = _password(password_stdin)
     with session_scope() as session:
         user = accounts.set_password(session, name, password, actor=_actor())
-        console.print(f"password of {user.username} changed", highlight=False)
+        console.print(say("cli.user.password", user=user.username), highlight=False)
 
 
 @tokens.command("create")
@@ -110,4 +111,4 @@ def create_token(
         issued = accounts.create_token(session, name, actor=_actor())
         token_id = issued.token.id
     sys.stdout.write(issued.secret + "\n")
-    err_console.print(f"token {token_id} ({name}): store it now, it is not shown again")
+    err_console.print(say("cli.token.created", id=token_id, name=name), highlight=False)

@@ -32,8 +32,7 @@ class Period:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise PostlinkError(
-                f"the period ends ({self.end:%d/%m/%Y}) before it starts ({self.start:%d/%m/%Y});"
-                " swap --from and --to"
+                code="period.reversed", start=f"{self.start:%d/%m/%Y}", end=f"{self.end:%d/%m/%Y}"
             )
 
     def utc_bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -48,7 +47,7 @@ class Period:
 
 def _year(value: int) -> int:
     if not 2000 <= value <= 2100:
-        raise PostlinkError(f"year {value} is out of range (expected 2000-2100)")
+        raise PostlinkError(code="period.year", value=value, first=2000, last=2100)
     return value
 
 
@@ -56,7 +55,7 @@ def quarter(spec: str) -> Period:
     """``2026Q1`` → 1/1/2026-31/3/2026 (TT 17/2017 art. 13 quarterly report)."""
     found = _QUARTER.match(spec.strip())
     if not found:
-        raise PostlinkError(f"--quarter {spec!r} is not a quarter (expected e.g. 2026Q1)")
+        raise PostlinkError(code="period.quarter", value=spec)
     year, number = _year(int(found[1])), int(found[2])
     start = date(year, 3 * number - 2, 1)
     end = date(year + (number == 4), (3 * number) % 12 + 1, 1) - timedelta(days=1)
@@ -67,7 +66,7 @@ def half(spec: str) -> Period:
     """``2026H1`` → 1/1/2026-30/6/2026 (TT 17/2017 art. 13 half-year report)."""
     found = _HALF.match(spec.strip())
     if not found:
-        raise PostlinkError(f"--half {spec!r} is not a half-year (expected e.g. 2026H1)")
+        raise PostlinkError(code="period.half", value=spec)
     year, number = _year(int(found[1])), int(found[2])
     start, end = (date(year, 1, 1), date(year, 6, 30))
     if number == 2:
@@ -98,18 +97,8 @@ def choose_period(
     today: date,
 ) -> Period:
     """The one period the options name; with none given, the month so far."""
-    given = [
-        name
-        for name, value in (
-            ("--from/--to", start or end),
-            ("--quarter", quarter_spec),
-            ("--half", half_spec),
-            ("--year", year_value),
-        )
-        if value
-    ]
-    if len(given) > 1:
-        raise PostlinkError(f"give only one period, not {' and '.join(given)}")
+    if sum(bool(value) for value in (start or end, quarter_spec, half_spec, year_value)) > 1:
+        raise PostlinkError(code="period.several")
     if quarter_spec:
         return quarter(quarter_spec)
     if half_spec:

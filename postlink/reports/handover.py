@@ -85,14 +85,15 @@ def create_handover(
 ) -> Handover:
     """Record a signed handover; set the filing time of its complete dossiers (art. 7 cl. 4)."""
     if not items:
-        raise PostlinkError("a handover needs at least one item (--items)")
-    for name, value in (("--officer", officer), ("--postal-worker", postal_worker)):
-        if not value.strip():
-            raise PostlinkError(f"{name} is required: the record is signed by both parties")
+        raise PostlinkError(code="handover.no_items")
+    if not officer.strip():
+        raise PostlinkError(code="handover.no_officer")
+    if not postal_worker.strip():
+        raise PostlinkError(code="handover.no_worker")
     refs = [item.ref for item in items]
     repeated = sorted({ref for ref in refs if refs.count(ref) > 1})
     if repeated:
-        raise PostlinkError(f"items listed twice: {', '.join(repeated)}")
+        raise PostlinkError(code="handover.listed_twice", refs=", ".join(repeated))
     signed = require_aware(signed_at)
     legs = [_find_leg(session, item.ref, LEG_OF[direction]) for item in items]
     for item, leg in zip(items, legs, strict=True):

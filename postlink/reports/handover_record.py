@@ -55,7 +55,7 @@ def _items(session: Session, handover_id: int) -> list[tuple[Cell, ...]]:
 
 def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
     if flt.handover_id is None:
-        raise PostlinkError("the handover report needs --handover ID (see: postlink handover list)")
+        raise PostlinkError(code="report.handover_needed")
     handover = session.get(Handover, flt.handover_id)
     if handover is None:
         raise PostlinkError(f"there is no handover {flt.handover_id} (see: postlink handover list)")

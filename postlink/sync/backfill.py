@@ -40,9 +40,11 @@ def backfill(ctx: SyncContext, since: date, until: date | None = None) -> Counte
     inclusive; ``until`` defaults to today). Orders updated after ``until`` are skipped:
     the pull brings them."""
     if since > local_date(utcnow(), ctx.tz):
-        raise BackfillError(f"--from {since:%d/%m/%Y} nằm sau hôm nay / is after today")
+        raise BackfillError(code="backfill.from_future", since=f"{since:%d/%m/%Y}")
     if until is not None and until < since:
-        raise BackfillError(f"--to {until:%d/%m/%Y} trước --from / is before --from")
+        raise BackfillError(
+            code="backfill.reversed", since=f"{since:%d/%m/%Y}", until=f"{until:%d/%m/%Y}"
+        )
     counts: Counter[str] = Counter()
     for page in ctx.adapter.changes(_start_cursor(ctx, since)):
         if until is not None:

@@ -122,10 +122,7 @@ def _select_ids(
     session: Session, ids: Sequence[int], reason: str | None, everything: bool
 ) -> list[int]:
     if sum((bool(ids), reason is not None, everything)) != 1:
-        raise QuarantineError(
-            "chọn đúng một: số bản ghi, --reason hoặc --all / choose exactly one of: record"
-            " ids, --reason or --all"
-        )
+        raise QuarantineError(code="quarantine.choose_one")
     if ids:
         rows = [get(session, i) for i in ids]
         done = [r.id for r in rows if r.resolved_at is not None]

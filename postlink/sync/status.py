@@ -16,7 +16,7 @@ the post (time since the feed cursor last moved), the outbox backlog and overdue
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -37,6 +37,7 @@ from postlink.settings import Settings
 from postlink.sync import runs
 from postlink.sync.schedule import SCHEDULE
 from postlink.timeutil import utcnow
+from postlink.words import say, say_on
 
 #: A job whose last this-many runs all failed is "failing" even before it turns stale.
 FAILING_RUNS = 3
@@ -54,27 +55,34 @@ EXIT_CODES = {State.HEALTHY: 0, State.DEGRADED: 1, State.STALE: 2}
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing a person must look at: what, how many, the first reason, what to do."""
+    """One thing a person must look at: what, how many, the first reason, what to do.
+
+    Its title and action are catalogue entries (``status.title.<kind>``,
+    ``status.action.<kind>`` with ``params``, issue 14 §1): the dashboard says the shared
+    action, ``postlink status`` its ``cli.`` wording, which names the commands to run."""
 
     code: str
     state: State
     count: int
     first_reason: str
-    action: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.code.partition(":")[0]
 
     @property
     def title(self) -> str:
-        """What the dashboard calls it (Vietnamese; the code stays for scripts)."""
-        return TITLES[self.code.partition(":")[0]]
+        """What the dashboard calls it; the code stays for scripts."""
+        return say(f"status.title.{self.kind}")
 
+    @property
+    def action(self) -> str:
+        return say(f"status.action.{self.kind}", **self.params)
 
-TITLES = {
-    "job_stale": "Công việc ngừng trệ",
-    "job_failing": "Công việc lỗi liên tiếp",
-    "last_pull_quarantined": "Lần đọc gần nhất có bản ghi không đọc được",
-    "quarantine_open": "Bản ghi đang cách ly",
-    "unknown_status_codes": "Mã trạng thái chưa biết",
-}
+    @property
+    def action_cli(self) -> str:
+        return say_on("cli", f"status.action.{self.kind}", **self.params)
 
 
 @dataclass(frozen=True)
@@ -99,8 +107,11 @@ class UnknownCode:
 
     @property
     def summary(self) -> str:
-        label = f" (nhãn của bưu điện: «{self.label}»)" if self.label else ""
-        return f"mã trạng thái chưa biết: {self.code} — {self.legs} bưu gửi{label}"
+        if self.label:
+            return say(
+                "status.unknown_code_labelled", code=self.code, legs=self.legs, label=self.label
+            )
+        return say("status.unknown_code", code=self.code, legs=self.legs)
 
 
 def _job_health(session: Session, name: str, interval: int, now: datetime) -> JobHealth:
@@ -197,9 +208,6 @@ def _quarantine_problems(session: Session) -> list[Problem]:
                     State.DEGRADED,
                     int(still_open),
                     first or "",
-                    "Lần đọc gần nhất có bản ghi không đọc được: xem `postlink quarantine"
-                    " list` / the last pull could not read some records: see `postlink"
-                    " quarantine list`",
                 )
             )
     if open_count:
@@ -215,9 +223,6 @@ def _quarantine_problems(session: Session) -> list[Problem]:
                 State.DEGRADED,
                 int(open_count),
                 first,
-                "Xem `postlink quarantine list`; sau khi nâng cấp chạy `postlink quarantine"
-                " replay --all`, hoặc `resolve` kèm ghi chú / review `postlink quarantine"
-                " list`; after an upgrade run `replay --all`, or `resolve` with a note",
             )
         )
     return problems
@@ -232,11 +237,7 @@ def _job_problems(jobs: list[JobHealth]) -> list[Problem]:
                     f"job_stale:{job.job}",
                     State.STALE,
                     1,
-                    job.last_error
-                    or f"công việc {job.job} chưa chạy thành công trong 2 chu kỳ"
-                    f" / job {job.job} has not succeeded within two intervals",
-                    "Kiểm tra `postlink worker` đang chạy và nhật ký của nó / check that"
-                    " `postlink worker` runs and read its log",
+                    job.last_error or say("status.never_succeeded", job=job.job),
                 )
             )
         elif job.failing_runs >= FAILING_RUNS:
@@ -246,8 +247,7 @@ def _job_problems(jobs: list[JobHealth]) -> list[Problem]:
                     State.DEGRADED,
                     job.failing_runs,
                     job.last_error,
-                    f"Công việc {job.job} lỗi {job.failing_runs} lần liền: xem lỗi và"
-                    " `postlink postal check` / the job failed repeatedly: read the error",
+                    {"job": job.job, "runs": job.failing_runs},
                 )
             )
     return problems
@@ -262,8 +262,6 @@ def _unknown_problem(codes: list[UnknownCode]) -> list[Problem]:
             State.DEGRADED,
             sum(c.legs for c in codes),
             codes[0].summary,
-            "Thêm mã vào bảng trạng thái (config/postal/), rồi chạy `postlink refold --reason"
-            " …` / map the code in the status table, then run `postlink refold --reason …`",
         )
     ]
 
@@ -290,7 +288,10 @@ def assess(session: Session, settings: Settings, now: datetime) -> dict[str, Any
         "state": state.value,
         "healthy": state is State.HEALTHY,
         "exit_code": EXIT_CODES[state],
-        "problems": [asdict(p) | {"title": p.title} for p in problems],
+        "problems": [
+            asdict(p) | {"title": p.title, "action": p.action, "action_cli": p.action_cli}
+            for p in problems
+        ],
         "jobs": [asdict(j) for j in jobs],
         "unknown_status_codes": [asdict(c) | {"summary": c.summary} for c in codes],
     }

@@ -40,34 +40,19 @@ def _dummy_hash() -> str:
 
 
 class AccountError(PostlinkError):
-    """A refused account or token change: the CLI prints the (English) text; the console
-    says ``web.messages``' sentence for ``code`` with ``params`` instead."""
-
-    def __init__(self, text: str, code: str, value: object = "") -> None:
-        super().__init__(text)
-        self.code = code
-        self.params = {"value": value}
+    """A refused account or token change, under a catalogue code (``postlink.words``)."""
 
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
-            "account.short_password",
-            MIN_PASSWORD_LENGTH,
-        )
+        raise AccountError(code="account.short_password", value=MIN_PASSWORD_LENGTH)
     return _HASHER.hash(password)
 
 
 def _check_username(username: str) -> str:
     name = username.strip().lower()
     if not name or len(name) > 100 or not set(name) <= _USERNAME_CHARS:
-        raise AccountError(
-            f"user name {username!r} is invalid: use 1-100 lower-case letters, digits, '.', "
-            "'_' or '-'",
-            "account.bad_username",
-            username[:100],
-        )
+        raise AccountError(code="account.bad_username", value=username[:100])
     return name
 
 
@@ -75,9 +60,7 @@ def _role(role: str) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise AccountError(
-            f"role {role!r} is invalid: expected staff or admin", "account.bad_role", role
-        ) from None
+        raise AccountError(code="account.bad_role", value=role) from None
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -104,11 +87,7 @@ def add_user(
     """Create an account (audited); a taken user name is refused."""
     name = _check_username(username)
     if find_user(session, name) is not None:
-        raise AccountError(
-            f"user {name!r} already exists; use `postlink user passwd` to reset",
-            "account.exists",
-            name,
-        )
+        raise AccountError(code="account.exists", value=name)
     user = User(
         username=name,
         full_name=full_name.strip(),
@@ -132,9 +111,7 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
     """Reset a password (audited without the password, of course)."""
     user = find_user(session, username)
     if user is None:
-        raise AccountError(
-            f"there is no user {username!r} (see: postlink user add)", "account.no_user", username
-        )
+        raise AccountError(code="account.no_user", value=username)
     user.password_hash = hash_password(password)
     session.add(user)
     end_sessions(session, user)
@@ -150,10 +127,7 @@ def update_user(
     """Change role, activity or name; an admin cannot demote or disable themself, so that
     the console always keeps an admin who can undo a mistake."""
     if user.username == actor and (role != Role.ADMIN or not active):
-        raise AccountError(
-            "you cannot remove your own admin role or disable your own account",
-            "account.self_demote",
-        )
+        raise AccountError(code="account.self_demote")
     before = _user_state(user)
     user.role, user.active, user.full_name = _role(role), active, full_name.strip()
     session.add(user)
@@ -205,9 +179,7 @@ class IssuedToken:
 def create_token(session: Session, name: str, *, actor: str) -> IssuedToken:
     label = name.strip()
     if not label or len(label) > 100:
-        raise AccountError(
-            "a token needs a name of 1-100 characters (who uses it)", "token.bad_name"
-        )
+        raise AccountError(code="token.bad_name")
     secret = "plk_" + secrets.token_urlsafe(32)
     token = ApiToken(name=label, token_hash=token_digest(secret), created_by=actor)
     session.add(token)
@@ -226,7 +198,7 @@ def create_token(session: Session, name: str, *, actor: str) -> IssuedToken:
 def revoke_token(session: Session, token_id: int, *, actor: str) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None or token.revoked_at is not None:
-        raise AccountError(f"there is no active API token {token_id}", "token.not_active", token_id)
+        raise AccountError(code="token.not_active", value=token_id)
     token.revoked_at = utcnow()
     session.add(token)
     audit.record(

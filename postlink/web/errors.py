@@ -3,9 +3,9 @@
 The inbound API and the webhook answer every error as JSON with a machine-readable
 ``code`` and a Vietnamese ``message`` the one-stop system can show (issue 7); the console
 answers with a page in Vietnamese that keeps the navigation for a logged-in user (issue 14
-§1), and a missing login with a redirect to the login form. A service's own wording (for
-the command line, in English) never reaches a page: the page says ``messages``' sentence
-for the exception's code, or a general one, and the service's words go to the log.
+§1), and a missing login with a redirect to the login form. A service's refusal is worded
+from the message catalogue (``postlink.words``) by its code; one still raised with written
+text never reaches a page: the page says a general sentence and the text goes to the log.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from postlink.errors import PostlinkError
 from postlink.web.inputs import BadInput, machine
-from postlink.web.messages import say
 from postlink.web.security import CsrfFailed, Forbidden, LoginRequired, current_user
 from postlink.web.templating import page, vietnamese_part
+from postlink.words import say
 
 log = logging.getLogger(__name__)
 
@@ -135,15 +135,14 @@ async def _bad_input(request: Request, exc: Exception) -> Response:
 
 
 def worded(exc: PostlinkError) -> str:
-    """A service's refusal in the console's words: its code's sentence when it has one
-    (``accounts.AccountError``), the Vietnamese half of a message written in both languages
-    when that half names no command-line flag, else a general sentence; the service's own
-    (command-line, English) words go to the log for whoever investigates."""
+    """A service's refusal in the console's words: its code's shared sentence when it has
+    one (never the CLI's ``cli.*`` wording), the Vietnamese half of a message still written
+    in both languages when that half names no command-line flag, else a general sentence;
+    the service's own words go to the log for whoever investigates."""
     if isinstance(exc, BadInput):
         return exc.message
-    code = getattr(exc, "code", None)
-    if isinstance(code, str):
-        return say(code, **getattr(exc, "params", {}))
+    if exc.code is not None:
+        return say(exc.code, **exc.params)
     text = str(exc)
     vietnamese = vietnamese_part(text)
     if vietnamese != text and "--" not in vietnamese:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from postlink.web.inputs import BadInput
-from postlink.web.messages import say
+from postlink.words import say
 
 #: What staff type first; ISO for old links.
 DATE_PATTERNS = ("%d/%m/%Y", "%Y-%m-%d")

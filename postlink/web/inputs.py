@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, Response
 
 from postlink.errors import PostlinkError
-from postlink.web.messages import say
+from postlink.words import say
 
 #: The largest id a row can have (BIGINT on PostgreSQL, INTEGER on SQLite).
 MAX_ROW_ID = 2**63 - 1

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from postlink.web.inputs import machine, refusal
-from postlink.web.messages import say
+from postlink.words import say
 
 #: Bytes an API or webhook body may have: a registration is well under 4 KiB, a webhook
 #: batch of a hundred orders under 100 KiB.

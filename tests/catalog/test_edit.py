@@ -75,7 +75,7 @@ def test_published_versions_and_unknown_entries_cannot_be_edited(engine: Engine)
         draft = add_draft(session, date(2026, 1, 1), entry("1.000894"))
         with pytest.raises(PostlinkError, match=r"has no entry 1\.000656"):
             edit_entry(session, draft, "1.000656", {"name": "x"}, actor="admin", why="sửa")
-        with pytest.raises(PostlinkError, match="needs a reason"):
+        with pytest.raises(PostlinkError, match="Sửa danh mục cần nêu lý do"):
             edit_entry(session, draft, "1.000894", {"name": "x"}, actor="admin", why="")
         publish(session, draft, actor="admin")
         with pytest.raises(PostlinkError, match="only a draft can be edited"):

@@ -95,7 +95,7 @@ def test_identical_list_is_not_published_without_force_and_nothing_is_stored(
 ) -> None:
     do_import(JANUARY_XLSX, publish_now=True)
     before = counts(engine)
-    with pytest.raises(NoChangesError, match=r"identical to version 1 .* nothing was stored"):
+    with pytest.raises(NoChangesError, match=r"giống hệt phiên bản 1 .* chưa lưu gì"):
         do_import(JANUARY_CSV, publish_now=True)
     assert counts(engine) == before
     forced = do_import(JANUARY_CSV, publish_now=True, force=True)
@@ -286,7 +286,7 @@ def test_validation_error_counts_and_caps_problems(
         tmp_path / "l.csv", table(*[["", f"9.{n:06d}", "", "X", "X"] for n in range(20)])
     )
     with pytest.raises(
-        CatalogValidationError, match="20 errors and 0 warnings; nothing was stored"
+        CatalogValidationError, match=r"Tệp «l\.csv» có 20 lỗi và 0 cảnh báo; chưa có gì được lưu"
     ) as caught:
         read_list(path)
     assert len(caught.value.problems) == 5

@@ -71,7 +71,7 @@ def test_future_effective_date_is_allowed(engine: Engine) -> None:
 
 def test_identical_list_needs_force(engine: Engine) -> None:
     first = publish_new(JAN, "1.001193")
-    with pytest.raises(NoChangesError, match=f"identical to version {first}"):
+    with pytest.raises(NoChangesError, match=f"giống hệt phiên bản {first}"):
         publish_new(JUL, "1.001193")
     assert published_windows_now() == [(first, JAN, None)]
     second = publish_new(JUL, "1.001193", force=True)
@@ -121,7 +121,7 @@ def test_withdrawing_the_first_list_leaves_no_list_before_the_next(engine: Engin
 def test_withdraw_rules(engine: Engine) -> None:
     first = publish_new(JAN)
     publish_new(JAN, "1.000894")  # same day: the first is superseded
-    with pytest.raises(PostlinkError, match="needs a reason"):
+    with pytest.raises(PostlinkError, match="Thu hồi danh mục cần nêu lý do"):
         withdraw_version(first, reason="  ")
     with pytest.raises(PostlinkError, match="is superseded; only a draft or a published"):
         withdraw_version(first)

@@ -55,7 +55,7 @@ def test_encoding_override_and_unknown_encoding(tmp_path: Path) -> None:
     path.write_bytes(csv_bytes(ROWS, encoding="cp1258"))
     _, rows = read(path, encoding="windows-1258")
     assert rows[1].cells[1] == "Đăng ký khai sinh"
-    with pytest.raises(PostlinkError, match="--encoding 'klingon' is not an encoding"):
+    with pytest.raises(PostlinkError, match="Bảng mã «klingon» không được hỗ trợ"):
         read(path, encoding="klingon")
 
 
@@ -115,9 +115,9 @@ def test_options_of_the_other_format_are_refused(tmp_path: Path) -> None:
     workbook = write_xlsx(tmp_path / "list.xlsx", ROWS)
     text = tmp_path / "list.csv"
     text.write_bytes(csv_bytes(ROWS))
-    with pytest.raises(PostlinkError, match="--encoding applies to CSV files"):
+    with pytest.raises(PostlinkError, match="Chỉ tệp CSV mới chọn bảng mã"):
         read(workbook, encoding="utf-8")
-    with pytest.raises(PostlinkError, match=r"--sheet applies to \.xlsx workbooks"):
+    with pytest.raises(PostlinkError, match=r"Chỉ tệp \.xlsx mới chọn trang tính"):
         read(text, sheet="Sheet")
 
 

@@ -54,5 +54,5 @@ def test_bad_periods() -> None:
         quarter("2026Q5")
     with pytest.raises(PostlinkError, match="2026H3"):
         half("2026H3")
-    with pytest.raises(PostlinkError, match="out of range"):
+    with pytest.raises(PostlinkError, match="Năm «1999» không hợp lệ: nhập năm từ 2000 đến 2100"):
         year(1999)

@@ -45,11 +45,14 @@ def test_bad_options_are_one_line_errors(scenario: Scenario, cli: Cli, tmp_path:
     out = str(tmp_path / "x.html")
     both = cli("report", "period", "--quarter", "2026Q1", "--year", "2026", "-o", out)
     assert both.code == 1
-    assert "only one period" in both.stderr
+    assert "Chỉ dùng một trong --from/--to, --quarter, --half, --year." in both.stderr
     bad = cli("report", "period", "--quarter", "2026Q5", "-o", out)
-    assert "2026Q5" in bad.stderr
+    assert "--quarter «2026Q5» không phải một quý (ví dụ 2026Q1)." in bad.stderr
     backwards = cli("report", "delivery", "--from", "2026-03-01", "--to", "2026-02-01", "-o", out)
-    assert "before it starts" in backwards.stderr
+    assert (
+        "ngày kết thúc 01/02/2026 trước ngày bắt đầu 01/03/2026; đổi chỗ --from và --to"
+        in backwards.stderr
+    )
     missing = cli("report", "handover", "-o", out)
-    assert "--handover" in missing.stderr
+    assert "cần --handover SỐ (xem: postlink handover list)" in missing.stderr
     assert not (tmp_path / "x.html").exists()

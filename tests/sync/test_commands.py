@@ -115,7 +115,7 @@ def test_outbox_add_refuses_an_excluded_procedure(cli: Cli, configured: SandboxH
     [command] = json.loads(result.stdout)
     assert command["state"] == "refused"
     assert "23/2015" in command["refusal_reason"]
-    assert result.stderr.startswith("bị từ chối / refused: 000.00.12.H14-260119-0042-R1: ")
+    assert result.stderr.startswith("bị từ chối: 000.00.12.H14-260119-0042-R1: ")
 
 
 def test_outbox_list_keeps_each_reference_whole_in_80_columns(

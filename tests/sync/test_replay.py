@@ -85,7 +85,7 @@ def test_status_names_the_reason_and_replay_all_recovers_every_record(
     assert "not a time: dd/mm/YYYY HH:MM" in problems["quarantine_open"]["first_reason"]
     text = cli("status")
     assert text.code == 1
-    assert "cần xử lý / degraded" in text.stdout
+    assert "Tình trạng: cần xử lý" in text.stdout
     assert "quarantine_open" in text.stdout
 
     # The upgrade is installed: the CLI builds its own adapter, pointed at the same post.
@@ -135,7 +135,7 @@ def test_a_record_that_still_fails_stays_open_with_its_new_reason(
 def test_replay_refuses_an_ambiguous_or_unknown_choice(cli: Cli, engine: Engine) -> None:
     both = cli("quarantine", "replay", "1", "--all")
     assert both.code == 1
-    assert "chọn đúng một" in both.stderr
+    assert "Chọn đúng một: số bản ghi, --reason hoặc --all." in both.stderr
     missing = cli("quarantine", "show", "42")
     assert missing.code == 1
     assert "không có bản ghi cách ly số 42" in missing.stderr

@@ -28,7 +28,7 @@ def test_user_add_passwd_and_token_create(
     _stdin(monkeypatch, "first-password\n")
     added = cli("user", "add", "Lan", "--role", "admin", "--password-stdin")
     assert added.code == 0, added.stderr
-    assert "user lan created (admin)" in added.stdout
+    assert "Đã tạo tài khoản lan (admin)" in added.stdout
     _stdin(monkeypatch, "second-password\n")
     assert cli("user", "passwd", "lan", "--password-stdin").code == 0
     with Session(engine) as session:
@@ -52,14 +52,16 @@ def test_user_errors_are_one_line(
     _stdin(monkeypatch, "short\n")
     short = cli("user", "add", "lan", "--password-stdin")
     assert short.code == 1
-    assert "at least 8 characters" in short.stderr
+    assert "Mật khẩu phải có ít nhất 8 ký tự." in short.stderr
     _stdin(monkeypatch, "good-password\n")
     assert cli("user", "add", "lan", "--password-stdin").code == 0
     _stdin(monkeypatch, "good-password\n")
     again = cli("user", "add", "lan", "--password-stdin")
     assert again.code == 1
-    assert "already exists" in again.stderr
-    assert "no user" in cli("user", "passwd", "nobody", "--password-stdin").stderr
+    assert "Tài khoản lan đã có; muốn đổi mật khẩu, dùng `postlink user passwd`." in again.stderr
+    assert (
+        "Không có tài khoản nobody." in cli("user", "passwd", "nobody", "--password-stdin").stderr
+    )
 
 
 def test_production_hashing_follows_rfc_9106(monkeypatch: pytest.MonkeyPatch) -> None:

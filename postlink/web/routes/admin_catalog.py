@@ -36,10 +36,10 @@ from postlink.identifiers import IdentifierError
 from postlink.models import ListVersion, User, VersionStatus
 from postlink.web.forms import parse_day
 from postlink.web.inputs import RowId
-from postlink.web.messages import say
 from postlink.web.security import csrf_protect, db_session, require_admin
 from postlink.web.state import state_of
 from postlink.web.templating import flash, page
+from postlink.words import say
 
 router = APIRouter(
     prefix="/admin/catalog",
@@ -141,11 +141,8 @@ def upload(
                     actor=user.username,
                 )
     except CatalogValidationError as exc:
-        omitted = f" ({exc.omitted} lỗi sau không hiện ra)" if exc.omitted else ""
-        error = (
-            f"Tệp «{exc.source}» có {exc.errors} lỗi và {exc.warnings} cảnh báo{omitted}; "
-            "chưa có gì được lưu. Sửa tệp rồi tải lên lại."
-        )
+        omitted = say("catalog.omitted", count=exc.omitted) if exc.omitted else ""
+        error = f"{exc} {omitted}".strip()
         return _upload_form(request, user, problems=exc.problems, error=error, fields=fields)
     except PostlinkError as exc:
         return _upload_form(request, user, error=str(exc), fields=fields)

@@ -38,9 +38,9 @@ from postlink.timeutil import utcnow
 from postlink.web.accounts import token_for
 from postlink.web.api_models import ApiErrorBody, Command, DossierStatus, LegRequest, LegStatus
 from postlink.web.errors import ApiError, worded
-from postlink.web.messages import say
 from postlink.web.security import db_session
 from postlink.web.state import state_of
+from postlink.words import say
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `postlink token create`.")
 #: Seconds between two writes of a token's last use (one per call would be a write per call).

@@ -19,10 +19,10 @@ from postlink import audit
 from postlink.db import session_scope
 from postlink.models import User
 from postlink.web.accounts import authenticate, end_sessions, find_user
-from postlink.web.messages import say
 from postlink.web.security import csrf_protect, current_user, db_session, start_session
 from postlink.web.state import state_of
 from postlink.web.templating import page
+from postlink.words import say
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 

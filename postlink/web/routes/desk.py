@@ -29,11 +29,11 @@ from postlink.timeutil import local_date, utcnow
 from postlink.web import desk
 from postlink.web.errors import worded
 from postlink.web.inputs import BadInput, RowId, row_id
-from postlink.web.messages import say
 from postlink.web.routes.reports import MEDIA
 from postlink.web.security import csrf_protect, db_session, require_staff
 from postlink.web.state import state_of
 from postlink.web.templating import flash, page
+from postlink.words import say
 
 router = APIRouter(
     include_in_schema=False, dependencies=[Depends(require_staff), Depends(csrf_protect)]

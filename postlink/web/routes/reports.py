@@ -22,10 +22,10 @@ from postlink.reports.render import Format, render
 from postlink.timeutil import local_date, utcnow
 from postlink.web.forms import FIRST_YEAR, LAST_YEAR, parse_day, shown_day
 from postlink.web.inputs import BadInput
-from postlink.web.messages import say
 from postlink.web.security import csrf_protect, require_staff
 from postlink.web.state import state_of
 from postlink.web.templating import page
+from postlink.words import say
 
 router = APIRouter(
     include_in_schema=False, dependencies=[Depends(require_staff), Depends(csrf_protect)]
