@@ -26,6 +26,7 @@ leaves the item to the next poll (the pull reads every change anyway).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -57,6 +58,16 @@ class WebhookReplayed(WebhookRejected):
     """This signature was accepted before: the body is a replay."""
 
 
+def _signature_bytes(signature: str) -> bytes:
+    """The signature's bytes, not its text: base64 lets the same signature be spelt several
+    ways (unused trailing bits), each of which verifies, so keying replays on the text would
+    let a respelt replay in. A signature that is no base64 (verification off) keys as text."""
+    try:
+        return base64.b64decode(signature, validate=True)
+    except ValueError:
+        return signature.encode()
+
+
 def admit(web: WebState, headers: Mapping[str, str], body: bytes) -> WebhookHint:
     """Steps 1 and 2 above; raises ``WebhookRejected`` (or a subclass) to refuse the body."""
     settings = web.settings
@@ -66,15 +77,17 @@ def admit(web: WebState, headers: Mapping[str, str], body: bytes) -> WebhookHint
     max_ahead = timedelta(minutes=settings.postal_webhook_max_ahead_minutes)
     if hint.sent_at < now - max_age:
         raise WebhookStale(
-            f"sendDate {hint.sent_at:%d/%m/%Y %H:%M:%S} đã quá {max_age.seconds // 60} phút "
-            f"(POSTLINK_POSTAL_WEBHOOK_MAX_AGE_MINUTES)"
+            f"sendDate {hint.sent_at:%d/%m/%Y %H:%M:%S} đã quá "
+            f"{settings.postal_webhook_max_age_minutes} phút "
+            "(POSTLINK_POSTAL_WEBHOOK_MAX_AGE_MINUTES)"
         )
     if hint.sent_at > now + max_ahead:
         raise WebhookStale(
             f"sendDate {hint.sent_at:%d/%m/%Y %H:%M:%S} ở tương lai, quá "
-            f"{max_ahead.seconds // 60} phút (POSTLINK_POSTAL_WEBHOOK_MAX_AHEAD_MINUTES)"
+            f"{settings.postal_webhook_max_ahead_minutes} phút "
+            "(POSTLINK_POSTAL_WEBHOOK_MAX_AHEAD_MINUTES)"
         )
-    key = hashlib.sha256(hint.signature.encode()).hexdigest()
+    key = hashlib.sha256(_signature_bytes(hint.signature)).hexdigest()
     with session_scope(web.engine) as session:
         connection = session.connection()
         connection.execute(delete(RECEIPTS).where(RECEIPTS.c.expires_at < now))

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
+import string
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
@@ -172,6 +173,27 @@ def test_an_exact_replay_is_refused_and_changes_nothing(
     replay = poster.post("/webhooks/postal", content=body)
     assert replay.status_code == 409
     assert replay.json()["code"] == "replayed_webhook"
+    assert _state(engine) == after_first
+
+
+def test_a_replay_with_the_signature_spelt_another_way_is_refused(
+    poster: TestClient, capture: Capture, truth: list[dict[str, Any]], engine: Engine
+) -> None:
+    """Base64 leaves the last digit's low bits unused: the same signature bytes, spelt
+    differently, must count as the same webhook."""
+    body = capture(truth[5]["reference"])
+    assert poster.post("/webhooks/postal", content=body).status_code == 202
+    after_first = _state(engine)
+    message = json.loads(body)
+    signature: str = message["signature"]
+    digits = string.ascii_uppercase + string.ascii_lowercase + string.digits + "+/"
+    stem = signature.rstrip("=")
+    respelt = stem[:-1] + digits[digits.index(stem[-1]) ^ 1] + signature[len(stem) :]
+    assert respelt != signature
+    assert base64.b64decode(respelt) == base64.b64decode(signature)
+    message["signature"] = respelt
+    replay = poster.post("/webhooks/postal", content=json.dumps(message).encode())
+    assert replay.status_code == 409
     assert _state(engine) == after_first
 
 
