@@ -36,6 +36,9 @@ ACTIONS = {
     "user.login": "Đăng nhập",
     "user.login_failed": "Đăng nhập không thành công",
     "user.logout": "Đăng xuất",
+    "quarantine.replay": "Đọc lại bản ghi cách ly",
+    "quarantine.resolve": "Đóng bản ghi cách ly",
+    "refold": "Gấp lại trạng thái bưu gửi",
 }
 ENTITIES = {
     "list_version": "Danh mục",
@@ -44,6 +47,7 @@ ENTITIES = {
     "leg": "Bưu gửi",
     "user": "Tài khoản",
     "api_token": "Khóa API",
+    "quarantine": "Bản ghi cách ly",
 }
 FIELDS = {
     "decision": "Quyết định",
@@ -74,6 +78,12 @@ FIELDS = {
     "active": "Hoạt động",
     "client": "Địa chỉ máy",
     "why": "Nguyên nhân",
+    "source": "Nguồn",
+    "resolution": "Cách xử lý",
+    "records": "Số bản ghi",
+    "recovered": "Đã nhận",
+    "still_failing": "Vẫn lỗi",
+    "codes": "Mã trạng thái",
     "since": "Từ ngày",
     "until": "Đến ngày",
     "procedure": "Thủ tục",

@@ -136,16 +136,15 @@ async def _bad_input(request: Request, exc: Exception) -> Response:
 
 def worded(exc: PostlinkError) -> str:
     """A service's refusal in the console's words: its code's shared sentence when it has
-    one (never the CLI's ``cli.*`` wording), the Vietnamese half of a message still written
-    in both languages when that half names no command-line flag, else a general sentence;
+    one (never the CLI's ``cli.*`` wording), a Vietnamese message (or the Vietnamese half
+    of one written in both languages) that names no command-line flag, else a general sentence;
     the service's own words go to the log for whoever investigates."""
     if isinstance(exc, BadInput):
         return exc.message
     if exc.code is not None:
         return say(exc.code, **exc.params)
-    text = str(exc)
-    vietnamese = vietnamese_part(text)
-    if vietnamese != text and "--" not in vietnamese:
+    vietnamese = vietnamese_part(str(exc))
+    if not vietnamese.isascii() and "--" not in vietnamese:
         return vietnamese
     log.info("refused by a service: %s", exc)
     return say("service.refused")

@@ -39,18 +39,6 @@ WORDS: dict[str, str] = {
     "outbox.failed": "Gửi thất bại",
     "role.staff": "Cán bộ",
     "role.admin": "Quản trị",
-    # What to do about a sync problem, as a person at the console does it (the command line's
-    # own advice names commands and flags, which the console never shows).
-    "problem_action.last_pull_quarantined": "Xem các bản ghi ở trang «Bản ghi cách ly»; sau"
-    " khi nâng cấp postlink, đọc lại tất cả.",
-    "problem_action.quarantine_open": "Xem các bản ghi ở trang «Bản ghi cách ly»: đọc lại sau"
-    " khi nâng cấp postlink, hoặc đánh dấu đã xử lý kèm ghi chú.",
-    "problem_action.job_stale": "Báo bộ phận kỹ thuật kiểm tra dịch vụ đồng bộ"
-    " (postlink-worker) đang chạy và xem nhật ký của nó.",
-    "problem_action.job_failing": "Báo bộ phận kỹ thuật xem lỗi của công việc và kết nối tới"
-    " bưu điện.",
-    "problem_action.unknown_status_codes": "Báo bộ phận kỹ thuật khai báo mã này trong bảng"
-    " trạng thái của bưu điện, rồi gấp lại các bưu gửi mang mã đó.",
     "version.draft": "Bản nháp",
     "version.published": "Đang áp dụng",
     "version.superseded": "Đã được thay thế",

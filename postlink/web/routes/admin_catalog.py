@@ -34,6 +34,7 @@ from postlink.db import session_scope
 from postlink.errors import PostlinkError
 from postlink.identifiers import IdentifierError
 from postlink.models import ListVersion, User, VersionStatus
+from postlink.web.errors import worded
 from postlink.web.forms import parse_day
 from postlink.web.inputs import RowId
 from postlink.web.security import csrf_protect, db_session, require_admin
@@ -145,7 +146,7 @@ def upload(
         error = f"{exc} {omitted}".strip()
         return _upload_form(request, user, problems=exc.problems, error=error, fields=fields)
     except PostlinkError as exc:
-        return _upload_form(request, user, error=str(exc), fields=fields)
+        return _upload_form(request, user, error=worded(exc), fields=fields)
     return _draft_page(request, user, outcome)
 
 
@@ -219,7 +220,7 @@ def publish_version(
         flash(request, message, "error")
         return RedirectResponse(f"/admin/catalog/versions/{version_id}", status_code=303)
     except PostlinkError as exc:
-        flash(request, str(exc), "error")
+        flash(request, worded(exc), "error")
         return RedirectResponse(f"/admin/catalog/versions/{version_id}", status_code=303)
     web.ctx.resolver.invalidate()
     version = outcome.version
@@ -258,12 +259,12 @@ def withdraw_version(
             version = _version(session, version_id)
             if version.status == VersionStatus.PUBLISHED:
                 raise PostlinkError(
-                    "Thu hồi danh mục đang áp dụng làm thay đổi căn cứ xét hồ sơ; "
-                    "hãy dùng lệnh postlink catalog withdraw."
+                    "Thu hồi danh mục đang áp dụng làm thay đổi căn cứ xét hồ sơ; trang này chỉ"
+                    " hủy bản nháp. Hãy nhờ bộ phận kỹ thuật thu hồi danh mục đang áp dụng."
                 )
             withdraw(session, version, actor=user.username, reason=reason)
     except PostlinkError as exc:
-        flash(request, str(exc), "error")
+        flash(request, worded(exc), "error")
         return RedirectResponse(f"/admin/catalog/versions/{version_id}", status_code=303)
     flash(request, f"Đã hủy bản nháp {version_id}.")
     return RedirectResponse("/admin/catalog", status_code=303)
