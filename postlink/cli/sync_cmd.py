@@ -101,9 +101,11 @@ def refold(
 
     settings = get_settings()
     ctx = build_context(settings)
-    with session_scope(ctx.engine) as session:
-        changes = refold_legs(session, ctx, actor=actor, reason=reason)
-    ctx.adapter.close()
+    try:
+        with session_scope(ctx.engine) as session:
+            changes = refold_legs(session, ctx, actor=actor, reason=reason)
+    finally:
+        ctx.adapter.close()
     if as_json:
         print_json(changes)
     else:

@@ -36,7 +36,7 @@ class SharedToken:
 
     def _keep(self, token: str) -> dict[str, str]:
         self._token = token
-        self.issued.append(token)
+        self.issued = [*self.issued[-2:], token]  # the last three: older ones have lapsed
         return self._headers()
 
     def _headers(self) -> dict[str, str]:

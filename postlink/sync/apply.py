@@ -63,6 +63,14 @@ class SyncContext:
     tz: ZoneInfo
 
 
+def legless_reason(reference: str) -> str:
+    """Why an order that names no leg is quarantined (the pull's and the replay's word)."""
+    return (
+        f"đơn {reference}: không rõ là chiều nhận hồ sơ hay trả kết quả"
+        f" (order {reference}: cannot tell pickup from return)"
+    )
+
+
 def newest_per_reference(orders: Iterable[Order]) -> list[Order]:
     """One order per reference: the most recently updated (feeds repeat and reorder)."""
     newest: dict[str, Order] = {}
@@ -407,10 +415,7 @@ def apply_orders(
     legs, counts["legs_new"] = _upsert_legs(session, adapter, batch)
     for order in batch:
         if order.reference not in legs:
-            reason = (
-                f"đơn {order.reference}: không rõ là chiều nhận hồ sơ hay trả kết quả"
-                f" (order {order.reference}: cannot tell pickup from return)"
-            )
+            reason = legless_reason(order.reference)
             raw = json.dumps(order.raw, ensure_ascii=False, default=str)
             counts["quarantined"] += _quarantine(session, adapter, source, reason, raw)
             continue

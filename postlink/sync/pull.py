@@ -49,7 +49,10 @@ def pull(
 
     def still_ours() -> None:
         if lease is not None and lease.lost:
-            raise LeaseLost(f"lease on {feed} lost; stopping before page write")
+            raise LeaseLost(
+                f"mất quyền giữ {feed}; dừng trước khi ghi trang / lease on {feed} lost; "
+                "stopping before page write"
+            )
 
     def stopped() -> bool:
         if stop is not None and stop.is_set():

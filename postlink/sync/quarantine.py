@@ -24,7 +24,7 @@ from postlink.errors import PostlinkError
 from postlink.models import Leg, Quarantined
 from postlink.postal.models import Event, Order
 from postlink.postal.reread import Unreadable, reread
-from postlink.sync.apply import SyncContext, apply_events, apply_orders
+from postlink.sync.apply import SyncContext, apply_events, apply_orders, legless_reason
 from postlink.sync.ingest import prepare
 from postlink.timeutil import utcnow
 
@@ -189,10 +189,7 @@ def _replay_batch(ctx: SyncContext, ids: list[int], actor: str, outcome: ReplayO
     for row_id, found in list(orders.items()):
         lost = [o.reference for o in found if o.reference in legless]
         if lost:
-            outcome.still_failing[row_id] = (
-                f"đơn {lost[0]}: không rõ là chiều nhận hồ sơ hay trả kết quả"
-                f" (order {lost[0]}: cannot tell pickup from return)"
-            )
+            outcome.still_failing[row_id] = legless_reason(lost[0])
             del orders[row_id], events[row_id]
     ready = prepare(ctx, [o for found in orders.values() for o in found])
     with session_scope(ctx.engine) as session:
