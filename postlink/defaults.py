@@ -72,6 +72,9 @@ DATABASE_POOL_OVERFLOW = 10
 
 #: The J + n route table and working-day calendar (TT 17/2017 art. 7).
 DEADLINES_FILE = CONFIG_DIR / "deadlines.toml"
+#: The province's route table: communes, route areas, offices, the rows' n (TT 17/2017
+#: art. 7). Sample data for Cao Bằng, to be confirmed by the province.
+ROUTES_FILE = CONFIG_DIR / "routes" / "cao-bang.toml"
 
 #: MyVNPost status codes and their normalised postlink status (postal brief §3).
 MYVNPOST_STATUS_FILE = CONFIG_DIR / "postal" / "myvnpost-status.toml"

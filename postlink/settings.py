@@ -98,6 +98,10 @@ class Settings(BaseModel):
         default=defaults.DEADLINES_FILE,
         description="TOML route table and working-day calendar for J + n deadlines.",
     )
+    routes_file: Path = Field(
+        default=defaults.ROUTES_FILE,
+        description="TOML route table of the province: commune → route area, offices, n.",
+    )
     postal_adapter: PostalAdapterName = Field(
         default=PostalAdapterName.MYVNPOST,
         description="Postal API dialect: myvnpost or ngsp.",
