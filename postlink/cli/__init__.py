@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "quarantine": ("quarantine_cmd", "app", say("cli.help.quarantine")),
     "user": ("web_cmd", "users", say("cli.help.user")),
     "token": ("web_cmd", "tokens", say("cli.help.token")),
+    "leg": ("leg_cmd", "app", say("cli.help.leg")),
 }
 
 

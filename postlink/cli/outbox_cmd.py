@@ -85,12 +85,15 @@ def add(
     commune: Annotated[str, typer.Option(help="Citizen's commune code (GSO, 5 digits).")] = "",
     procedure_name: Annotated[str, typer.Option(help="Procedure name.")] = "",
     actor: Annotated[str, typer.Option(help="Who registers it.")] = "cli",
+    appointment_slip: Annotated[
+        bool, typer.Option(help="Pickup only: the dossier leg carries a giấy hẹn.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Register one leg; refused at once when the procedure's leg is excluded from the post
     (then exits 3)."""
     citizen = Party(name=name, phone=phone, address=address, commune_code=commune)
-    registration = Registration(leg, dossier, procedure, procedure_name, citizen)
+    registration = Registration(leg, dossier, procedure, procedure_name, citizen, appointment_slip)
     commands = _register_all([registration], actor)
     _show(commands, as_json)
     _exit_if_refused(commands)

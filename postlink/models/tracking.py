@@ -49,6 +49,9 @@ class Dossier(SQLModel, table=True):
     citizen_address: str = Field(default="", sa_type=Text())
     commune_code: str = Field(default="", sa_type=String(8))
     channel: str = Field(default="post", sa_type=String(16))
+    appointment_slip: bool = Field(
+        default=False, description="TT 17/2017 art. 7: the pickup leg carries a giấy hẹn"
+    )
     filed_at: datetime | None = Field(
         default=None, sa_type=UTCDateTime(), description="QĐ 45 art. 7 cl. 4: handover signed"
     )
@@ -121,6 +124,11 @@ class Leg(SQLModel, table=True):
         default=None, sa_type=UTCDateTime(), description="when the current status was reached"
     )
     route: str = Field(default="", sa_type=String(32), description="row of the time-limit table")
+    route_days: int | None = Field(default=None, description="n of J + n, as counted")
+    route_why: str = Field(default="", sa_type=Text(), description="why this route")
+    route_commune_unknown: bool = Field(
+        default=False, description="a commune the route table lacks: intra-province fallback"
+    )
     j_date: date | None = None
     deadline: date | None = None
     overdue: bool = False

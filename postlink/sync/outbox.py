@@ -51,6 +51,9 @@ class Registration:
     procedure_code: str
     procedure_name: str
     citizen: Party
+    #: TT 17/2017 art. 7: the dossier (pickup) leg carries an appointment slip (giấy hẹn),
+    #: which doubles n; the one-stop system says so when it registers the pickup.
+    appointment_slip: bool = False
 
 
 def office_party(settings: Settings) -> Party:
@@ -101,8 +104,15 @@ def _normalised(registration: Registration) -> Registration:
         raise PostlinkError(f"dossier {dossier}: the citizen's name is empty")
     if not registration.citizen.address.strip():
         raise PostlinkError(f"dossier {dossier}: the citizen's address is empty")
+    if registration.appointment_slip and registration.leg != LegKind.PICKUP:
+        raise PostlinkError(code="routes.slip_on_return", dossier=dossier)
     return Registration(
-        registration.leg, dossier, procedure, registration.procedure_name, registration.citizen
+        registration.leg,
+        dossier,
+        procedure,
+        registration.procedure_name,
+        registration.citizen,
+        registration.appointment_slip,
     )
 
 
@@ -135,6 +145,8 @@ def register(
     dossier.citizen_phone = registration.citizen.phone
     dossier.citizen_address = registration.citizen.address
     dossier.commune_code = registration.citizen.commune_code
+    if registration.leg == LegKind.PICKUP:
+        dossier.appointment_slip = registration.appointment_slip
     dossier.updated_at = utcnow()
     session.add(dossier)
     match = judge(

@@ -27,7 +27,11 @@ COLUMNS = (
     "citizen_phone",
     "citizen_address",
     "commune_code",
+    "appointment_slip",
 )
+#: ``appointment_slip`` (TT 17/2017 art. 7, pickup only): a mark as lists write one, or blank.
+SLIP_YES = frozenset({"x", "1", "có", "co", "yes"})
+SLIP_NO = frozenset({"", "0", "không", "khong", "no"})
 REQUIRED = ("leg", "dossier_code", "procedure_code", "citizen_name", "citizen_address")
 PARSERS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("dossier_code", parse_dossier_code),
@@ -59,6 +63,11 @@ def _check(row: dict[str, str], number: int, problems: Problems) -> Registration
                 parse(row[column])
             except IdentifierError as exc:
                 problems.error(number, column, row[column], str(exc))
+    slip = row.get("appointment_slip", "").lower()
+    if slip not in SLIP_YES | SLIP_NO:
+        problems.error(number, "appointment_slip", slip, "expected x (a giấy hẹn) or blank")
+    elif slip in SLIP_YES and leg != LegKind.PICKUP:
+        problems.error(number, "appointment_slip", slip, "only a pickup carries a giấy hẹn")
     if problems.errors > before:
         return None
     citizen = Party(
@@ -73,6 +82,7 @@ def _check(row: dict[str, str], number: int, problems: Problems) -> Registration
         row["procedure_code"],
         row.get("procedure_name", ""),
         citizen,
+        slip in SLIP_YES,
     )
 
 

@@ -43,6 +43,11 @@ class LegRequest(BaseModel):
     procedure_code: Text = Field(min_length=1, max_length=80, examples=["1.001193"])
     procedure_name: Text = Field(default="", max_length=1000, examples=["Đăng ký khai sinh"])
     citizen: Citizen
+    appointment_slip: bool = Field(
+        default=False,
+        description="pickup only: the dossier leg carries an appointment slip (giấy hẹn), "
+        "so its deadline is the second n of TT 17/2017 art. 7",
+    )
 
 
 class Command(BaseModel):

@@ -117,12 +117,15 @@ def _register(
     citizen = body.citizen
     if not citizen.name.strip() or not citizen.address.strip():
         raise ApiError(422, "invalid_request", say("api.no_citizen"))
+    if body.appointment_slip and leg != LegKind.PICKUP:
+        raise ApiError(422, "invalid_request", say("routes.slip_on_return", dossier=dossier))
     registration = Registration(
         leg,
         dossier,
         body.procedure_code,
         body.procedure_name,
         Party(citizen.name, citizen.phone, citizen.address, commune_code=citizen.commune_code),
+        body.appointment_slip,
     )
     existed, command = _register_once_more_if_raced(request, token, registration)
     if command.state == OutboxState.REFUSED:
