@@ -20,6 +20,8 @@ from postlink.legs.route_table import (
     LOCAL,
     RouteTable,
 )
+from postlink.models import LegKind
+from postlink.postal.models import Party
 from postlink.words import say
 
 #: The route of a leg whose citizen lives in a special-geography commune.
@@ -85,3 +87,32 @@ def choose_route(table: RouteTable, ends: LegEnds) -> RouteChoice:
     row = table.rows[INTRA_PROVINCE]
     why = say("routes.why.other_area", office_area=office.area, citizen_area=citizen.area)
     return RouteChoice(row.name, row.label, row.n(slip), why)
+
+
+def leg_ends(
+    table: RouteTable,
+    kind: LegKind,
+    sender: Party,
+    receiver: Party,
+    *,
+    unit: str,
+    registered_commune: str,
+    appointment_slip: bool,
+) -> LegEnds:
+    """The ends of a leg from the post's order and the one-stop system's registration.
+
+    A pickup runs from the citizen to the office, a return the other way (QĐ 45/2016
+    arts. 6 and 9). The office's commune is the table's for the dossier's receiving unit,
+    else the post's address field at the office's end; the citizen's is the post's field at
+    the citizen's end, else the commune the one-stop system registered. Only the dossier
+    (pickup) leg carries an appointment slip.
+    """
+    pickup = kind == LegKind.PICKUP
+    office, citizen = (receiver, sender) if pickup else (sender, receiver)
+    listed = table.office_commune(unit) if unit else None
+    return LegEnds(
+        office_commune=listed.code if listed else office.commune_code,
+        citizen_commune=citizen.commune_code or registered_commune,
+        citizen_province=citizen.province_code,
+        appointment_slip=appointment_slip and pickup,
+    )

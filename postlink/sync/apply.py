@@ -32,6 +32,8 @@ from sqlmodel import Session, col, select
 
 from postlink.catalog.resolve import Resolver
 from postlink.identifiers import IdentifierError, canonical_procedure_code, parse_dossier_code
+from postlink.legs.route_table import INTRA_PROVINCE
+from postlink.legs.routes import choose_route, leg_ends
 from postlink.models import Dossier, Event, Leg, LegKind, Quarantined, SyncCursor
 from postlink.postal import exchange_log
 from postlink.postal.adapter import PostalAdapter
@@ -47,7 +49,6 @@ from postlink.upsert import insert_for
 EVENTS = Event.__table__  # type: ignore[attr-defined]
 LEGS = Leg.__table__  # type: ignore[attr-defined]
 DOSSIERS = Dossier.__table__  # type: ignore[attr-defined]
-INTER_PROVINCE_ROUTE = "inter_province"
 #: Tracking-history calls in flight at once during a pull (one HTTP call per item).
 HISTORY_FETCHERS = 4
 
@@ -301,11 +302,23 @@ def _store_events(
     return steps, len(new)
 
 
-def _route(order: Order, policy: DeadlinePolicy) -> str:
-    sender, receiver = order.sender.province_code, order.receiver.province_code
-    if sender and receiver and sender != receiver and INTER_PROVINCE_ROUTE in policy.routes:
-        return INTER_PROVINCE_ROUTE
-    return policy.default_route
+def _choose_route(leg: Leg, order: Order, dossier: Dossier | None, policy: DeadlinePolicy) -> None:
+    """TT 17/2017 art. 7: the route and its n, from the leg's two ends as known now; kept
+    once the deadline is counted, so a later change of table or address moves no deadline."""
+    if leg.deadline is not None:
+        return
+    ends = leg_ends(
+        policy.route_table,
+        LegKind(leg.kind),
+        order.sender,
+        order.receiver,
+        unit=dossier.agency_code if dossier else leg.agency_code,
+        registered_commune=dossier.commune_code if dossier else "",
+        appointment_slip=bool(dossier and dossier.appointment_slip),
+    )
+    choice = choose_route(policy.route_table, ends)
+    leg.route, leg.route_days = choice.route, choice.days
+    leg.route_why, leg.route_commune_unknown = choice.why, choice.commune_unknown
 
 
 def _refresh_leg(leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncContext) -> None:
@@ -319,7 +332,7 @@ def _refresh_leg(leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncConte
     leg.agency_code = dossier.agency_code if dossier else leg.agency_code
     leg.main_fee = order.main_fee if order.main_fee is not None else leg.main_fee
     leg.total_fee = order.total_fee if order.total_fee is not None else leg.total_fee
-    leg.route = leg.route or _route(order, ctx.policy)
+    _choose_route(leg, order, dossier, ctx.policy)
 
 
 def _fold_leg(leg: Leg, order: Order | None, events: Sequence[Step], tz: ZoneInfo) -> None:
@@ -351,8 +364,11 @@ def _fold_leg(leg: Leg, order: Order | None, events: Sequence[Step], tz: ZoneInf
 
 def _apply_deadline(leg: Leg, policy: DeadlinePolicy, tz: ZoneInfo) -> None:
     """TT 17/2017 art. 7: deadline J + n; a leg closed after it stays flagged overdue."""
+    if leg.route_days is None:  # recorded before routes were chosen (migration 0009)
+        table = policy.route_table
+        leg.route_days = table.rows.get(leg.route, table.rows[INTRA_PROVINCE]).days
     if leg.j_date is not None and leg.deadline is None:
-        leg.deadline = policy.deadline(leg.j_date, leg.route or None)
+        leg.deadline = policy.deadline(leg.j_date, leg.route_days)
     if leg.deadline is not None and leg.closed_at is not None:
         leg.overdue = local_date(leg.closed_at, tz) > leg.deadline
 

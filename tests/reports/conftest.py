@@ -113,7 +113,8 @@ class Seeder:
     ) -> Leg:
         self._item += 1
         created = created_at or local(j_date or AS_OF, 8)
-        deadline = POLICY.deadline(j_date, route) if j_date else None
+        days = POLICY.route_table.rows[route].days
+        deadline = POLICY.deadline(j_date, days) if j_date else None
         leg = Leg(
             dossier_id=dossier.id,
             kind=kind,

@@ -20,8 +20,8 @@ def policy_file(tmp_path: Path) -> Path:
 
 def test_shipped_table_has_the_four_routes_of_tt17() -> None:
     policy = load_policy(defaults.DEADLINES_FILE)
-    days = {name: (r.dossier_days, r.with_appointment_days) for name, r in policy.routes.items()}
-    assert sorted(days.values()) == [(1, 2), (2, 4), (3, 6), (4, 8)]
+    rows = policy.route_table.rows.values()
+    assert sorted((r.days, r.with_slip) for r in rows) == [(1, 2), (2, 4), (3, 6), (4, 8)]
     assert policy.invitations == 2
     assert policy.days_between_invitations == 2
 
@@ -29,15 +29,14 @@ def test_shipped_table_has_the_four_routes_of_tt17() -> None:
 def test_deadline_skips_the_whole_of_tet_2026() -> None:
     policy = load_policy(defaults.DEADLINES_FILE)
     # Friday 13/02/2026: J + 2 skips the weekend and Tết (16–20/02), then 21–22/02 weekend.
-    assert policy.deadline(date(2026, 2, 13), "intra_province") == date(2026, 2, 24)
-    assert policy.deadline(date(2026, 2, 13), "local") == date(2026, 2, 23)
-    assert policy.deadline(date(2026, 2, 13), "local", appointment=True) == date(2026, 2, 24)
+    assert policy.deadline(date(2026, 2, 13), 2) == date(2026, 2, 24)
+    assert policy.deadline(date(2026, 2, 13), 1) == date(2026, 2, 23)
 
 
 def test_deadline_over_a_plain_weekend() -> None:
     policy = load_policy(defaults.DEADLINES_FILE)
     # Thursday 08/01/2026 + 2 working days = Monday 12/01/2026.
-    assert policy.deadline(date(2026, 1, 8)) == date(2026, 1, 12)
+    assert policy.deadline(date(2026, 1, 8), 2) == date(2026, 1, 12)
 
 
 def test_make_up_working_day_from_the_package_counts() -> None:
@@ -57,9 +56,9 @@ def test_configured_make_up_day_and_day_off(policy_file: Path) -> None:
     policy_file.write_text(text, encoding="utf-8")
     policy = load_policy(policy_file)
     # Thursday 08/01 + 2: Friday 09/01, then Saturday 10/01 is a make-up working day.
-    assert policy.deadline(date(2026, 1, 8)) == date(2026, 1, 10)
+    assert policy.deadline(date(2026, 1, 8), 2) == date(2026, 1, 10)
     # Friday 09/01 + 2: Saturday 10/01 (make-up), Monday 12/01 off, Tuesday 13/01.
-    assert policy.deadline(date(2026, 1, 9)) == date(2026, 1, 13)
+    assert policy.deadline(date(2026, 1, 9), 2) == date(2026, 1, 13)
 
 
 def test_second_invitation_two_working_days_after_a_failed_delivery() -> None:
@@ -71,8 +70,7 @@ def test_second_invitation_two_working_days_after_a_failed_delivery() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("dossier = 2", "dossier = -2"), "routes.intra_province.dossier=-2"),
-        (('default_route = "intra_province"', 'default_route = "moon"'), "default_route='moon'"),
+        (("invitations = 2", "invitations = -2"), "failed_delivery.invitations=-2"),
         (("extra_days_off = []", 'extra_days_off = ["soon"]'), "calendar.extra_days_off"),
         (("[calendar]", "[calendar"), "not valid TOML"),
     ],
@@ -83,9 +81,3 @@ def test_bad_table_names_the_key(policy_file: Path, change: tuple[str, str], mes
     )
     with pytest.raises(ConfigError, match=message.replace("[", r"\[")):
         load_policy(policy_file)
-
-
-def test_unknown_route_is_a_clear_error() -> None:
-    policy = load_policy(defaults.DEADLINES_FILE)
-    with pytest.raises(ConfigError, match="unknown route 'sea'"):
-        policy.deadline(date(2026, 1, 8), "sea")

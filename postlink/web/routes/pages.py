@@ -16,11 +16,12 @@ from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from postlink.legs.explain import Explanation, explain
 from postlink.models import User
 from postlink.web import dashboard, lookup
 from postlink.web.inputs import RowId
 from postlink.web.security import csrf_protect, require_staff
-from postlink.web.state import state_of
+from postlink.web.state import WebState, state_of
 from postlink.web.templating import page
 
 router = APIRouter(
@@ -63,19 +64,33 @@ def search(request: Request, user: Staff, q: str = "") -> Response:
     return page(request, "search.html", {"q": q, "hits": hits}, user=user)
 
 
+def _deadlines(session: Session, web: WebState, view: lookup.DossierView) -> dict[int, Explanation]:
+    """How each leg's deadline was reached, as ``postlink leg explain`` shows it."""
+    policy = web.ctx.policy
+    return {
+        leg.id: explain(session, leg, policy.route_table, policy.calendar)
+        for leg in view.legs
+        if leg.id is not None
+    }
+
+
 @router.get("/dossiers/{code}")
 def dossier(request: Request, user: Staff, code: str) -> Response:
-    with Session(state_of(request).reader) as session:
+    web = state_of(request)
+    with Session(web.reader) as session:
         view = lookup.dossier_view(session, code)
-    if view is None:
-        raise HTTPException(404)
-    return page(request, "dossier.html", {"view": view}, user=user)
+        if view is None:
+            raise HTTPException(404)
+        deadlines = _deadlines(session, web, view)
+    return page(request, "dossier.html", {"view": view, "deadlines": deadlines}, user=user)
 
 
 @router.get("/legs/{leg_id}")
 def leg(request: Request, user: Staff, leg_id: RowId) -> Response:
-    with Session(state_of(request).reader) as session:
+    web = state_of(request)
+    with Session(web.reader) as session:
         view = lookup.leg_view(session, leg_id)
-    if view is None:
-        raise HTTPException(404)
-    return page(request, "dossier.html", {"view": view}, user=user)
+        if view is None:
+            raise HTTPException(404)
+        deadlines = _deadlines(session, web, view)
+    return page(request, "dossier.html", {"view": view, "deadlines": deadlines}, user=user)
