@@ -105,7 +105,7 @@ def start(
         engine=engine,
         adapter=get_adapter(postal, DatabaseRecorder(engine), clock=sandbox.sandbox.clock.now),
         resolver=Resolver(engine),
-        policy=load_policy(settings.deadlines_file),
+        policy=load_policy(settings.deadlines_file, settings.routes_file),
         tz=settings.tz,
     )
     return sandbox, ctx

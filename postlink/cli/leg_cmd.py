@@ -16,7 +16,6 @@ from postlink.cli.output import JsonOption, console, print_json
 from postlink.db import get_engine
 from postlink.errors import PostlinkError
 from postlink.legs.explain import CountedDay, Explanation, Moment, explain, find_leg
-from postlink.legs.route_table import load_route_table
 from postlink.reports.formatting import day
 from postlink.settings import get_settings
 from postlink.sync.deadlines import load_policy
@@ -39,13 +38,12 @@ def explain_command(
     """Show the J date and the event that set it, the route and why, n, each day skipped
     or counted, the deadline and the delivery invitations so far."""
     settings = get_settings()
-    table = load_route_table(settings.routes_file)
-    calendar = load_policy(settings.deadlines_file).calendar
+    policy = load_policy(settings.deadlines_file, settings.routes_file)
     with Session(get_engine()) as session:
         leg = find_leg(session, reference)
         if leg is None:
             raise PostlinkError(code="routes.explain.no_leg", reference=reference)
-        shown = explain(session, leg, table, calendar)
+        shown = explain(session, leg, policy)
     if as_json:
         print_json(shown.as_json())
         return

@@ -21,6 +21,7 @@ from postlink.legs.route_table import RouteTable
 from postlink.legs.routes import SPECIAL_AREA
 from postlink.models import Dossier, Event, Leg, LegKind
 from postlink.sync.calendar import MAX_SEARCH_DAYS, WorkingCalendar
+from postlink.sync.deadlines import DeadlinePolicy
 from postlink.sync.lifecycle import FAILED_DELIVERY, TAKEN_BY_POST
 from postlink.words import say
 
@@ -166,9 +167,7 @@ def _route_n(leg: Leg, table: RouteTable, slip: bool) -> tuple[str, int | None]:
     return row.label, leg.route_days if leg.route_days is not None else row.n(slip)
 
 
-def explain(
-    session: Session, leg: Leg, table: RouteTable, calendar: WorkingCalendar
-) -> Explanation:
+def explain(session: Session, leg: Leg, policy: DeadlinePolicy) -> Explanation:
     """The explanation of ``leg``'s deadline from what is stored: nothing is re-decided."""
     dossier = session.get(Dossier, leg.dossier_id) if leg.dossier_id else None
     slip = bool(dossier and dossier.appointment_slip and leg.kind == LegKind.PICKUP)
@@ -176,8 +175,8 @@ def explain(
         select(Event).where(Event.leg_id == leg.id).order_by(col(Event.occurred_at))
     ).all()
     moments = [Moment(e.occurred_at, e.status, e.raw_code, e.raw_label) for e in events]
-    label, n = _route_n(leg, table, slip)
-    days = count_days(calendar, leg.j_date, n) if leg.j_date and n is not None else []
+    label, n = _route_n(leg, policy.route_table, slip)
+    days = count_days(policy.calendar, leg.j_date, n) if leg.j_date and n is not None else []
     return Explanation(
         reference=leg.reference,
         kind=leg.kind,

@@ -74,6 +74,15 @@ class Leg(SQLModel, table=True):
         # overdue legs by deadline from a partial index holding only them (PostgreSQL
         # would not read a full index in order past "closed_at IS NULL").
         Index("ix_leg_status_at", "status_at"),
+        # The delivery report counts the legs whose commune the route table lacks (their
+        # deadline is the intra-province row's): a partial index holds only those.
+        Index(
+            "ix_leg_commune_unknown",
+            "j_date",
+            "created_at",
+            postgresql_where=text("route_commune_unknown"),
+            sqlite_where=text("route_commune_unknown = 1"),
+        ),
         Index(
             "ix_leg_open_overdue",
             "deadline",

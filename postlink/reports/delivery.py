@@ -13,12 +13,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session, col
 
 from postlink.models import Leg, LegKind
 from postlink.reports import charts
-from postlink.reports.conditions import PICKUP_FAILED, RETURNED, open_and_late
+from postlink.reports.conditions import PICKUP_FAILED, RETURNED, in_period, open_and_late
 from postlink.reports.document import Cell, Chart, Column, Kind, Report, Table
 from postlink.reports.filters import ReportFilter
 from postlink.reports.listing import LegLine, leg_lines
@@ -28,6 +28,7 @@ from postlink.reports.workdays import WorkingDayCounter
 from postlink.settings import Settings
 from postlink.sync.deadlines import load_policy
 from postlink.sync.lifecycle import FAILED_DELIVERY, RANK
+from postlink.words import say
 
 _ON_TIME_COLUMNS = (
     Column("col.agency"),
@@ -74,7 +75,20 @@ def _rate_row(agency: str, kind: str, counts: Counts) -> tuple[Cell, ...]:
     )
 
 
-def _on_time_table(groups: list[tuple[tuple[object, ...], Counts]]) -> Table:
+def _commune_unknown(session: Session, flt: ReportFilter, settings: Settings) -> str:
+    """The line counting the period's legs whose commune the route table lacks, so their
+    deadline is the intra-province row's (TT 17/2017 art. 7), or nothing when there are none.
+
+    Read from the partial index of those legs alone (migration 0009), not the period's."""
+    count = session.execute(
+        select(func.count()).where(
+            col(Leg.route_commune_unknown).is_(True), in_period(flt, settings.tz)
+        )
+    ).scalar_one()
+    return say("routes.report.commune_unknown", count=count) if count else ""
+
+
+def _on_time_table(groups: list[tuple[tuple[object, ...], Counts]], note: str) -> Table:
     per: dict[tuple[str, str], Counts] = defaultdict(Counts)
     for (agency, kind, _status), counts in groups:
         per[(str(agency), str(kind))].add(counts)
@@ -84,7 +98,7 @@ def _on_time_table(groups: list[tuple[tuple[object, ...], Counts]]) -> Table:
     ]
     if rows:
         rows.append(_rate_row(text("label.total"), "", total(per.values())))
-    return Table("section.on_time", _ON_TIME_COLUMNS, rows, numbered=False)
+    return Table("section.on_time", _ON_TIME_COLUMNS, rows, numbered=False, note=note)
 
 
 def _charts(session: Session, flt: ReportFilter, settings: Settings) -> list[Chart]:
@@ -186,7 +200,8 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
     )
     overdue = sorted(lines["overdue"], key=lambda line: line.deadline or flt.as_of)
     first = min((line.deadline for line in overdue if line.deadline), default=flt.as_of)
-    counter = WorkingDayCounter(load_policy(settings.deadlines_file).calendar, first, flt.as_of)
+    calendar = load_policy(settings.deadlines_file, settings.routes_file).calendar
+    counter = WorkingDayCounter(calendar, first, flt.as_of)
     overall = total(counts for _, counts in groups)
     return Report(
         name="delivery",
@@ -195,7 +210,7 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
         filter=flt,
         tables=[
             _status_table(groups),
-            _on_time_table(groups),
+            _on_time_table(groups, _commune_unknown(session, flt, settings)),
             _overdue_table(overdue, counter),
             _contact_table("section.failed_delivery", lines["failed"], "col.last_event"),
             _contact_table("section.returned", lines["returned"], "col.closed_at"),

@@ -45,7 +45,7 @@ def build_context(settings: Settings, engine: Engine | None = None) -> SyncConte
         engine=engine,
         adapter=get_adapter(settings, exchange_log.DatabaseRecorder(engine), stop=stop_requested),
         resolver=Resolver(engine),
-        policy=load_policy(settings.deadlines_file),
+        policy=load_policy(settings.deadlines_file, settings.routes_file),
         tz=settings.tz,
     )
 

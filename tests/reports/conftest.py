@@ -262,7 +262,15 @@ def seed(session: Session) -> dict[str, str]:
     d3 = dossier("tet_overdue", agency=AGENCY_B, name=XSS_NAME)
     s.leg(d3, "pickup", "in_transit", date(2026, 2, 12), route="local")
     d4 = dossier("failed_delivery", agency=AGENCY_B, name=FORMULA_NAME, phone="0987654321")
-    s.leg(d4, "return", "delivery_failed_attempt", date(2026, 2, 5), invitations=1)
+    # Its citizen's commune is not in the route table: counted on the intra-province row.
+    s.leg(
+        d4,
+        "return",
+        "delivery_failed_attempt",
+        date(2026, 2, 5),
+        invitations=1,
+        route_commune_unknown=True,
+    )
     d5 = dossier("returned")
     s.leg(
         d5,
@@ -291,6 +299,7 @@ def seed(session: Session) -> dict[str, str]:
         date(2026, 1, 20),
         closed_at=local(date(2026, 1, 21)),
         total_fee=26000,
+        route_commune_unknown=True,  # outside the February period: not counted there
     )
     d9 = dossier("cancelled", agency=AGENCY_B)
     s.leg(d9, "return", "cancelled", date(2026, 2, 10), closed_at=local(date(2026, 2, 11)))

@@ -149,3 +149,18 @@ def test_empty_period(scenario: Scenario, report_of: Build) -> None:
     assert all(not table.rows for table in report.tables)
     assert report.summary[0][1] == 0
     assert report.summary[1][1] is None
+
+
+def test_legs_of_an_unknown_commune_are_counted_in_a_line(
+    scenario: Scenario, report_of: Build
+) -> None:
+    # The seed marks two legs so, one with J in January: February counts one.
+    table = _table(report_of("delivery", scenario.filter()), "section.on_time")
+    assert table.note == (
+        "1 bưu gửi không xác định được xã/phường — tính theo tuyến nội tỉnh"
+        " (TT 17/2017/TT-BTTTT điều 7)"
+    )
+    january = scenario.filter(period=between(date(2026, 1, 1), date(2026, 1, 31)))
+    assert "1 bưu gửi" in _table(report_of("delivery", january), "section.on_time").note
+    march = scenario.filter(period=between(date(2026, 3, 1), date(2026, 3, 31)))
+    assert _table(report_of("delivery", march), "section.on_time").note == ""

@@ -30,6 +30,13 @@ def upgrade() -> None:
                 "route_commune_unknown", sa.Boolean(), server_default=sa.false(), nullable=False
             )
         )
+        batch_op.create_index(
+            "ix_leg_commune_unknown",
+            ["j_date", "created_at"],
+            unique=False,
+            postgresql_where=sa.text("route_commune_unknown"),
+            sqlite_where=sa.text("route_commune_unknown = 1"),
+        )
     with op.batch_alter_table("dossier", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("appointment_slip", sa.Boolean(), server_default=sa.false(), nullable=False)
@@ -40,6 +47,7 @@ def downgrade() -> None:
     with op.batch_alter_table("dossier", schema=None) as batch_op:
         batch_op.drop_column("appointment_slip")
     with op.batch_alter_table("leg", schema=None) as batch_op:
+        batch_op.drop_index("ix_leg_commune_unknown")
         batch_op.drop_column("route_commune_unknown")
         batch_op.drop_column("route_why")
         batch_op.drop_column("route_days")

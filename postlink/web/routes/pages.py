@@ -66,11 +66,8 @@ def search(request: Request, user: Staff, q: str = "") -> Response:
 
 def _deadlines(session: Session, web: WebState, view: lookup.DossierView) -> dict[int, Explanation]:
     """How each leg's deadline was reached, as ``postlink leg explain`` shows it."""
-    policy = web.ctx.policy
     return {
-        leg.id: explain(session, leg, policy.route_table, policy.calendar)
-        for leg in view.legs
-        if leg.id is not None
+        leg.id: explain(session, leg, web.ctx.policy) for leg in view.legs if leg.id is not None
     }
 
 
