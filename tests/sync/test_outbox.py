@@ -129,3 +129,31 @@ def test_registration_file_reports_every_bad_row_and_registers_nothing(tmp_path:
         read_registrations(path)
     found = {(p.row, p.column) for p in info.value.problems}
     assert found == {(3, "leg"), (4, "procedure_code"), (4, "citizen_name")}
+
+
+def test_registration_file_marks_pickups_carrying_an_appointment_slip(tmp_path: Path) -> None:
+    """TT 17/2017 art. 7: the second n applies when the dossier leg carries a giấy hẹn."""
+    header = (
+        "leg,dossier_code,procedure_code,procedure_name,citizen_name,citizen_phone,"
+        "citizen_address,commune_code,appointment_slip\n"
+    )
+    path = tmp_path / "pickups.csv"
+    path.write_text(
+        header + "pickup,000.00.12.H14-260119-0001,1.001193,Khai sinh,Bế Thị Lan,0912,"
+        "Hòa An,01654,x\n"
+        "pickup,000.00.12.H14-260119-0002,1.001193,Khai sinh,Bế Văn A,0912,Hòa An,01654,\n",
+        encoding="utf-8-sig",
+    )
+    assert [r.appointment_slip for r in read_registrations(path)] == [True, False]
+    path.write_text(
+        header + "return,000.00.12.H14-260119-0003,1.001193,Khai sinh,Bế Thị Lan,0912,"
+        "Hòa An,01654,x\n"
+        "pickup,000.00.12.H14-260119-0004,1.001193,Khai sinh,Bế Văn A,0912,Hòa An,01654,maybe\n",
+        encoding="utf-8-sig",
+    )
+    with pytest.raises(RegistrationFileError) as info:
+        read_registrations(path)
+    assert {(p.row, p.column) for p in info.value.problems} == {
+        (2, "appointment_slip"),
+        (3, "appointment_slip"),
+    }

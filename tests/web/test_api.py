@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from postlink.db import session_scope
-from postlink.models import OutboxCommand
+from postlink.models import Dossier, OutboxCommand
 from postlink.web import accounts
 
 DOSSIER = "000.00.12.H14-260115-0007"
@@ -146,3 +146,18 @@ def test_api_never_answers_a_server_error(app: FastAPI, token: str, published_li
 
         no_server_error()
     assert seen - {401}, f"every request was refused at the door: {seen}"
+
+
+def test_a_pickup_may_carry_an_appointment_slip_and_a_result_may_not(
+    api: TestClient, engine: Engine
+) -> None:
+    """TT 17/2017 art. 7: the slip (giấy hẹn) travels with the dossier leg and doubles n."""
+    with_slip = {**BIRTH, "appointment_slip": True}
+    assert api.put(f"/api/v1/dossiers/{DOSSIER}/pickup", json=with_slip).status_code == 201
+    with Session(engine) as session:
+        dossier = session.exec(select(Dossier).where(Dossier.code == DOSSIER)).one()
+    assert dossier.appointment_slip is True
+    body = _error(
+        api.put(f"/api/v1/dossiers/{DOSSIER}/return", json=with_slip), 422, "invalid_request"
+    )
+    assert "giấy hẹn chỉ đi kèm chiều nhận hồ sơ" in body["message"]
