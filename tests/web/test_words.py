@@ -25,7 +25,8 @@ from tests.web.seed import arrivals
 
 WEB_TEMPLATES = TEMPLATES_DIR / "web"
 #: Templates only ever included in, or extended by, others.
-PARTS = {"base.html", "_macros.html"}
+#: Parts included by pages: rendered with them (the dossier page's deadline explanation).
+PARTS = {"base.html", "_macros.html", "_deadline_explain.html"}
 
 #: English a console page must not say: common words of English sentences and of the
 #: services' command-line wording. Vietnamese has none of them as words.
