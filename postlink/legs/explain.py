@@ -200,9 +200,11 @@ def explain(session: Session, leg: Leg, policy: DeadlinePolicy) -> Explanation:
 
 def find_leg(session: Session, reference: str) -> Leg | None:
     """The leg with this postal reference (``<dossier>-P1``) or waybill number."""
-    wanted = reference.strip().upper()
+    # As typed, or upper-cased as dossier codes and waybill numbers are written; a foreign
+    # post's own reference may hold lower-case letters (a GUID).
+    wanted = {reference.strip(), reference.strip().upper()}
     return session.exec(
         select(Leg)
-        .where((col(Leg.reference) == wanted) | (col(Leg.item_code) == wanted))
+        .where(col(Leg.reference).in_(wanted) | col(Leg.item_code).in_(wanted))
         .order_by(col(Leg.id))
     ).first()

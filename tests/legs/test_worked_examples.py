@@ -345,6 +345,8 @@ def test_worked_examples_through_the_ingest_and_leg_explain(
     assert "  T2 16/02/2026  bỏ qua: ngày lễ, Giao thừa Tết Nguyên Đán" in lines
     assert "  T2 23/02/2026  ngày làm việc thứ 1" in lines
     assert "Hạn: 23/02/2026" in lines
+    typed = json.loads(cli("leg", "explain", f" {ITEMS[0].lower()} ", "--json").stdout)
+    assert typed["deadline"] == "2026-02-23", "a waybill number typed in lower case"
     missing = cli("leg", "explain", "EB999999995VN")
     assert missing.code != 0
     assert "Không tìm thấy bưu gửi EB999999995VN" in missing.stderr
