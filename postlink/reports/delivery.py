@@ -16,6 +16,9 @@ from datetime import date
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col
 
+from postlink.legs.calendar import WorkingDayCounter
+from postlink.legs.deadlines import load_policy
+from postlink.legs.lifecycle import FAILED_DELIVERY, RANK
 from postlink.models import Leg, LegKind
 from postlink.reports import charts
 from postlink.reports.conditions import PICKUP_FAILED, RETURNED, open_and_late
@@ -24,10 +27,7 @@ from postlink.reports.filters import ReportFilter
 from postlink.reports.listing import LegLine, leg_lines
 from postlink.reports.strings import label, text
 from postlink.reports.tally import Counts, day_of, tally, total
-from postlink.reports.workdays import WorkingDayCounter
 from postlink.settings import Settings
-from postlink.sync.deadlines import load_policy
-from postlink.sync.lifecycle import FAILED_DELIVERY, RANK
 
 _ON_TIME_COLUMNS = (
     Column("col.agency"),

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from postlink.catalog.versions import in_force_on
+from postlink.legs.lifecycle import TERMINAL
 from postlink.models import (
     Dossier,
     Leg,
@@ -33,7 +34,6 @@ from postlink.reports.formatting import contact
 from postlink.reports.listing import leg_lines
 from postlink.reports.strings import label, text
 from postlink.settings import Settings
-from postlink.sync.lifecycle import TERMINAL
 
 
 @dataclass(frozen=True, slots=True)

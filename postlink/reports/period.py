@@ -14,6 +14,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from postlink.legs.lifecycle import TERMINAL
 from postlink.models import Leg, LegKind, ListEntry
 from postlink.reports.conditions import CANCELLED, DELIVERED, PICKUP_FAILED, RETURNED
 from postlink.reports.document import Cell, Column, Kind, Report, Table
@@ -21,7 +22,6 @@ from postlink.reports.filters import ReportFilter
 from postlink.reports.strings import label, text
 from postlink.reports.tally import Counts, tally, total
 from postlink.settings import Settings
-from postlink.sync.lifecycle import TERMINAL
 
 _MANUAL = (
     "manual.complaints",

@@ -19,12 +19,12 @@ from sqlalchemy import Engine
 
 from postlink.catalog.resolve import Resolver
 from postlink.db import get_engine, session_scope
+from postlink.legs.apply import SyncContext
+from postlink.legs.deadlines import load_policy
 from postlink.postal import exchange_log
 from postlink.postal.adapter import get_adapter
 from postlink.settings import Settings
 from postlink.sync import leases, runs
-from postlink.sync.apply import SyncContext
-from postlink.sync.deadlines import load_policy
 from postlink.sync.outbox import push
 from postlink.sync.overdue import flag_overdue
 from postlink.sync.pull import pull

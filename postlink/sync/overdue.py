@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from postlink.legs.deadlines import DeadlinePolicy
+from postlink.legs.lifecycle import FAILED_DELIVERY
 from postlink.models import Leg
-from postlink.sync.deadlines import DeadlinePolicy
-from postlink.sync.lifecycle import FAILED_DELIVERY
 from postlink.timeutil import local_date
 
 

@@ -1,7 +1,7 @@
 """Re-fold legs carrying status codes the table did not know, once an admin maps them.
 
 The post adds codes without notice; an event with an unmapped code is stored with status
-``unknown`` and changes no leg (``sync.lifecycle``). When the admin adds the code to the
+``unknown`` and changes no leg (``legs.lifecycle``). When the admin adds the code to the
 status table (``config/postal/``), this command re-reads those events' status from the table,
 re-folds their legs (status, closing, deadline, match) and leaves one audit row, as
 ``rematch`` does for lists (issue 16).
@@ -15,8 +15,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from postlink import audit
+from postlink.legs.apply import SyncContext, refold_legs
 from postlink.models import Event, Leg
-from postlink.sync.apply import SyncContext, refold_legs
 from postlink.sync.status import UNKNOWN, unknown_codes
 
 EVENTS = Event.__table__  # type: ignore[attr-defined]

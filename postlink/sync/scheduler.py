@@ -19,8 +19,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from postlink import defaults
 from postlink.errors import PostlinkError
+from postlink.legs.apply import SyncContext
 from postlink.settings import Settings
-from postlink.sync.apply import SyncContext
 from postlink.sync.jobs import JOBS, Job, run_job, stop_requested
 
 log = logging.getLogger("postlink.worker")

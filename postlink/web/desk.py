@@ -3,7 +3,7 @@
 Receiving (QĐ 45/2016 art. 7): the pickup legs the post says have reached the office and
 that no signed record holds yet; staff tick each complete, incomplete or missing — or scan
 the barcode on each item, which finds and ticks it — and sign, and
-``reports.handover.create_handover`` stores the record with the signing time as the filing
+``legs.handover.create_handover`` stores the record with the signing time as the filing
 time (cl. 4). A round may bring hundreds of items, so the list is paginated and says how
 many there are in all (issue 14 §2). Handing results (arts. 8-9): dossiers already filed
 without a return order become return orders through the outbox (``sync.outbox.register``,

@@ -14,12 +14,12 @@ from sqlmodel import Session, col, select
 
 from postlink import defaults
 from postlink.db import session_scope
+from postlink.legs.apply import SyncContext, orders_needing_history
 from postlink.models import AuditEntry, Event, JobRun, Lease, Leg, LegKind
 from postlink.postal.myvnpost import mapping
 from postlink.postal.statuses import read_status_table
 from postlink.settings import get_settings
 from postlink.sync import runs
-from postlink.sync.apply import SyncContext, orders_needing_history
 from postlink.sync.jobs import JOBS, run_job
 from postlink.sync.pull import pull
 from postlink.sync.refold import refold

@@ -32,15 +32,15 @@ from sqlmodel import Session, col, select
 
 from postlink.catalog.resolve import Resolver
 from postlink.identifiers import IdentifierError, canonical_procedure_code, parse_dossier_code
+from postlink.legs.deadlines import DeadlinePolicy
+from postlink.legs.lifecycle import FAILED_DELIVERY, Step, fold
+from postlink.legs.match import judge_leg
 from postlink.models import Dossier, Event, Leg, LegKind, Quarantined, SyncCursor
 from postlink.postal import exchange_log
 from postlink.postal.adapter import PostalAdapter
 from postlink.postal.models import Event as PostalEvent
 from postlink.postal.models import Order, Party
 from postlink.postal.models import Quarantined as PostalQuarantined
-from postlink.sync.deadlines import DeadlinePolicy
-from postlink.sync.lifecycle import FAILED_DELIVERY, Step, fold
-from postlink.sync.match import judge_leg
 from postlink.timeutil import local_date, utcnow
 from postlink.upsert import insert_for
 

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from postlink import defaults
+from postlink.legs.lifecycle import RANK, TERMINAL, Step, fold
 from postlink.postal.statuses import load_status_table
-from postlink.sync.lifecycle import RANK, TERMINAL, Step, fold
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
