@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from postlink.legs.deadlines import DeadlinePolicy
-from postlink.legs.lifecycle import FAILED_DELIVERY
+from postlink.legs.status import LegStatus
 from postlink.models import Leg
 from postlink.timeutil import local_date
 
@@ -40,7 +40,7 @@ def flag_overdue(
         select(Leg).where(
             col(Leg.overdue).is_(False),
             col(Leg.closed_at).is_(None),
-            Leg.status == FAILED_DELIVERY,
+            Leg.status == LegStatus.DELIVERY_FAILED_ATTEMPT,
         )
     ).all()
     for leg in waiting:

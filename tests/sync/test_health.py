@@ -122,7 +122,7 @@ def test_taking_a_lapsed_lease_over_abandons_the_dead_run(
 def _mapped_table(tmp_path: Path, code: str, under: str) -> Path:
     """The installed status table with ``code`` added, as an admin edits the file."""
     text = defaults.MYVNPOST_STATUS_FILE.read_text(encoding="utf-8")
-    anchor = f'name = "{under}"\nterminal = false\ncodes = {{ '
+    anchor = f'name = "{under}"\ncodes = {{ '
     assert anchor in text
     path = tmp_path / "myvnpost-status.toml"
     path.write_text(text.replace(anchor, f'{anchor}"{code}" = "Mã mới", '), encoding="utf-8")

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from postlink import defaults
-from postlink.legs.lifecycle import FAILED_DELIVERY, Step, fold
+from postlink.legs.lifecycle import Step, fold
 from postlink.models import Event, Leg
 from postlink.postal.statuses import StatusTable, load_status_table
 
@@ -57,7 +57,7 @@ def assert_equals_truth(
             expected.status,
             expected.status_step.raw_code,
         ), where
-        assert leg.invitations == sum(s.status == FAILED_DELIVERY for s in steps), where
+        assert leg.invitations == sum(s.status.failed_delivery for s in steps), where
     truth_events = {
         (o["item_code"], str(e["code"]), datetime.fromisoformat(e["at"]))
         for o in orders
