@@ -20,11 +20,12 @@ from postlink.postal.myvnpost import mapping
 from postlink.postal.statuses import read_status_table
 from postlink.settings import get_settings
 from postlink.sync import runs
-from postlink.sync.jobs import JOBS, run_job
+from postlink.sync.jobs import run_job
 from postlink.sync.pull import pull
 from postlink.sync.refold import refold
 from postlink.sync.status import unknown_codes
 from postlink.timeutil import utcnow
+from postlink.worker import JOBS
 from tests.conftest import CliResult
 from tests.postal.fixtures import SandboxHandle
 from tests.sync.conftest import MakeContext
