@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from alembic import command
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
@@ -55,4 +56,18 @@ def test_the_upgrade_names_a_foreign_value_instead_of_guessing(tmp_path: Path) -
     assert refused.value.code == "core.leg_status_foreign"
     assert "'misplaced' (1)" in str(refused.value)
     assert migrate.current_revision(engine) == "0006"
+    engine.dispose()
+
+
+def test_the_constraint_goes_and_comes_back_with_the_migration(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'round.db'}")
+    migrate.upgrade(engine)
+    assert [c["name"] for c in inspect(engine).get_check_constraints("leg")] == ["ck_leg_status"]
+    with engine.begin() as connection:
+        config = migrate._config(engine)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+    assert inspect(engine).get_check_constraints("leg") == []
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == "0007"
     engine.dispose()

@@ -79,4 +79,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("leg", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_leg_status", type_="check")
+        batch_op.drop_constraint(op.f("ck_leg_status"), type_="check")
