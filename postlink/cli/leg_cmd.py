@@ -15,10 +15,11 @@ from sqlmodel import Session
 from postlink.cli.output import JsonOption, console, print_json
 from postlink.db import get_engine
 from postlink.errors import PostlinkError
-from postlink.legs.explain import CountedDay, Explanation, Moment, explain, find_leg
+from postlink.legs.calendar import CountedDay
+from postlink.legs.deadlines import load_policy
+from postlink.legs.explain import Explanation, Moment, explain, find_leg
 from postlink.reports.formatting import day
 from postlink.settings import get_settings
-from postlink.sync.deadlines import load_policy
 from postlink.timeutil import format_local
 from postlink.words import say
 

@@ -11,73 +11,18 @@ the dossier page both present this one explanation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from postlink.legs.calendar import CountedDay
+from postlink.legs.deadlines import DeadlinePolicy
 from postlink.legs.route_table import RouteTable
 from postlink.legs.routes import SPECIAL_AREA
+from postlink.legs.status import LegStatus
 from postlink.models import Dossier, Event, Leg, LegKind
-from postlink.sync.calendar import MAX_SEARCH_DAYS, WorkingCalendar
-from postlink.sync.deadlines import DeadlinePolicy
-from postlink.sync.lifecycle import FAILED_DELIVERY, TAKEN_BY_POST
 from postlink.words import say
-
-WEEKEND = (5, 6)  # Saturday, Sunday (date.weekday)
-
-
-class DayKind(StrEnum):
-    """What a day after J was: counted (working, make-up) or skipped (the others)."""
-
-    WORKING = "working"
-    MAKE_UP = "make_up"
-    WEEKEND = "weekend"
-    HOLIDAY = "holiday"
-    DAY_OFF = "day_off"
-
-
-@dataclass(frozen=True, slots=True)
-class CountedDay:
-    """One day after J: its kind, the holiday's name, and its rank when it counts."""
-
-    day: date
-    kind: DayKind
-    holiday: str | None
-    number: int | None
-
-    @property
-    def counted(self) -> bool:
-        return self.number is not None
-
-
-def day_kind(calendar: WorkingCalendar, day: date) -> tuple[DayKind, str | None]:
-    """What ``day`` is for the count, with the public holiday's name when it is one."""
-    name = calendar.holiday_name(day)
-    weekend = day.weekday() in WEEKEND
-    if calendar.is_working_day(day):
-        return (DayKind.MAKE_UP if weekend else DayKind.WORKING), None
-    if name is not None:
-        return DayKind.HOLIDAY, name
-    return (DayKind.WEEKEND if weekend else DayKind.DAY_OFF), None
-
-
-def count_days(calendar: WorkingCalendar, j_date: date, n: int) -> list[CountedDay]:
-    """Every day from J + 1 to the n-th working day after J, each with its kind."""
-    days: list[CountedDay] = []
-    counted, current = 0, j_date
-    while counted < n:
-        current += timedelta(days=1)
-        if len(days) > MAX_SEARCH_DAYS * max(1, n):
-            raise ValueError("no working day found: check the configured days off")
-        kind, name = day_kind(calendar, current)
-        if kind in (DayKind.WORKING, DayKind.MAKE_UP):
-            counted += 1
-            days.append(CountedDay(current, kind, None, counted))
-        else:
-            days.append(CountedDay(current, kind, name, None))
-    return days
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,14 +121,14 @@ def explain(session: Session, leg: Leg, policy: DeadlinePolicy) -> Explanation:
     ).all()
     moments = [Moment(e.occurred_at, e.status, e.raw_code, e.raw_label) for e in events]
     label, n = _route_n(leg, policy.route_table, slip)
-    days = count_days(policy.calendar, leg.j_date, n) if leg.j_date and n is not None else []
+    days = policy.calendar.count_days(leg.j_date, n) if leg.j_date and n is not None else []
     return Explanation(
         reference=leg.reference,
         kind=leg.kind,
         dossier_code=dossier.code if dossier else None,
         item_code=leg.item_code,
         j_date=leg.j_date,
-        j_event=next((m for m in moments if m.status in TAKEN_BY_POST), None),
+        j_event=next((m for m in moments if LegStatus(m.status).taken_by_post), None),
         route=leg.route,
         route_label=label,
         route_why=leg.route_why,
@@ -194,7 +139,7 @@ def explain(session: Session, leg: Leg, policy: DeadlinePolicy) -> Explanation:
         deadline=leg.deadline,
         overdue=leg.overdue,
         closed_at=leg.closed_at,
-        invitations=[m for m in moments if m.status == FAILED_DELIVERY],
+        invitations=[m for m in moments if LegStatus(m.status).failed_delivery],
     )
 
 

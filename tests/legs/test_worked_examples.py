@@ -58,13 +58,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from postlink import defaults
-from postlink.legs.explain import count_days
+from postlink.legs.apply import apply_orders
+from postlink.legs.deadlines import load_policy
 from postlink.legs.routes import LegEnds, choose_route
+from postlink.legs.status import LegStatus
 from postlink.models import Leg, LegKind
-from postlink.postal.models import Event, NormalizedStatus, Order, Party
+from postlink.postal.models import Event, Order, Party
 from postlink.settings import get_settings
-from postlink.sync.apply import apply_orders
-from postlink.sync.deadlines import load_policy
 from postlink.sync.outbox import Registration, register
 from tests.conftest import CliResult
 from tests.postal.fixtures import SandboxHandle
@@ -178,14 +178,14 @@ def test_each_worked_example_by_the_rules(routes_file: Path, example: Example) -
     assert (choice.route, choice.days) == (example.route, example.n)
     assert choice.commune_unknown == (example.number == 9)
     assert policy.deadline(example.j, choice.days) == example.deadline
-    counted = count_days(policy.calendar, example.j, example.n)
+    counted = policy.calendar.count_days(example.j, example.n)
     assert counted[-1].day == example.deadline
     assert [d.number for d in counted if d.counted] == list(range(1, example.n + 1))
 
 
 def test_tet_and_the_make_up_days_are_named_in_the_count(routes_file: Path) -> None:
     calendar = load_policy(defaults.DEADLINES_FILE, routes_file).calendar
-    tet = count_days(calendar, date(2026, 2, 13), 1)
+    tet = calendar.count_days(date(2026, 2, 13), 1)
     assert [(d.day.day, d.kind.value, d.holiday) for d in tet] == [
         (14, "weekend", None),
         (15, "weekend", None),
@@ -198,7 +198,7 @@ def test_tet_and_the_make_up_days_are_named_in_the_count(routes_file: Path) -> N
         (22, "weekend", None),
         (23, "working", None),
     ]
-    make_up = count_days(calendar, date(2026, 8, 20), 4)
+    make_up = calendar.count_days(date(2026, 8, 20), 4)
     assert [(d.day.day, d.kind.value, d.number) for d in make_up] == [
         (21, "working", 1),
         (22, "make_up", 2),
@@ -206,7 +206,7 @@ def test_tet_and_the_make_up_days_are_named_in_the_count(routes_file: Path) -> N
         (24, "working", 3),
         (25, "working", 4),
     ]
-    assert count_days(calendar, date(2025, 4, 25), 1)[0].kind == "make_up"
+    assert calendar.count_days(date(2025, 4, 25), 1)[0].kind == "make_up"
 
 
 def _at(day: date, hour: int = 9, minute: int = 30) -> datetime:
@@ -224,16 +224,16 @@ def _order_and_events(example: Example, item: str) -> tuple[Order, list[Event]]:
     )
     pickup = example.kind == LegKind.PICKUP
     taken = (
-        Event(item, "6", "Đã lấy hàng", NormalizedStatus.PICKED_UP, _at(example.j), "")
+        Event(item, "6", "Đã lấy hàng", LegStatus.PICKED_UP, _at(example.j), "")
         if pickup
-        else Event(item, "7", "Bưu cục đã nhận hàng", NormalizedStatus.ACCEPTED, _at(example.j), "")
+        else Event(item, "7", "Bưu cục đã nhận hàng", LegStatus.ACCEPTED, _at(example.j), "")
     )
     events = [taken]
     if example.number == 3:
         events += [
-            Event(item, "15", "Giao không thành công", NormalizedStatus.DELIVERY_FAILED_ATTEMPT,
+            Event(item, "15", "Giao không thành công", LegStatus.DELIVERY_FAILED_ATTEMPT,
                   _at(date(2026, 5, 4), 15, 0), ""),
-            Event(item, "15", "Giao không thành công", NormalizedStatus.DELIVERY_FAILED_ATTEMPT,
+            Event(item, "15", "Giao không thành công", LegStatus.DELIVERY_FAILED_ATTEMPT,
                   _at(date(2026, 5, 6), 15, 0), ""),
         ]  # fmt: skip
     last = events[-1]

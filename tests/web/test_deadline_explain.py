@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from postlink.db import session_scope
-from postlink.sync.apply import apply_orders
+from postlink.legs.apply import apply_orders
 from tests.legs.test_worked_examples import EXAMPLES, ITEMS, _order_and_events
 from tests.web.conftest import STAFF, MakeBrowser
 

@@ -1,7 +1,7 @@
 """the route a leg's deadline was counted on: n, why, unknown commune; appointment slips
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-03
 
 TT 17/2017/TT-BTTTT art. 7: n depends on the route and on whether the dossier leg carries an
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from postlink import defaults
 from postlink.errors import ConfigError
+from postlink.legs.calendar import WorkingCalendar
 from postlink.legs.route_table import RouteTable, load_route_table
-from postlink.sync.calendar import WorkingCalendar
 
 
 @dataclass(frozen=True)
