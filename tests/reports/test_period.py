@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import Engine, text
+from sqlmodel import Session
 
+from postlink.models import ListEntry, ListVersion, VersionStatus
 from postlink.reports.document import Report, Table
 from postlink.reports.filters import ReportFilter, quarter, year
 from postlink.reports.strings import label
@@ -85,3 +88,27 @@ def test_empty_period(scenario: Scenario, report_of: Build) -> None:
     assert _table(report, "section.procedures").rows == []
     assert _table(report, "section.volumes").rows == []
     assert report.summary[0][1] == 0
+
+
+def test_procedure_names_come_from_the_list_in_force_during_the_period(
+    engine: Engine, scenario: Scenario, report_of: Build
+) -> None:
+    """TT 17/2017 art. 13: a quarter's report names procedures as the list in force then
+    did: not an unpublished draft's wording, nor a later list's."""
+    with Session(engine) as session:
+        for status, start, wording in (
+            (VersionStatus.PUBLISHED, date(2026, 7, 1), "Đăng ký khai sinh (danh mục sau)"),
+            (VersionStatus.DRAFT, date(2026, 1, 1), "Đăng ký khai sinh (dự thảo chưa ban hành)"),
+        ):
+            version = ListVersion(decision="99/QĐ-UBND", effective_from=start, status=status)
+            session.add(version)
+            session.flush()
+            session.add(
+                ListEntry(version_id=version.id, procedure_code="1.001193", name=wording)  # type: ignore[arg-type]
+            )
+        session.commit()
+    report = report_of("period", scenario.filter(period=quarter("2026Q1")))
+    names = {row[0]: row[1] for row in _table(report, "section.procedures").rows}
+    assert names["1.001193"] == "Đăng ký khai sinh"
+    # Agency B's own wording of 2.000815 in 25/QĐ-UBND is not the general name.
+    assert names["2.000815"] == "Chứng thực bản sao từ bản chính"
