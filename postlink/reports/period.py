@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlmodel import Session, col
 
-from postlink.models import Leg, LegKind, ListEntry
+from postlink.models import Leg, LegKind, ListEntry, ListVersion, VersionStatus
 from postlink.reports.conditions import CANCELLED, DELIVERED, PICKUP_FAILED, RETURNED
 from postlink.reports.document import Cell, Column, Kind, Report, Table
-from postlink.reports.filters import ReportFilter
+from postlink.reports.filters import Period, ReportFilter
 from postlink.reports.strings import label, text
 from postlink.reports.tally import Counts, tally, total
 from postlink.settings import Settings
@@ -32,19 +32,35 @@ _MANUAL = (
 )
 
 
-def _names(session: Session, codes: list[str]) -> dict[str, str]:
-    """Procedure names from the lists, the newest version's wording winning."""
+def _names(session: Session, codes: list[str], period: Period) -> dict[str, str]:
+    """Procedure names as the lists in force during ``period`` word them (TT 17/2017
+    art. 13 reports what was handled then): only published versions whose window
+    ``[effective_from, effective_to)`` meets the period, never a draft or a later list; the
+    version in force last in the period wins, and its general entry over an agency's own."""
     query = (
         select(col(ListEntry.procedure_code), col(ListEntry.name))
-        .where(col(ListEntry.procedure_code).in_(codes))
-        .order_by(col(ListEntry.version_id))
+        .join(ListVersion, col(ListVersion.id) == col(ListEntry.version_id))
+        .where(
+            col(ListEntry.procedure_code).in_(codes),
+            col(ListVersion.status) == VersionStatus.PUBLISHED,
+            col(ListVersion.effective_from) <= period.end,
+            or_(
+                col(ListVersion.effective_to).is_(None),
+                col(ListVersion.effective_to) > period.start,
+            ),
+        )
+        .order_by(
+            col(ListVersion.effective_from),
+            col(ListVersion.id),
+            col(ListEntry.agency_code).desc(),
+        )
     )
     return {str(code): str(name) for code, name in session.execute(query).all()}
 
 
-def _procedure_table(session: Session, per: dict[str, dict[str, Counts]]) -> Table:
+def _procedure_table(session: Session, per: dict[str, dict[str, Counts]], period: Period) -> Table:
     codes = sorted(code for code in per if code)
-    names = _names(session, codes)
+    names = _names(session, codes, period)
     columns = (
         Column("col.procedure_code"),
         Column("col.procedure"),
@@ -143,7 +159,11 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
         title_key="title.period",
         basis_key="basis.period",
         filter=flt,
-        tables=[_procedure_table(session, per_procedure), _volume_table(per_kind), _manual_table()],
+        tables=[
+            _procedure_table(session, per_procedure, flt.period),
+            _volume_table(per_kind),
+            _manual_table(),
+        ],
         summary=[
             ("col.total", overall.legs, Kind.INT),
             ("col.on_time_rate", overall.on_time_rate, Kind.PERCENT),

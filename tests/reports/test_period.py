@@ -110,5 +110,3 @@ def test_procedure_names_come_from_the_list_in_force_during_the_period(
     report = report_of("period", scenario.filter(period=quarter("2026Q1")))
     names = {row[0]: row[1] for row in _table(report, "section.procedures").rows}
     assert names["1.001193"] == "Đăng ký khai sinh"
-    # Agency B's own wording of 2.000815 in 25/QĐ-UBND is not the general name.
-    assert names["2.000815"] == "Chứng thực bản sao từ bản chính"
