@@ -4,7 +4,9 @@ Quarterly, half-yearly or yearly: the procedures handled through the post with t
 volumes per leg and the fees known, then per leg how many were delivered (and on time),
 failed, returned, cancelled, and still unresolved past their deadline. The post reports no
 "lost" status, so lost and damaged items, compensation and complaints are left as fields
-for the office to fill in before sending (art. 13 asks for them; no system here knows them).
+for the office to fill in before sending (art. 13 asks for them; no system here knows them);
+the number of compensation cases and the safety level, when the office gives them with the
+report's options, are printed in their fields.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from postlink.reports.tally import Counts, tally, total
 from postlink.settings import Settings
 from postlink.sync.lifecycle import TERMINAL
 
-_MANUAL = (
+_BLANK = (
     "manual.complaints",
     "manual.complaints_resolved",
     "manual.lost",
@@ -137,11 +139,14 @@ def _volume_table(per_kind: dict[str, dict[str, Counts]]) -> Table:
     return Table("section.volumes", columns, rows, numbered=False)
 
 
-def _manual_table() -> Table:
+def _manual_table(flt: ReportFilter) -> Table:
+    """The figures art. 13 asks for that no postal record holds: those the office gave
+    (compensation cases, safety level) printed, the rest left blank to fill in by hand."""
     columns = (Column("col.item_name"), Column("col.value"))
-    return Table(
-        "section.manual", columns, [(text(key), None) for key in _MANUAL], note=text("manual.note")
-    )
+    rows: list[tuple[Cell, ...]] = [(text(key), None) for key in _BLANK]
+    rows.append((text("manual.compensation_cases"), flt.compensation_cases))
+    rows.append((text("manual.safety_level"), flt.safety_level or None))
+    return Table("section.manual", columns, rows, note=text("manual.note"))
 
 
 def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
@@ -162,7 +167,7 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
         tables=[
             _procedure_table(session, per_procedure, flt.period),
             _volume_table(per_kind),
-            _manual_table(),
+            _manual_table(flt),
         ],
         summary=[
             ("col.total", overall.legs, Kind.INT),

@@ -158,6 +158,8 @@ VI: dict[str, str] = {
     "manual.lost": "Số bưu gửi thất lạc",
     "manual.damaged": "Số bưu gửi hư hỏng",
     "manual.compensation": "Số tiền bồi thường (đồng)",
+    "manual.compensation_cases": "Số vụ việc phải bồi thường",
+    "manual.safety_level": "Mức độ bảo đảm an toàn hồ sơ, kết quả",
     "manual.note": "Các ô trống do đơn vị điền trước khi gửi Sở; số liệu bưu điện không ghi nhận"
     " trạng thái thất lạc, cột «Quá hạn chưa có kết quả» là các trường hợp cần kiểm tra.",
     # Handover record

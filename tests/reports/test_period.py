@@ -79,8 +79,19 @@ def test_volumes_per_leg(engine: Engine, scenario: Scenario, report_of: Build) -
 def test_manual_fields_left_blank(scenario: Scenario, report_of: Build) -> None:
     report = report_of("period", scenario.filter(period=year(2026)))
     manual = _table(report, "section.manual")
-    assert len(manual.rows) == 5
+    assert len(manual.rows) == 7
     assert all(value is None for _, value in manual.rows)
+
+
+def test_compensation_cases_and_safety_level_given_by_the_office(
+    scenario: Scenario, report_of: Build
+) -> None:
+    """TT 17/2017 art. 13: the office states the compensation cases and the safety level."""
+    flt = scenario.filter(period=quarter("2026Q1"), compensation_cases=0, safety_level="An toàn")
+    manual = dict(_table(report_of("period", flt), "section.manual").rows)
+    assert manual["Số vụ việc phải bồi thường"] == 0
+    assert manual["Mức độ bảo đảm an toàn hồ sơ, kết quả"] == "An toàn"
+    assert manual["Số bưu gửi thất lạc"] is None
 
 
 def test_empty_period(scenario: Scenario, report_of: Build) -> None:

@@ -28,6 +28,12 @@ def test_report_page_and_its_exports_share_one_filter(browser_for: MakeBrowser) 
     assert xlsx.content.startswith(b"PK")
     bad = staff.get("/reports/period?from=31/02/2026")
     assert "không hợp lệ" in bad.text
+    period = staff.get("/reports/period/file.html?quarter=2026Q1&compensation=1&safety=T%E1%BB%91t")
+    assert '<td class="filled">1</td>' in period.text
+    assert '<td class="filled">Tốt</td>' in period.text
+    assert 'name="compensation"' in staff.get("/reports/period?quarter=2026Q1").text
+    wrong = staff.get("/reports/period?quarter=2026Q1&compensation=ba")
+    assert "Số vụ việc phải bồi thường «ba» không hợp lệ" in wrong.text
 
 
 def _filed_dossier(engine: Engine, code: str, procedure: str) -> int:
