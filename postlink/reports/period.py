@@ -11,15 +11,22 @@ report's options, are printed in their fields.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from sqlalchemy import or_, select
 from sqlmodel import Session, col
 
 from postlink.models import Leg, LegKind, ListEntry, ListVersion, VersionStatus
-from postlink.reports.conditions import CANCELLED, DELIVERED, PICKUP_FAILED, RETURNED
+from postlink.reports.conditions import (
+    CANCELLED,
+    DELIVERED,
+    PICKUP_FAILED,
+    RETURNED,
+    returned_without_due_invitations,
+)
 from postlink.reports.document import Cell, Column, Kind, Report, Table
 from postlink.reports.filters import Period, ReportFilter
+from postlink.reports.listing import LegLine, leg_lines
 from postlink.reports.strings import label, text
 from postlink.reports.tally import Counts, tally, total
 from postlink.settings import Settings
@@ -90,7 +97,7 @@ def _procedure_table(session: Session, per: dict[str, dict[str, Counts]], period
     return Table("section.procedures", columns, rows)
 
 
-def _volume_row(kind: str, statuses: dict[str, Counts]) -> tuple[Cell, ...]:
+def _volume_row(kind: str, statuses: dict[str, Counts], undue: int) -> tuple[Cell, ...]:
     def among(names: tuple[str, ...] | frozenset[str]) -> int:
         return sum(counts.legs for status, counts in statuses.items() if status in names)
 
@@ -105,13 +112,14 @@ def _volume_row(kind: str, statuses: dict[str, Counts]) -> tuple[Cell, ...]:
         open_legs,
         among((PICKUP_FAILED,)),
         among(RETURNED),
+        undue,
         among((CANCELLED,)),
         everything.open_late,
         everything.fees,
     )
 
 
-def _volume_table(per_kind: dict[str, dict[str, Counts]]) -> Table:
+def _volume_table(per_kind: dict[str, dict[str, Counts]], undue: dict[str, int]) -> Table:
     columns = (
         Column("col.leg"),
         Column("col.total", Kind.INT),
@@ -121,12 +129,13 @@ def _volume_table(per_kind: dict[str, dict[str, Counts]]) -> Table:
         Column("col.open", Kind.INT),
         Column("col.failed", Kind.INT),
         Column("col.returned", Kind.INT),
+        Column("col.returned_without_due_invitations", Kind.INT),
         Column("col.cancelled", Kind.INT),
         Column("col.unresolved_late", Kind.INT),
         Column("col.fees", Kind.MONEY),
     )
     rows = [
-        _volume_row(label("leg", kind.value), per_kind[kind.value])
+        _volume_row(label("leg", kind.value), per_kind[kind.value], undue.get(kind.value, 0))
         for kind in LegKind
         if kind.value in per_kind
     ]
@@ -135,8 +144,35 @@ def _volume_table(per_kind: dict[str, dict[str, Counts]]) -> Table:
         for statuses in per_kind.values():
             for status, counts in statuses.items():
                 merged[status].add(counts)
-        rows.append(_volume_row(text("label.total"), merged))
+        rows.append(_volume_row(text("label.total"), merged, sum(undue.values())))
     return Table("section.volumes", columns, rows, numbered=False)
+
+
+def _undue_return_table(lines: list[LegLine]) -> Table:
+    """TT 17/2017 art. 5 cl. 2 point h: each result taken back to the office before two
+    invitations two working days apart, for the department to follow up with the post."""
+    columns = (
+        Column("col.dossier"),
+        Column("col.procedure_code"),
+        Column("col.agency"),
+        Column("col.item"),
+        Column("col.invitations", Kind.INT),
+        Column("col.last_invitation", Kind.DATE),
+        Column("col.closed_at", Kind.MOMENT),
+    )
+    rows: list[tuple[Cell, ...]] = [
+        (
+            line.dossier_code,
+            line.procedure_code,
+            line.agency_code,
+            line.item_code,
+            line.invitations,
+            line.last_invitation_on,
+            line.closed_at,
+        )
+        for line in lines
+    ]
+    return Table("section.period_returned_without_due_invitations", columns, rows)
 
 
 def _manual_table(flt: ReportFilter) -> Table:
@@ -159,6 +195,10 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
         per_procedure[str(code or "")][str(kind)].add(counts)
         per_kind[str(kind)][str(status)].add(counts)
     overall = total(counts for _, counts in groups)
+    undue = leg_lines(session, flt, settings.tz, {"undue": returned_without_due_invitations()})[
+        "undue"
+    ]
+    undue_per_kind = Counter(line.kind for line in undue)
     return Report(
         name="period",
         title_key="title.period",
@@ -166,7 +206,8 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
         filter=flt,
         tables=[
             _procedure_table(session, per_procedure, flt.period),
-            _volume_table(per_kind),
+            _volume_table(per_kind, undue_per_kind),
+            _undue_return_table(undue),
             _manual_table(flt),
         ],
         summary=[

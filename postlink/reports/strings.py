@@ -100,10 +100,15 @@ VI: dict[str, str] = {
     "section.failed_delivery": "Phát không thành công và số lần mời nhận",
     "section.returned": "Kết quả chuyển hoàn về cơ quan",
     "section.failed_pickup": "Thu gom hồ sơ thất bại",
+    "section.returned_without_due_invitations": "Hoàn trả khi chưa mời đủ (mời nhận ít nhất"
+    " 02 lần, mỗi lần cách nhau 02 ngày làm việc: điểm h khoản 2 Điều 5 Thông tư số"
+    " 17/2017/TT-BTTTT)",
     "section.handover_items": "Danh sách",
     "section.procedures": "I. Thủ tục hành chính đã thực hiện qua BCCI",
     "section.volumes": "II. Số lượng theo chiều",
-    "section.manual": "III. Khiếu nại, thất lạc, hư hỏng và bồi thường (đơn vị tự điền)",
+    "section.period_returned_without_due_invitations": "III. Kết quả hoàn trả khi chưa mời đủ"
+    " (điểm h khoản 2 Điều 5 Thông tư số 17/2017/TT-BTTTT)",
+    "section.manual": "IV. Khiếu nại, thất lạc, hư hỏng và bồi thường (đơn vị tự điền)",
     "chart.volume": "Số lượng theo ngày J",
     "chart.on_time": "Tỷ lệ đúng hạn theo ngày J",
     "chart.no_data": "Không có dữ liệu",
@@ -131,6 +136,8 @@ VI: dict[str, str] = {
     "col.deadline": "Hạn (J + n)",
     "col.days_overdue": "Số ngày làm việc quá hạn",
     "col.invitations": "Số lần mời nhận",
+    "col.last_invitation": "Ngày mời cuối",
+    "col.returned_without_due_invitations": "Hoàn trả khi chưa mời đủ",
     "col.last_event": "Cập nhật cuối",
     "col.closed_at": "Thời điểm kết thúc",
     "col.total": "Tổng số",

@@ -121,3 +121,17 @@ def test_procedure_names_come_from_the_list_in_force_during_the_period(
     report = report_of("period", scenario.filter(period=quarter("2026Q1")))
     names = {row[0]: row[1] for row in _table(report, "section.procedures").rows}
     assert names["1.001193"] == "Đăng ký khai sinh"
+
+
+def test_results_returned_without_due_invitations_counted_and_listed(
+    engine: Engine, scenario: Scenario, report_of: Build
+) -> None:
+    """TT 17/2017 art. 5 cl. 2 point h: the return row counts them, a section lists them."""
+    report = report_of("period", scenario.filter(period=quarter("2026Q1")))
+    volumes = _table(report, "section.volumes")
+    column = [c.key for c in volumes.columns].index("col.returned_without_due_invitations")
+    rows = {row[0]: row[column] for row in volumes.rows}
+    assert rows == {label("leg", "pickup"): 0, label("leg", "return"): 1, "Tổng cộng": 1}
+    listed = _table(report, "section.period_returned_without_due_invitations")
+    assert [row[0] for row in listed.rows] == [scenario.codes["returned_undue"]]
+    assert listed.rows[0][5] == date(2026, 2, 11)
