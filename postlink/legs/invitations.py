@@ -28,9 +28,6 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Protocol
 
-#: The article the verdict is judged under, as pages and reports cite it.
-ARTICLE = "Điểm h khoản 2 Điều 5 Thông tư số 17/2017/TT-BTTTT"
-
 
 class WorkingDays(Protocol):
     """The one thing the rule needs of the working-day calendar."""

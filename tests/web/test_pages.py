@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from postlink import defaults
 from postlink.db import session_scope
-from postlink.models import Dossier, ListVersion, OutboxCommand
+from postlink.models import Dossier, Leg, ListVersion, OutboxCommand
 from tests.web.conftest import ADMIN, STAFF, MakeBrowser
 
 FILED = datetime(2026, 1, 12, 2, 30, tzinfo=UTC)
@@ -179,3 +179,33 @@ def test_an_unknown_page_keeps_the_navigation_for_a_logged_in_user(
     anonymous = browser_for().get("/khong-co")
     assert anonymous.status_code == 404
     assert '<a href="/search">' not in anonymous.text
+
+
+def test_dossier_page_flags_a_return_without_due_invitations(
+    browser_for: MakeBrowser, engine: Engine
+) -> None:
+    """TT 17/2017 art. 5 cl. 2 point h, shown with the article on the leg's facts."""
+    dossier_id = _filed_dossier(engine, "000.00.12.H14-260302-0001", "1.001193")
+    with session_scope(engine) as session:
+        for reference, verdict, wait in (
+            ("000.00.12.H14-260302-0001-R1", "returned_without_due_invitations", None),
+            ("000.00.12.H14-260302-0001-R2", None, date(2026, 3, 6)),
+        ):
+            session.add(
+                Leg(
+                    dossier_id=dossier_id,
+                    kind="return",
+                    adapter="myvnpost",
+                    reference=reference,
+                    status="returned" if verdict else "delivery_failed_attempt",
+                    invitations=1,
+                    last_invitation_on=date(2026, 3, 2),
+                    invitation_wait_until=wait,
+                    invitation_verdict=verdict,
+                )
+            )
+    page = browser_for(*STAFF).get("/dossiers/000.00.12.H14-260302-0001").text
+    assert "hoàn trả khi chưa mời đủ" in page
+    assert "điểm h khoản 2 Điều 5 Thông tư số 17/2017/TT-BTTTT" in page
+    assert "1 lần, lần cuối ngày 02/03/2026" in page
+    assert "chuyển hoàn đến hết ngày 06/03/2026" in page
