@@ -24,7 +24,7 @@ from postlink.reports.filters import ReportFilter
 
 #: Statuses that end a leg with the item in the recipient's hands.
 DELIVERED = ("delivered", "partially_delivered")
-#: Statuses of a result on its way back to the office (QĐ 45/2016 art. 10).
+#: Statuses of a result on its way back to the office (TT 17/2017 art. 5 cl. 2 point h).
 RETURNED = ("return_pending", "returning", "returned")
 PICKUP_FAILED = "pickup_failed"
 CANCELLED = "cancelled"
