@@ -16,6 +16,7 @@ VI: dict[str, str] = {
     "title.delivery": "Báo cáo tình trạng tiếp nhận hồ sơ và trả kết quả qua bưu chính",
     "title.handover.in": "Biên bản giao nhận hồ sơ",
     "title.handover.out": "Biên bản giao nhận kết quả giải quyết thủ tục hành chính",
+    "title.handover.in_supplement": "Biên bản giao nhận hồ sơ bổ sung",
     "title.period": "Báo cáo tình hình tiếp nhận hồ sơ, trả kết quả giải quyết thủ tục hành chính"
     " qua dịch vụ bưu chính công ích",
     "title.daily_index": "Báo cáo hằng ngày",
@@ -181,6 +182,10 @@ VI: dict[str, str] = {
     " bản này là thời điểm tiếp nhận hồ sơ (Điều 7 khoản 4 Quyết định số 45/2016/QĐ-TTg).",
     "handover.agreed_out": "Đã giao nhận {count} kết quả giải quyết thủ tục hành chính theo danh"
     " sách dưới đây để chuyển phát đến công dân.",
+    "handover.agreed_in_supplement": "Đã giao nhận {count} hồ sơ bổ sung theo danh sách dưới"
+    " đây. Hồ sơ đã bổ sung đủ có thời điểm tiếp nhận là thời điểm ký biên bản này (Điều 7"
+    " khoản 4 Quyết định số 45/2016/QĐ-TTg).",
+    "handover.supplement_mark": "bổ sung",
     "handover.sign": "(Ký, ghi rõ họ tên)",
     "handover.record_no": "Số: {number}",
     "handover.direction.in": "Bưu chính giao hồ sơ",

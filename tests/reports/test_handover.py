@@ -101,3 +101,23 @@ def test_code128_pattern() -> None:
     assert pattern.startswith("11010010000")  # start code B
     assert pattern.endswith("1100011101011")  # stop pattern
     assert (len(pattern) - 13) % 11 == 0  # symbols of 11 modules, then the 13-module stop
+
+
+def test_record_counts_only_the_dossiers_received(
+    engine: Engine, scenario: Scenario, cli: Cli, tmp_path: Path
+) -> None:
+    """A dossier listed as missing did not change hands: "Đã giao nhận 2 hồ sơ", not 3."""
+    complete = _item(engine, scenario.codes["tet_overdue"], "pickup")
+    incomplete = _item(engine, scenario.codes["d1"], "pickup")
+    missing = _item(engine, scenario.codes["not_due"], "pickup")
+    out = tmp_path / "record.html"
+    result = cli(
+        "handover", "create", "--direction", "in",
+        "--items", f"{complete},{incomplete},{missing}",
+        "--incomplete", incomplete, "--missing", missing,
+        "--officer", "Lê Văn Tiếp", "--postal-worker", "Hoàng Thị Bưu", "-o", str(out),
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "Đã giao nhận 2 hồ sơ theo danh sách dưới đây." in page
+    assert "bổ sung" not in page

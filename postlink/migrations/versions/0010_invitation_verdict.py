@@ -1,10 +1,14 @@
-"""failed-delivery invitations on the leg: newest invitation, allowed wait, verdict
+"""failed-delivery invitations on the leg; supplement handovers
+
 
 TT 17/2017 art. 5 cl. 2 point h: a result is taken back to the office only after at least
 two invitations, two working days apart. The sync stores the day the rule lets a leg wait
 until and, once the item is taken back, the verdict, so reports judge lateness and count
 and list the legs returned without due invitations with plain SQL, from the covering index ``ix_leg_period`` (rebuilt here with both columns).
 The deadlines job judges the legs already taken back that carry no verdict yet.
+
+QĐ 45/2016 art. 7 cl. 4, second paragraph: a dossier received incomplete is filed when its
+supplement is handed over; ``handover.supplement`` marks the record that hands it over.
 
 Revision ID: 0010
 Revises: 0006
@@ -46,9 +50,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("invitation_verdict", sa.String(length=40), nullable=True))
         batch_op.drop_index("ix_leg_period")
         batch_op.create_index("ix_leg_period", PERIOD_COLUMNS + INVITATION_COLUMNS, unique=False)
+    with op.batch_alter_table("handover", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("supplement", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("handover", schema=None) as batch_op:
+        batch_op.drop_column("supplement")
     with op.batch_alter_table("leg", schema=None) as batch_op:
         batch_op.drop_index("ix_leg_period")
         batch_op.create_index("ix_leg_period", PERIOD_COLUMNS, unique=False)
