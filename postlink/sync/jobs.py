@@ -72,7 +72,7 @@ def _push(ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.
 
 def _deadlines(ctx: SyncContext, _s: Settings, counts: Counter[str], _: leases.HeldLease) -> None:
     with session_scope(ctx.engine) as session:
-        counts.update(flag_overdue(session, ctx.policy, ctx.tz, local_date(utcnow(), ctx.tz)))
+        counts.update(flag_overdue(session, local_date(utcnow(), ctx.tz)))
 
 
 def _housekeeping(
