@@ -61,6 +61,15 @@ class Judgement:
 
 
 @dataclass(frozen=True, slots=True)
+class LegInvitations:
+    """What a leg stores of its invitations, so that reports stay plain SQL."""
+
+    last_on: date | None
+    wait_until: date | None
+    verdict: InvitationVerdict | None
+
+
+@dataclass(frozen=True, slots=True)
 class InvitationRule:
     """At least ``minimum`` invitations, consecutive ones ``days_apart`` working days apart."""
 
@@ -112,3 +121,16 @@ class InvitationRule:
             else InvitationVerdict.COMPLIANT
         )
         return Judgement(verdict, days, returned_on, tuple(reasons))
+
+    def of_leg(
+        self, invited_on: Iterable[date], returned_on: date | None, *, closed: bool
+    ) -> LegInvitations:
+        """The leg's newest invitation, the day it may wait until while it is open and not
+        on its way back, and its verdict once it is on its way back."""
+        days = sorted(invited_on)
+        waiting = not closed and returned_on is None
+        return LegInvitations(
+            last_on=days[-1] if days else None,
+            wait_until=self.wait_ends(days) if waiting else None,
+            verdict=self.judge(days, returned_on).verdict,
+        )

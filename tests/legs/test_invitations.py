@@ -127,3 +127,22 @@ def test_the_wait_the_rule_allows(invited: tuple[date, ...], last_day: date) -> 
 def test_no_wait_without_an_invitation_or_beyond_the_minimum() -> None:
     assert RULE.wait_ends([]) is None
     assert RULE.wait_ends([date(2026, 3, 2), date(2026, 3, 4), date(2026, 3, 6)]) is None
+
+
+def test_what_a_leg_stores() -> None:
+    waiting = RULE.of_leg([date(2026, 2, 13)], None, closed=False)
+    assert (waiting.last_on, waiting.wait_until, waiting.verdict) == (
+        date(2026, 2, 13),
+        date(2026, 2, 24),
+        None,
+    )
+    back = RULE.of_leg([date(2026, 3, 2)], date(2026, 3, 5), closed=False)
+    assert (back.wait_until, back.verdict) == (None, UNDUE)
+    delivered = RULE.of_leg([date(2026, 3, 2)], None, closed=True)
+    assert (delivered.last_on, delivered.wait_until, delivered.verdict) == (
+        date(2026, 3, 2),
+        None,
+        None,
+    )
+    never = RULE.of_leg([], None, closed=False)
+    assert (never.last_on, never.wait_until, never.verdict) == (None, None, None)
