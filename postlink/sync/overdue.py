@@ -6,6 +6,10 @@ wait until (``Leg.invitation_wait_until``, stored by the fold from
 ``postlink.legs.invitations``). So a result whose deadline falls during a wait the rule
 allows is not late; one whose next invitation (or return) has not come by then is, even
 before its deadline.
+
+Legs taken back to the office before postlink judged invitations (migration 0010) carry no
+verdict; each run re-folds a batch of them from their stored events, so reports soon count
+them too.
 """
 
 from __future__ import annotations
@@ -14,9 +18,14 @@ from collections import Counter
 from datetime import date
 
 from sqlalchemy import ColumnElement, update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from postlink.models import Leg
+from postlink.sync.apply import SyncContext, refold_legs
+from postlink.sync.lifecycle import BACK_TO_OFFICE
+
+#: Legs taken back without a verdict that one run judges at most.
+JUDGE_BATCH = 500
 
 
 def _flag(session: Session, *late: ColumnElement[bool]) -> int:
@@ -39,3 +48,18 @@ def flag_overdue(session: Session, today: date) -> Counter[str]:
             "overdue_deadline": _flag(session, waiting.is_(None), col(Leg.deadline) < today),
         }
     )
+
+
+def judge_returned_legs(session: Session, ctx: SyncContext) -> int:
+    """Give a verdict to legs taken back to the office that have none yet; how many."""
+    unjudged = session.exec(
+        select(Leg)
+        .where(
+            col(Leg.status).in_(sorted(BACK_TO_OFFICE)),
+            col(Leg.invitation_verdict).is_(None),
+        )
+        .order_by(col(Leg.id))
+        .limit(JUDGE_BATCH)
+    ).all()
+    refold_legs(session, ctx, list(unjudged))
+    return len(unjudged)
