@@ -19,15 +19,9 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, text
 from sqlmodel import col
 
 from postlink.legs.invitations import InvitationVerdict
+from postlink.legs.status import LegStatus, statuses
 from postlink.models import Leg
 from postlink.reports.filters import ReportFilter
-
-#: Statuses that end a leg with the item in the recipient's hands.
-DELIVERED = ("delivered", "partially_delivered")
-#: Statuses of a result on its way back to the office (TT 17/2017 art. 5 cl. 2 point h).
-RETURNED = ("return_pending", "returning", "returned")
-PICKUP_FAILED = "pickup_failed"
-CANCELLED = "cancelled"
 
 
 def in_period(flt: ReportFilter, tz: ZoneInfo) -> ColumnElement[bool]:
@@ -66,7 +60,7 @@ def delivered_by_deadline(dialect: str, tz: ZoneInfo, on: date) -> ColumnElement
         cutoff = text("leg.closed_at < datetime(leg.deadline, '+1 day', :report_offset)")
         condition = cutoff.bindparams(report_offset=f"{-minutes:+d} minutes")
     return and_(
-        col(Leg.status).in_(DELIVERED),
+        col(Leg.status).in_(statuses(lambda s: s.delivered)),
         col(Leg.deadline).is_not(None),
         condition,
     )
@@ -84,7 +78,7 @@ def due(as_of: date) -> ColumnElement[bool]:
     stay open until."""
     return and_(
         col(Leg.deadline).is_not(None),
-        col(Leg.status) != CANCELLED,
+        col(Leg.status) != LegStatus.CANCELLED,
         or_(col(Leg.closed_at).is_not(None), late_from() < as_of),
     )
 

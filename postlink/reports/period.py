@@ -12,25 +12,20 @@ report's options, are printed in their fields.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import or_, select
 from sqlmodel import Session, col
 
+from postlink.legs.status import LegStatus
 from postlink.models import Leg, LegKind, ListEntry, ListVersion, VersionStatus
-from postlink.reports.conditions import (
-    CANCELLED,
-    DELIVERED,
-    PICKUP_FAILED,
-    RETURNED,
-    returned_without_due_invitations,
-)
+from postlink.reports.conditions import returned_without_due_invitations
 from postlink.reports.document import Cell, Column, Kind, Report, Table
 from postlink.reports.filters import Period, ReportFilter
 from postlink.reports.listing import LegLine, leg_lines
 from postlink.reports.strings import label, text
 from postlink.reports.tally import Counts, tally, total
 from postlink.settings import Settings
-from postlink.sync.lifecycle import TERMINAL
 
 _BLANK = (
     "manual.complaints",
@@ -98,22 +93,22 @@ def _procedure_table(session: Session, per: dict[str, dict[str, Counts]], period
 
 
 def _volume_row(kind: str, statuses: dict[str, Counts], undue: int) -> tuple[Cell, ...]:
-    def among(names: tuple[str, ...] | frozenset[str]) -> int:
-        return sum(counts.legs for status, counts in statuses.items() if status in names)
+    def among(which: Callable[[LegStatus], bool]) -> int:
+        return sum(counts.legs for status, counts in statuses.items() if which(LegStatus(status)))
 
     everything = total(statuses.values())
-    open_legs = sum(c.legs for status, c in statuses.items() if status not in TERMINAL)
+    open_legs = among(lambda s: not s.terminal)
     return (
         kind,
         everything.legs,
-        among(DELIVERED),
+        among(lambda s: s.delivered),
         everything.on_time,
         everything.on_time_rate,
         open_legs,
-        among((PICKUP_FAILED,)),
-        among(RETURNED),
+        among(lambda s: s is LegStatus.PICKUP_FAILED),
+        among(lambda s: s.returning),
         undue,
-        among((CANCELLED,)),
+        among(lambda s: s is LegStatus.CANCELLED),
         everything.open_late,
         everything.fees,
     )

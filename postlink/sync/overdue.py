@@ -20,9 +20,9 @@ from datetime import date
 from sqlalchemy import ColumnElement, update
 from sqlmodel import Session, col, select
 
+from postlink.legs.apply import SyncContext, refold_legs
+from postlink.legs.status import statuses
 from postlink.models import Leg
-from postlink.sync.apply import SyncContext, refold_legs
-from postlink.sync.lifecycle import BACK_TO_OFFICE
 
 #: Legs taken back without a verdict that one run judges at most.
 JUDGE_BATCH = 500
@@ -55,7 +55,7 @@ def judge_returned_legs(session: Session, ctx: SyncContext) -> int:
     unjudged = session.exec(
         select(Leg)
         .where(
-            col(Leg.status).in_(sorted(BACK_TO_OFFICE)),
+            col(Leg.status).in_(statuses(lambda s: s.returning)),
             col(Leg.invitation_verdict).is_(None),
         )
         .order_by(col(Leg.id))
