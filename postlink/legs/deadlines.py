@@ -16,6 +16,7 @@ from typing import Any
 
 from postlink.errors import ConfigError
 from postlink.legs.calendar import WorkingCalendar
+from postlink.legs.invitations import InvitationRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,10 @@ class DeadlinePolicy:
         days = chosen.with_appointment_days if appointment else chosen.dossier_days
         return self.calendar.add_working_days(j_date, days)
 
-    def next_invitation_due(self, failed_on: date) -> date:
-        """QĐ 45/2016 art. 10: the next delivery invitation, n working days after a failure."""
-        return self.calendar.add_working_days(failed_on, self.days_between_invitations)
+    @property
+    def invitation_rule(self) -> InvitationRule:
+        """TT 17/2017 art. 5 cl. 2 point h, with the configured minimum and spacing."""
+        return InvitationRule(self.invitations, self.days_between_invitations, self.calendar)
 
 
 def _dates(table: dict[str, Any], key: str, path: Path) -> list[date]:

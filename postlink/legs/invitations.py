@@ -27,6 +27,11 @@ from datetime import date
 from enum import StrEnum
 from itertools import pairwise
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from postlink.legs.lifecycle import Step
+from postlink.models import Leg
+from postlink.timeutil import local_date
 
 
 class WorkingDays(Protocol):
@@ -134,3 +139,30 @@ class InvitationRule:
             wait_until=self.wait_ends(days) if waiting else None,
             verdict=self.judge(days, returned_on).verdict,
         )
+
+
+def _days(leg: Leg, steps: Iterable[Step], tz: ZoneInfo) -> tuple[list[date], date | None]:
+    """The local days of the leg's failed delivery attempts (one per instant) and of its
+    first step back to the office (from its own status when no event shows one)."""
+    steps = list(steps)
+    invited = sorted({step.occurred_at for step in steps if step.status.failed_delivery})
+    back = min((step.occurred_at for step in steps if step.status.returning), default=None)
+    if back is None and leg.status is not None and leg.status.returning:
+        back = leg.status_at  # known from the order's record only, not from an event
+    return [local_date(at, tz) for at in invited], local_date(back, tz) if back else None
+
+
+def explain_leg(rule: InvitationRule, leg: Leg, steps: Iterable[Step], tz: ZoneInfo) -> Judgement:
+    """The leg's verdict with its reasons, for those who show it (``postlink leg explain``,
+    the dossier page)."""
+    return rule.judge(*_days(leg, steps, tz))
+
+
+def record_leg(rule: InvitationRule, leg: Leg, steps: Iterable[Step], tz: ZoneInfo) -> None:
+    """Store on the leg what reports and the overdue flag read: the newest invitation, the
+    day it may wait until and, once on its way back, the verdict."""
+    invited, back = _days(leg, steps, tz)
+    stored = rule.of_leg(invited, back, closed=leg.closed_at is not None)
+    leg.last_invitation_on = stored.last_on
+    leg.invitation_wait_until = stored.wait_until
+    leg.invitation_verdict = stored.verdict.value if stored.verdict else None

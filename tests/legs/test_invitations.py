@@ -12,8 +12,8 @@ from datetime import date
 
 import pytest
 
+from postlink.legs.calendar import WorkingCalendar
 from postlink.legs.invitations import InvitationRule, InvitationVerdict
-from postlink.sync.calendar import WorkingCalendar
 
 RULE = InvitationRule(minimum=2, days_apart=2, calendar=WorkingCalendar())
 DUE = InvitationVerdict.COMPLIANT

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
-from postlink import migrate
+from postlink import migrate, schema
 from postlink.db import make_engine
 from postlink.errors import PostlinkError
 from postlink.legs.status import LegStatus
@@ -45,10 +45,20 @@ def test_a_leg_reads_back_as_the_enum_and_refuses_a_foreign_value(engine: Engine
             session.commit()
 
 
+#: A leg as the 0006 schema stores it (the model has columns later migrations add).
+OLD_LEG = text(
+    "INSERT INTO leg (kind, adapter, reference, order_id, item_check_ok, agency_code, status,"
+    " raw_status, raw_label, route, overdue, invitations, match_reason, match_legal_basis,"
+    " created_at, updated_at) VALUES ('pickup', 'myvnpost', 'H55.99-0001-P1', '', 1, '',"
+    " 'unknown', '', '', '', 0, 0, '', '', '2026-01-05 01:00:00', '2026-01-05 01:00:00')"
+)
+
+
 def test_the_upgrade_names_a_foreign_value_instead_of_guessing(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     migrate.upgrade(engine, "0006")
-    _one_leg(engine)
+    with engine.begin() as connection:
+        connection.execute(OLD_LEG)
     with engine.begin() as connection:
         connection.execute(SET_STATUS, {"status": "misplaced"})
     with pytest.raises(PostlinkError) as refused:
@@ -69,5 +79,5 @@ def test_the_constraint_goes_and_comes_back_with_the_migration(tmp_path: Path) -
         command.downgrade(config, "0006")
     assert inspect(engine).get_check_constraints("leg") == []
     migrate.upgrade(engine)
-    assert migrate.current_revision(engine) == "0007"
+    assert migrate.current_revision(engine) == schema.HEAD_REVISION
     engine.dispose()

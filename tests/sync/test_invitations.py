@@ -14,17 +14,18 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
 from postlink.db import session_scope
+from postlink.legs.apply import SyncContext, apply_events
+from postlink.legs.status import LegStatus
 from postlink.models import Leg
-from postlink.postal.models import Event, NormalizedStatus
+from postlink.postal.models import Event
 from postlink.settings import get_settings
-from postlink.sync.apply import SyncContext, apply_events
 from postlink.sync.overdue import flag_overdue, judge_returned_legs
 from tests.postal.fixtures import SandboxHandle
 from tests.sync.conftest import MakeContext
 
-S = NormalizedStatus
+S = LegStatus
 #: (local day, hour, status) of each history, keyed by waybill number.
-HISTORIES: dict[str, list[tuple[date, int, NormalizedStatus]]] = {
+HISTORIES: dict[str, list[tuple[date, int, LegStatus]]] = {
     # One invitation on Tuesday 03/03, then back to the office: too few.
     "EB200000001VN": [
         (date(2026, 3, 2), 8, S.ACCEPTED),
@@ -58,7 +59,7 @@ HISTORIES: dict[str, list[tuple[date, int, NormalizedStatus]]] = {
 }
 
 
-def _event(item: str, day: date, hour: int, status: NormalizedStatus) -> Event:
+def _event(item: str, day: date, hour: int, status: LegStatus) -> Event:
     local = datetime.combine(day, time(hour), tzinfo=get_settings().tz)
     return Event(item, status.value, status.value, status, local.astimezone(UTC), "")
 

@@ -11,7 +11,7 @@ QĐ 45/2016 art. 7 cl. 4, second paragraph: a dossier received incomplete is fil
 supplement is handed over; ``handover.supplement`` marks the record that hands it over.
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
