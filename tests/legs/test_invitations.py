@@ -9,10 +9,13 @@ government announced: Tết from Monday 16/02 to Friday 20/02 (with the weekends
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from postlink import defaults
 from postlink.legs.calendar import WorkingCalendar
+from postlink.legs.deadlines import load_policy
 from postlink.legs.invitations import InvitationRule, InvitationVerdict
 
 RULE = InvitationRule(minimum=2, days_apart=2, calendar=WorkingCalendar())
@@ -146,3 +149,16 @@ def test_what_a_leg_stores() -> None:
     )
     never = RULE.of_leg([], None, closed=False)
     assert (never.last_on, never.wait_until, never.verdict) == (None, None, None)
+
+
+def test_the_configured_invitations_setting_is_the_minimum(tmp_path: Path) -> None:
+    """``[failed_delivery] invitations`` in config/deadlines.toml, once unused, is the rule."""
+    table = defaults.DEADLINES_FILE.read_text(encoding="utf-8").replace(
+        "invitations = 2", "invitations = 3"
+    )
+    (tmp_path / "deadlines.toml").write_text(table, encoding="utf-8")
+    rule = load_policy(tmp_path / "deadlines.toml").invitation_rule
+    assert (rule.minimum, rule.days_apart) == (3, 2)
+    judgement = rule.judge([date(2026, 3, 2), date(2026, 3, 4)], date(2026, 3, 6))
+    assert judgement.verdict is UNDUE
+    assert load_policy(defaults.DEADLINES_FILE).invitation_rule.minimum == 2

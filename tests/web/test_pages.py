@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from postlink import defaults
 from postlink.db import session_scope
-from postlink.models import Dossier, Leg, ListVersion, OutboxCommand
+from postlink.models import Dossier, Event, Leg, ListVersion, OutboxCommand
 from tests.web.conftest import ADMIN, STAFF, MakeBrowser
 
 FILED = datetime(2026, 1, 12, 2, 30, tzinfo=UTC)
@@ -184,28 +184,50 @@ def test_an_unknown_page_keeps_the_navigation_for_a_logged_in_user(
 def test_dossier_page_flags_a_return_without_due_invitations(
     browser_for: MakeBrowser, engine: Engine
 ) -> None:
-    """TT 17/2017 art. 5 cl. 2 point h, shown with the article on the leg's facts."""
+    """TT 17/2017 art. 5 cl. 2 point h, shown with the article and the reasons."""
     dossier_id = _filed_dossier(engine, "000.00.12.H14-260302-0001", "1.001193")
+    # Invited on Monday 02/03 (09:00 local), back at the office on Tuesday 03/03.
+    invited, back = datetime(2026, 3, 2, 2, tzinfo=UTC), datetime(2026, 3, 3, 2, tzinfo=UTC)
     with session_scope(engine) as session:
-        for reference, verdict, wait in (
-            ("000.00.12.H14-260302-0001-R1", "returned_without_due_invitations", None),
-            ("000.00.12.H14-260302-0001-R2", None, date(2026, 3, 6)),
-        ):
+        returned = Leg(
+            dossier_id=dossier_id,
+            kind="return",
+            adapter="myvnpost",
+            reference="000.00.12.H14-260302-0001-R1",
+            item_code="EB300000001VN",
+            status="returned",
+            status_at=back,
+            closed_at=back,
+            invitations=1,
+            last_invitation_on=date(2026, 3, 2),
+            invitation_verdict="returned_without_due_invitations",
+        )
+        waiting = Leg(
+            dossier_id=dossier_id,
+            kind="return",
+            adapter="myvnpost",
+            reference="000.00.12.H14-260302-0001-R2",
+            status="delivery_failed_attempt",
+            invitations=1,
+            last_invitation_on=date(2026, 3, 2),
+            invitation_wait_until=date(2026, 3, 4),
+        )
+        session.add_all([returned, waiting])
+        session.flush()
+        assert returned.id is not None
+        for status, at in (("delivery_failed_attempt", invited), ("returned", back)):
             session.add(
-                Leg(
-                    dossier_id=dossier_id,
-                    kind="return",
-                    adapter="myvnpost",
-                    reference=reference,
-                    status="returned" if verdict else "delivery_failed_attempt",
-                    invitations=1,
-                    last_invitation_on=date(2026, 3, 2),
-                    invitation_wait_until=wait,
-                    invitation_verdict=verdict,
+                Event(
+                    leg_id=returned.id,
+                    item_code="EB300000001VN",
+                    raw_code=status,
+                    status=status,
+                    occurred_at=at,
                 )
             )
     page = browser_for(*STAFF).get("/dossiers/000.00.12.H14-260302-0001").text
     assert "hoàn trả khi chưa mời đủ" in page
     assert "điểm h khoản 2 Điều 5 Thông tư số 17/2017/TT-BTTTT" in page
     assert "1 lần, lần cuối ngày 02/03/2026" in page
-    assert "chuyển hoàn đến hết ngày 06/03/2026" in page
+    assert "chuyển hoàn đến hết ngày 04/03/2026" in page
+    assert "Chỉ mời nhận 1 lần trước khi chuyển hoàn; phải mời ít nhất 2 lần." in page

@@ -63,19 +63,23 @@ def search(request: Request, user: Staff, q: str = "") -> Response:
     return page(request, "search.html", {"q": q, "hits": hits}, user=user)
 
 
+def _dossier_page(request: Request, user: User, view: lookup.DossierView | None) -> Response:
+    if view is None:
+        raise HTTPException(404)
+    web = state_of(request)
+    reasons = lookup.invitation_reasons(view, web.ctx.policy.invitation_rule, web.settings.tz)
+    return page(request, "dossier.html", {"view": view, "reasons": reasons}, user=user)
+
+
 @router.get("/dossiers/{code}")
 def dossier(request: Request, user: Staff, code: str) -> Response:
     with Session(state_of(request).reader) as session:
         view = lookup.dossier_view(session, code)
-    if view is None:
-        raise HTTPException(404)
-    return page(request, "dossier.html", {"view": view}, user=user)
+    return _dossier_page(request, user, view)
 
 
 @router.get("/legs/{leg_id}")
 def leg(request: Request, user: Staff, leg_id: RowId) -> Response:
     with Session(state_of(request).reader) as session:
         view = lookup.leg_view(session, leg_id)
-    if view is None:
-        raise HTTPException(404)
-    return page(request, "dossier.html", {"view": view}, user=user)
+    return _dossier_page(request, user, view)
