@@ -58,10 +58,15 @@ RECEIVE_ROWS = 50
 
 
 def _not_handed(direction: Direction) -> ColumnElement[bool]:
+    """On no record of ``direction`` yet, or only as missing (it did not change hands)."""
     return ~exists(
         select(HandoverItem.id)
         .join(Handover, col(Handover.id) == col(HandoverItem.handover_id))
-        .where(col(HandoverItem.leg_id) == col(Leg.id), col(Handover.direction) == direction)
+        .where(
+            col(HandoverItem.leg_id) == col(Leg.id),
+            col(Handover.direction) == direction,
+            col(HandoverItem.state) != ItemState.MISSING,
+        )
     )
 
 
