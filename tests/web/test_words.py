@@ -25,7 +25,8 @@ from tests.web.seed import arrivals
 
 WEB_TEMPLATES = TEMPLATES_DIR / "web"
 #: Templates only ever included in, or extended by, others.
-PARTS = {"base.html", "_macros.html"}
+#: Templates only included in pages (``_invitations.html`` on the dossier page).
+PARTS = {"base.html", "_macros.html", "_invitations.html"}
 
 #: English a console page must not say: common words of English sentences and of the
 #: services' command-line wording. Vietnamese has none of them as words.
@@ -198,6 +199,7 @@ def test_every_console_page_speaks_vietnamese(
         "/search?q=khong-co": "search.html",
         f"/dossiers/{code}": "dossier.html",
         "/handovers/receive": "receive.html",
+        "/handovers/supplements": "supplements.html",
         f"/handovers/{handover_id}": "handover.html",
         "/results": "results.html",
         "/reports": "reports.html",
