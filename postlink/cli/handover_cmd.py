@@ -1,7 +1,9 @@
 """``postlink handover``: record a signed handover with the post, and list them.
 
 QĐ 45/2016 art. 7 cl. 4: the signing time of the record is the legal filing time of each
-complete dossier in it, so ``create`` is the moment dossiers are officially received.
+complete dossier in it, so ``create`` is the moment dossiers are officially received;
+``create --supplement`` hands over the supplements of dossiers received incomplete, which
+are filed when it is signed (second paragraph).
 """
 
 from __future__ import annotations
@@ -77,6 +79,13 @@ def create(
     signed_at: Annotated[
         str | None, typer.Option("--signed-at", help="Local signing time (default: now).")
     ] = None,
+    supplement: Annotated[
+        bool,
+        typer.Option(
+            "--supplement",
+            help="Hồ sơ bổ sung: items received incomplete, filed at this signing time.",
+        ),
+    ] = False,
     office: Annotated[str | None, typer.Option("--office", help="Default: the office.")] = None,
     note: Annotated[str, typer.Option("--note", help="Remarks written on the record.")] = "",
     actor: Annotated[str | None, typer.Option("--actor", help="Who records it (audit).")] = None,
@@ -99,6 +108,7 @@ def create(
             office=office or settings.office_name,
             actor=actor or getpass.getuser(),
             note=note,
+            supplement=supplement,
         )
         handover_id, signed = handover.id, handover.signed_at
     if output is not None and handover_id is not None:

@@ -52,6 +52,21 @@ def report(
             help="Show phone numbers unmasked (Decree 13/2023: only for staff allowed to).",
         ),
     ] = False,
+    compensation_cases: Annotated[
+        int | None,
+        typer.Option(
+            "--compensation-cases",
+            min=0,
+            help="Period: số vụ việc phải bồi thường (đơn vị điền, TT 17/2017 Điều 13).",
+        ),
+    ] = None,
+    safety_level: Annotated[
+        str,
+        typer.Option(
+            "--safety-level",
+            help="Period: mức độ bảo đảm an toàn (đơn vị điền, TT 17/2017 Điều 13).",
+        ),
+    ] = "",
     as_json: JsonOption = False,
 ) -> None:
     """Render a report: [b]exclusions[/b], [b]delivery[/b], [b]handover[/b] or [b]period[/b]."""
@@ -73,6 +88,8 @@ def report(
         list_on=parse_date("--on", list_on),
         full_contact=full_contact,
         handover_id=handover,
+        compensation_cases=compensation_cases,
+        safety_level=safety_level.strip(),
     )
     chosen = format_for(output, fmt)
     size = write_report(get_engine(), name, flt, settings, output, chosen)

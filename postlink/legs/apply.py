@@ -32,6 +32,7 @@ from sqlmodel import Session, col, select
 
 from postlink.catalog.resolve import Resolver
 from postlink.identifiers import IdentifierError, canonical_procedure_code, parse_dossier_code
+from postlink.legs import invitations
 from postlink.legs.deadlines import DeadlinePolicy
 from postlink.legs.lifecycle import Step, fold
 from postlink.legs.match import judge_leg
@@ -343,7 +344,8 @@ def _fold_leg(leg: Leg, order: Order | None, events: Sequence[Step], tz: ZoneInf
 
     The previous state and the record carry a status when no event does (an order seen
     only in the feed or in our CreateOrder answer), but they repeat an event when one does,
-    so delivery attempts (QĐ 45/2016 art. 10 invitations) are counted on the events alone.
+    so delivery attempts (TT 17/2017 art. 5 cl. 2 point h invitations) are counted on the
+    events alone.
     """
     steps = list(events)
     if leg.status_at is not None:
@@ -500,7 +502,9 @@ def _refold(
     for leg in legs:
         assert leg.id is not None
         dossier = session.get(Dossier, leg.dossier_id) if leg.dossier_id else None
-        _fold_leg(leg, orders.get(leg.reference), stored.get(leg.id, []), ctx.tz)
+        events = stored.get(leg.id, [])
+        _fold_leg(leg, orders.get(leg.reference), events, ctx.tz)
+        invitations.record_leg(ctx.policy.invitation_rule, leg, events, ctx.tz)
         _apply_deadline(leg, ctx.policy, ctx.tz)
         matched += _match_leg(leg, dossier, ctx)
         if session.is_modified(leg):

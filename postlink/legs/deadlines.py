@@ -19,6 +19,7 @@ from typing import Any
 from postlink import defaults
 from postlink.errors import ConfigError
 from postlink.legs.calendar import WorkingCalendar
+from postlink.legs.invitations import InvitationRule
 from postlink.legs.route_table import RouteTable, load_route_table
 
 
@@ -33,9 +34,10 @@ class DeadlinePolicy:
         """J + n working days, n being the route's (``legs.routes.choose_route``)."""
         return self.calendar.add_working_days(j_date, days)
 
-    def next_invitation_due(self, failed_on: date) -> date:
-        """QĐ 45/2016 art. 10: the next delivery invitation, n working days after a failure."""
-        return self.calendar.add_working_days(failed_on, self.days_between_invitations)
+    @property
+    def invitation_rule(self) -> InvitationRule:
+        """TT 17/2017 art. 5 cl. 2 point h, with the configured minimum and spacing."""
+        return InvitationRule(self.invitations, self.days_between_invitations, self.calendar)
 
 
 def _dates(table: dict[str, Any], key: str, path: Path) -> list[date]:

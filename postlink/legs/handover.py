@@ -3,8 +3,11 @@
 QĐ 45/2016/QĐ-TTg art. 7: the receiver and the postal worker count the dossiers against
 each waybill and sign a record listing every dossier with its waybill number and whether it
 is complete; cl. 4: **the moment the record is signed is the legal filing time** of each
-dossier in it, so signing stores ``filed_at`` on every complete dossier that has none yet.
-Arts. 8-9: results handed by the office to the post get the mirror record (direction out).
+dossier in it, so signing stores ``filed_at`` on every complete dossier that has none yet;
+its second paragraph: a dossier received incomplete is filed when its supplement arrives,
+so a *supplement* handover may carry again an item whose last incoming record had it
+incomplete, and files it at its own signing time once it is complete. Arts. 8-9: results
+handed by the office to the post get the mirror record (direction out).
 """
 
 from __future__ import annotations
@@ -59,16 +62,39 @@ def _id(leg: Leg) -> int:
 
 
 def _already_handed(session: Session, leg: Leg, direction: Direction, ref: str) -> None:
+    """An item is handed over once; one listed as missing was not, and may come later."""
     previous = session.scalars(
         select(Handover)
         .join(HandoverItem, col(HandoverItem.handover_id) == col(Handover.id))
-        .where(col(HandoverItem.leg_id) == leg.id, col(Handover.direction) == direction.value)
+        .where(
+            col(HandoverItem.leg_id) == leg.id,
+            col(Handover.direction) == direction.value,
+            col(HandoverItem.state) != ItemState.MISSING.value,
+        )
     ).first()
     if previous is not None:
         raise PostlinkError(
             f"item {ref!r} is already on handover {previous.id} signed "
             f"{previous.signed_at:%Y-%m-%d %H:%M} UTC; leave it out of this one"
         )
+
+
+def _awaits_supplement(session: Session, leg: Leg, ref: str) -> None:
+    """A supplement is for a dossier whose last incoming record had it incomplete and that
+    no record has filed since (QĐ 45/2016 art. 7 cl. 4, second paragraph)."""
+    last = session.scalars(
+        select(HandoverItem)
+        .join(Handover, col(Handover.id) == col(HandoverItem.handover_id))
+        .where(
+            col(HandoverItem.leg_id) == leg.id,
+            col(Handover.direction) == Direction.IN.value,
+            col(HandoverItem.state) != ItemState.MISSING.value,
+        )
+        .order_by(col(Handover.signed_at).desc(), col(Handover.id).desc())
+    ).first()
+    dossier = session.get(Dossier, leg.dossier_id) if leg.dossier_id else None
+    if last is None or last.state != ItemState.INCOMPLETE or (dossier and dossier.filed_at):
+        raise PostlinkError(code="invite.handover.no_supplement_due", ref=ref)
 
 
 def create_handover(
@@ -82,8 +108,12 @@ def create_handover(
     office: str,
     actor: str,
     note: str = "",
+    supplement: bool = False,
 ) -> Handover:
-    """Record a signed handover; set the filing time of its complete dossiers (art. 7 cl. 4)."""
+    """Record a signed handover; set the filing time of its complete dossiers (art. 7 cl. 4).
+
+    ``supplement`` records the handover of supplements to dossiers received incomplete: it
+    comes in, and takes only items awaiting one."""
     if not items:
         raise PostlinkError(code="handover.no_items")
     if not officer.strip():
@@ -94,16 +124,22 @@ def create_handover(
     repeated = sorted({ref for ref in refs if refs.count(ref) > 1})
     if repeated:
         raise PostlinkError(code="handover.listed_twice", refs=", ".join(repeated))
+    if supplement and direction is not Direction.IN:
+        raise PostlinkError(code="invite.handover.supplement_in_only")
     signed = require_aware(signed_at)
     legs = [_find_leg(session, item.ref, LEG_OF[direction]) for item in items]
     for item, leg in zip(items, legs, strict=True):
-        _already_handed(session, leg, direction, item.ref)
+        if supplement:
+            _awaits_supplement(session, leg, item.ref)
+        else:
+            _already_handed(session, leg, direction, item.ref)
     handover = Handover(
         direction=direction.value,
         office=office,
         officer=officer.strip(),
         postal_worker=postal_worker.strip(),
         signed_at=signed,
+        supplement=supplement,
         note=note,
         created_by=actor,
     )
@@ -131,6 +167,7 @@ def create_handover(
         entity_id=handover.id,
         after={
             "direction": direction.value,
+            "supplement": supplement,
             "signed_at": signed.isoformat(),
             "officer": handover.officer,
             "postal_worker": handover.postal_worker,

@@ -5,7 +5,8 @@ history). So a leg's status is not "the last event received" but a fold over all
 events in time order with three rules from the sync issue:
 
 * status only moves forward along the lifecycle below; moves within a phase are allowed, so
-  a second delivery attempt after a failed one (QĐ 45/2016 art. 10 invitations) is tracked;
+  a second delivery attempt after a failed one (TT 17/2017 art. 5 cl. 2 point h
+  invitations) is tracked;
 * a terminal status (delivered, returned, cancelled, pickup failed) is never left;
 * money events (COD, fee paid) and unknown codes are kept as events but change nothing.
 

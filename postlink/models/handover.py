@@ -1,7 +1,9 @@
 """Handover records (biên bản giao nhận) between the office and the postal worker.
 
 QĐ 45/2016 art. 7 cl. 4: the legal filing time of a dossier received by post is the moment
-the handover record is signed, so ``signed_at`` is copied to each dossier's ``filed_at``.
+the handover record is signed, so ``signed_at`` is copied to each dossier's ``filed_at``;
+a dossier received incomplete is filed when its supplement is handed over (second
+paragraph), on a record of its own marked ``supplement`` ("bổ sung").
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ class Handover(SQLModel, table=True):
     officer: str = Field(sa_type=String(255))
     postal_worker: str = Field(sa_type=String(255))
     signed_at: datetime = Field(sa_type=UTCDateTime())
+    supplement: bool = Field(
+        default=False, description="hands over supplements of dossiers received incomplete"
+    )
     note: str = Field(default="", sa_type=Text())
     created_by: str = Field(default="", sa_type=String(100))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())

@@ -107,6 +107,8 @@ class Leg(SQLModel, table=True):
             "closed_at",
             "overdue",
             "total_fee",
+            "invitation_wait_until",
+            "invitation_verdict",
         ),
     )
 
@@ -143,7 +145,20 @@ class Leg(SQLModel, table=True):
     j_date: date | None = None
     deadline: date | None = None
     overdue: bool = False
-    invitations: int = Field(default=0, description="failed delivery attempts (QĐ 45 art. 10)")
+    invitations: int = Field(
+        default=0, description="failed delivery attempts (TT 17/2017 art. 5 cl. 2 point h)"
+    )
+    last_invitation_on: date | None = Field(
+        default=None, description="local day of the newest failed delivery attempt"
+    )
+    invitation_wait_until: date | None = Field(
+        default=None, description="waiting between invitations: not late through this day"
+    )
+    invitation_verdict: str | None = Field(
+        default=None,
+        sa_type=String(40),
+        description="once taken back to the office: compliant / returned_without_due_invitations",
+    )
     last_event_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     match_class: str | None = Field(default=None, sa_type=String(24))

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, text
 from sqlmodel import col
 
+from postlink.legs.invitations import InvitationVerdict
 from postlink.legs.status import LegStatus, statuses
 from postlink.models import Leg
 from postlink.reports.filters import ReportFilter
@@ -65,21 +66,35 @@ def delivered_by_deadline(dialect: str, tz: ZoneInfo, on: date) -> ColumnElement
     )
 
 
+def late_from() -> ColumnElement[date]:
+    """The last day a leg may stay open without being late: its J + n deadline, or while
+    it waits between failed-delivery invitations the day the invitation rule allows it to
+    wait until (TT 17/2017 art. 5 cl. 2 point h), which the sync stores on the leg."""
+    return func.coalesce(col(Leg.invitation_wait_until), col(Leg.deadline))
+
+
 def due(as_of: date) -> ColumnElement[bool]:
-    """Legs with a verdict: a deadline, not cancelled, and closed or past the deadline."""
+    """Legs with a verdict: a deadline, not cancelled, and closed or past the day they may
+    stay open until."""
     return and_(
         col(Leg.deadline).is_not(None),
         col(Leg.status) != LegStatus.CANCELLED,
-        or_(col(Leg.closed_at).is_not(None), col(Leg.deadline) < as_of),
+        or_(col(Leg.closed_at).is_not(None), late_from() < as_of),
     )
 
 
 def open_and_late(as_of: date) -> ColumnElement[bool]:
-    """Still open and past the deadline, or flagged overdue by the sync (missed invitation)."""
+    """Still open and past the day it may stay open until, or flagged overdue by the sync."""
     return and_(
         col(Leg.closed_at).is_(None),
-        or_(col(Leg.deadline) < as_of, col(Leg.overdue).is_(True)),
+        or_(late_from() < as_of, col(Leg.overdue).is_(True)),
     )
+
+
+def returned_without_due_invitations() -> ColumnElement[bool]:
+    """Taken back to the office before the invitations TT 17/2017 art. 5 cl. 2 point h asks
+    for (the verdict the sync stores on the leg)."""
+    return col(Leg.invitation_verdict) == InvitationVerdict.RETURNED_WITHOUT_DUE_INVITATIONS
 
 
 def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:

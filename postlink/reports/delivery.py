@@ -2,9 +2,11 @@
 
 Per agency and leg: counts by normalised status and the on-time rate against J + n working
 days (TT 17/2017 art. 7); the overdue list, oldest deadline first, with working days
-overdue; failed deliveries with the invitations made (QĐ 45/2016 art. 10: at least two,
-two working days apart); results returned to the office; pickups that failed; and the
-daily volume and on-time rate as inline SVG charts.
+overdue; failed deliveries with the invitations made (TT 17/2017 art. 5 cl. 2 point h: at
+least two, two working days apart); results returned to the office, and among them those
+returned without due invitations; pickups that failed; and the daily volume and on-time
+rate as inline SVG charts. A leg waiting between invitations is late only once the wait
+the rule allows is over, not at its J + n deadline.
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ from postlink.legs.deadlines import load_policy
 from postlink.legs.status import LegStatus, statuses
 from postlink.models import Leg, LegKind
 from postlink.reports import charts
-from postlink.reports.conditions import in_period, open_and_late
+from postlink.reports.conditions import (
+    in_period,
+    open_and_late,
+    returned_without_due_invitations,
+)
 from postlink.reports.document import Cell, Chart, Column, Kind, Report, Table
 from postlink.reports.filters import ReportFilter
 from postlink.reports.listing import LegLine, leg_lines
@@ -183,6 +189,21 @@ def _contact_table(key: str, lines: list[LegLine], moment_key: str) -> Table:
     )
 
 
+def _undue_return_table(lines: list[LegLine]) -> Table:
+    """Results taken back to the office before the invitations the circular asks for."""
+    middle = (
+        Column("col.invitations", Kind.INT),
+        Column("col.last_invitation", Kind.DATE),
+        Column("col.closed_at", Kind.MOMENT),
+    )
+    return _leg_table(
+        "section.returned_without_due_invitations",
+        lines,
+        middle,
+        lambda line: (line.invitations, line.last_invitation_on, line.closed_at),
+    )
+
+
 def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
     tz = settings.tz
     groups = tally(session, flt, tz, (col(Leg.agency_code), col(Leg.kind), col(Leg.status)))
@@ -196,6 +217,7 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
                 col(Leg.invitations) > 0, col(Leg.status) == LegStatus.DELIVERY_FAILED_ATTEMPT
             ),
             "returned": col(Leg.status).in_(statuses(lambda s: s.returning)),
+            "undue_return": returned_without_due_invitations(),
             "failed_pickup": and_(
                 col(Leg.kind) == LegKind.PICKUP.value, col(Leg.status) == LegStatus.PICKUP_FAILED
             ),
@@ -217,6 +239,7 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
             _overdue_table(overdue, counter),
             _contact_table("section.failed_delivery", lines["failed"], "col.last_event"),
             _contact_table("section.returned", lines["returned"], "col.closed_at"),
+            _undue_return_table(lines["undue_return"]),
             _contact_table("section.failed_pickup", lines["failed_pickup"], "col.last_event"),
         ],
         charts=_charts(session, flt, settings),
@@ -224,5 +247,6 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
             ("col.total", overall.legs, Kind.INT),
             ("col.on_time_rate", overall.on_time_rate, Kind.PERCENT),
             ("col.unresolved_late", overall.open_late, Kind.INT),
+            ("col.returned_without_due_invitations", len(lines["undue_return"]), Kind.INT),
         ],
     )

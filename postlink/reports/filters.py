@@ -116,6 +116,9 @@ class ReportFilter:
     deadline is before it); ``list_on`` is the day whose list in force the exclusions report
     shows (QĐ 45/2016 art. 18). ``full_contact`` shows citizens' phone numbers unmasked,
     for staff allowed to see them (Decree 13/2023 on personal data).
+    ``compensation_cases`` and ``safety_level`` are figures only the office knows, which
+    the period report prints where it would leave a blank (TT 17/2017 art. 13 asks for
+    compensation and for the safety of dossiers and results; no postal status records them).
     """
 
     period: Period
@@ -125,6 +128,8 @@ class ReportFilter:
     list_on: date | None = None
     full_contact: bool = False
     handover_id: int | None = None
+    compensation_cases: int | None = None
+    safety_level: str = ""
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from postlink.errors import PostlinkError
-from postlink.models import Direction, Dossier, Handover, HandoverItem, Leg
+from postlink.models import Direction, Dossier, Handover, HandoverItem, ItemState, Leg
 from postlink.reports.document import Cell, Column, Kind, Report, Table
 from postlink.reports.filters import ReportFilter
 from postlink.reports.strings import text
@@ -28,16 +28,21 @@ _COLUMNS = (
 )
 
 
-def _items(session: Session, handover_id: int) -> list[tuple[Cell, ...]]:
+def _items(session: Session, handover: Handover) -> tuple[list[tuple[Cell, ...]], int]:
+    """The record's items, and how many of them changed hands (a missing one did not); on a
+    supplement record each item's completeness says "bổ sung"."""
     query = (
         select(HandoverItem, Leg, Dossier)
         .join(Leg, col(Leg.id) == col(HandoverItem.leg_id))
         .outerjoin(Dossier, col(Dossier.id) == col(Leg.dossier_id))
-        .where(col(HandoverItem.handover_id) == handover_id)
+        .where(col(HandoverItem.handover_id) == handover.id)
         .order_by(col(HandoverItem.id))
     )
+    mark = f" ({text('handover.supplement_mark')})" if handover.supplement else ""
     rows: list[tuple[Cell, ...]] = []
+    received = 0
     for item, leg, dossier in session.execute(query).all():
+        received += item.state != ItemState.MISSING
         code = leg.procedure_code or (dossier.procedure_code if dossier else "") or ""
         name = dossier.procedure_name if dossier else ""
         rows.append(
@@ -46,11 +51,11 @@ def _items(session: Session, handover_id: int) -> list[tuple[Cell, ...]]:
                 f"{code} - {name}" if name else code,
                 dossier.citizen_name if dossier else "",
                 leg.item_code or leg.reference,
-                text(f"state.{item.state}"),
+                text(f"state.{item.state}") + mark,
                 item.note,
             )
         )
-    return rows
+    return rows, received
 
 
 def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
@@ -59,13 +64,15 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
     handover = session.get(Handover, flt.handover_id)
     if handover is None:
         raise PostlinkError(f"there is no handover {flt.handover_id} (see: postlink handover list)")
-    rows = _items(session, flt.handover_id)
+    rows, received = _items(session, handover)
     local = handover.signed_at.astimezone(settings.tz)
     direction = Direction(handover.direction)
+    # The record's kind: "in", "out", or "in_supplement" (QĐ 45/2016 art. 7 cl. 4).
+    kind = direction.value + ("_supplement" if handover.supplement else "")
     office = handover.office or settings.office_name
     return Report(
         name="handover",
-        title_key=f"title.handover.{direction.value}",
+        title_key=f"title.handover.{kind}",
         basis_key="basis.handover",
         filter=flt,
         tables=[Table("section.handover_items", _COLUMNS, rows)],
@@ -83,7 +90,7 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
                 year=f"{local:%Y}",
                 office=office,
             ),
-            "agreed": text(f"handover.agreed_{direction.value}").format(count=len(rows)),
+            "agreed": text(f"handover.agreed_{kind}").format(count=received),
             "place_date": f"{local:%d/%m/%Y %H:%M}",
         },
     )

@@ -33,6 +33,7 @@ class LegLine:
     j_date: date | None
     deadline: date | None
     invitations: int
+    last_invitation_on: date | None
     last_event_at: datetime | None
     closed_at: datetime | None
     citizen: str
@@ -54,6 +55,7 @@ _COLUMNS = (
     col(Leg.j_date),
     col(Leg.deadline),
     col(Leg.invitations),
+    col(Leg.last_invitation_on),
     col(Leg.last_event_at),
     col(Leg.closed_at),
     col(Dossier.citizen_name),
@@ -88,8 +90,8 @@ def leg_lines(
     width = len(_COLUMNS)
     for row in session.execute(query):
         (leg_id, code, leg_proc, dossier_proc, proc_name, agency, kind, status, item) = row[:9]
-        (j_date, deadline, invitations, last_at, closed_at, name, phone) = row[9:16]
-        reason, basis, reference = row[16:width]
+        (j_date, deadline, invitations, last_invited, last_at, closed_at) = row[9:15]
+        name, phone, reason, basis, reference = row[15:width]
         line = LegLine(
             leg_id=leg_id,
             dossier_code=code or reference,
@@ -102,6 +104,7 @@ def leg_lines(
             j_date=j_date,
             deadline=deadline,
             invitations=invitations,
+            last_invitation_on=last_invited,
             last_event_at=last_at,
             closed_at=closed_at,
             citizen=name or "",

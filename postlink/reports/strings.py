@@ -16,6 +16,7 @@ VI: dict[str, str] = {
     "title.delivery": "Báo cáo tình trạng tiếp nhận hồ sơ và trả kết quả qua bưu chính",
     "title.handover.in": "Biên bản giao nhận hồ sơ",
     "title.handover.out": "Biên bản giao nhận kết quả giải quyết thủ tục hành chính",
+    "title.handover.in_supplement": "Biên bản giao nhận hồ sơ bổ sung",
     "title.period": "Báo cáo tình hình tiếp nhận hồ sơ, trả kết quả giải quyết thủ tục hành chính"
     " qua dịch vụ bưu chính công ích",
     "title.daily_index": "Báo cáo hằng ngày",
@@ -100,10 +101,15 @@ VI: dict[str, str] = {
     "section.failed_delivery": "Phát không thành công và số lần mời nhận",
     "section.returned": "Kết quả chuyển hoàn về cơ quan",
     "section.failed_pickup": "Thu gom hồ sơ thất bại",
+    "section.returned_without_due_invitations": "Hoàn trả khi chưa mời đủ (mời nhận ít nhất"
+    " 02 lần, mỗi lần cách nhau 02 ngày làm việc: điểm h khoản 2 Điều 5 Thông tư số"
+    " 17/2017/TT-BTTTT)",
     "section.handover_items": "Danh sách",
     "section.procedures": "I. Thủ tục hành chính đã thực hiện qua BCCI",
     "section.volumes": "II. Số lượng theo chiều",
-    "section.manual": "III. Khiếu nại, thất lạc, hư hỏng và bồi thường (đơn vị tự điền)",
+    "section.period_returned_without_due_invitations": "III. Kết quả hoàn trả khi chưa mời đủ"
+    " (điểm h khoản 2 Điều 5 Thông tư số 17/2017/TT-BTTTT)",
+    "section.manual": "IV. Khiếu nại, thất lạc, hư hỏng và bồi thường (đơn vị tự điền)",
     "chart.volume": "Số lượng theo ngày J",
     "chart.on_time": "Tỷ lệ đúng hạn theo ngày J",
     "chart.no_data": "Không có dữ liệu",
@@ -131,6 +137,8 @@ VI: dict[str, str] = {
     "col.deadline": "Hạn (J + n)",
     "col.days_overdue": "Số ngày làm việc quá hạn",
     "col.invitations": "Số lần mời nhận",
+    "col.last_invitation": "Ngày mời cuối",
+    "col.returned_without_due_invitations": "Hoàn trả khi chưa mời đủ",
     "col.last_event": "Cập nhật cuối",
     "col.closed_at": "Thời điểm kết thúc",
     "col.total": "Tổng số",
@@ -158,6 +166,8 @@ VI: dict[str, str] = {
     "manual.lost": "Số bưu gửi thất lạc",
     "manual.damaged": "Số bưu gửi hư hỏng",
     "manual.compensation": "Số tiền bồi thường (đồng)",
+    "manual.compensation_cases": "Số vụ việc phải bồi thường",
+    "manual.safety_level": "Mức độ bảo đảm an toàn hồ sơ, kết quả",
     "manual.note": "Các ô trống do đơn vị điền trước khi gửi Sở; số liệu bưu điện không ghi nhận"
     " trạng thái thất lạc, cột «Quá hạn chưa có kết quả» là các trường hợp cần kiểm tra.",
     # Handover record
@@ -172,6 +182,10 @@ VI: dict[str, str] = {
     " bản này là thời điểm tiếp nhận hồ sơ (Điều 7 khoản 4 Quyết định số 45/2016/QĐ-TTg).",
     "handover.agreed_out": "Đã giao nhận {count} kết quả giải quyết thủ tục hành chính theo danh"
     " sách dưới đây để chuyển phát đến công dân.",
+    "handover.agreed_in_supplement": "Đã giao nhận {count} hồ sơ bổ sung theo danh sách dưới"
+    " đây. Hồ sơ đã bổ sung đủ có thời điểm tiếp nhận là thời điểm ký biên bản này (Điều 7"
+    " khoản 4 Quyết định số 45/2016/QĐ-TTg).",
+    "handover.supplement_mark": "bổ sung",
     "handover.sign": "(Ký, ghi rõ họ tên)",
     "handover.record_no": "Số: {number}",
     "handover.direction.in": "Bưu chính giao hồ sơ",

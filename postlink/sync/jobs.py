@@ -26,7 +26,7 @@ from postlink.postal.adapter import get_adapter
 from postlink.settings import Settings
 from postlink.sync import leases, runs
 from postlink.sync.outbox import push
-from postlink.sync.overdue import flag_overdue
+from postlink.sync.overdue import flag_overdue, judge_returned_legs
 from postlink.sync.pull import pull
 from postlink.sync.schedule import SCHEDULE
 from postlink.timeutil import local_date, utcnow
@@ -72,7 +72,8 @@ def _push(ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.
 
 def _deadlines(ctx: SyncContext, _s: Settings, counts: Counter[str], _: leases.HeldLease) -> None:
     with session_scope(ctx.engine) as session:
-        counts.update(flag_overdue(session, ctx.policy, ctx.tz, local_date(utcnow(), ctx.tz)))
+        counts["invitations_judged"] = judge_returned_legs(session, ctx)
+        counts.update(flag_overdue(session, local_date(utcnow(), ctx.tz)))
 
 
 def _housekeeping(

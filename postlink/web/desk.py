@@ -28,6 +28,7 @@ from postlink.models import (
     Dossier,
     Handover,
     HandoverItem,
+    ItemState,
     Leg,
     LegKind,
     OutboxCommand,
@@ -57,10 +58,15 @@ RECEIVE_ROWS = 50
 
 
 def _not_handed(direction: Direction) -> ColumnElement[bool]:
+    """On no record of ``direction`` yet, or only as missing (it did not change hands)."""
     return ~exists(
         select(HandoverItem.id)
         .join(Handover, col(Handover.id) == col(HandoverItem.handover_id))
-        .where(col(HandoverItem.leg_id) == col(Leg.id), col(Handover.direction) == direction)
+        .where(
+            col(HandoverItem.leg_id) == col(Leg.id),
+            col(Handover.direction) == direction,
+            col(HandoverItem.state) != ItemState.MISSING,
+        )
     )
 
 
@@ -140,6 +146,30 @@ def scanned(session: Session, text: str) -> Leg | None:
         _receivable().where(or_(col(Leg.item_code) == code, col(Dossier.code) == code)).limit(1)
     ).first()
     return found[0] if found else None
+
+
+def awaiting_supplement(session: Session) -> Shown[LegRow]:
+    """Dossiers received incomplete and not filed yet: their supplement, handed over on a
+    record of its own, files them (QĐ 45/2016 art. 7 cl. 4, second paragraph)."""
+    received_incomplete = exists(
+        select(HandoverItem.id)
+        .join(Handover, col(Handover.id) == col(HandoverItem.handover_id))
+        .where(
+            col(HandoverItem.leg_id) == col(Leg.id),
+            col(Handover.direction) == Direction.IN,
+            col(HandoverItem.state) == ItemState.INCOMPLETE,
+        )
+    )
+    return _legs(
+        session,
+        legs_with_dossiers()
+        .where(
+            col(Leg.kind) == LegKind.PICKUP,
+            col(Dossier.filed_at).is_(None),
+            received_incomplete,
+        )
+        .order_by(col(Leg.id)),
+    )
 
 
 def awaiting_collection(session: Session) -> Shown[LegRow]:

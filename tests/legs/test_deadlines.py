@@ -64,7 +64,7 @@ def test_configured_make_up_day_and_day_off(policy_file: Path) -> None:
 def test_second_invitation_two_working_days_after_a_failed_delivery() -> None:
     policy = load_policy(defaults.DEADLINES_FILE)
     # Failed on Friday 13/02/2026, just before Tết: next invitation on Tuesday 24/02.
-    assert policy.next_invitation_due(date(2026, 2, 13)) == date(2026, 2, 24)
+    assert policy.invitation_rule.earliest_next(date(2026, 2, 13)) == date(2026, 2, 24)
 
 
 @pytest.mark.parametrize(

@@ -45,19 +45,22 @@ def test_a_leg_reads_back_as_the_enum_and_refuses_a_foreign_value(engine: Engine
             session.commit()
 
 
+#: A leg as the 0006 schema stores it (the model has columns later migrations add).
+OLD_LEG = text(
+    "INSERT INTO leg (kind, adapter, reference, order_id, item_check_ok, agency_code,"
+    " procedure_code_raw, status, raw_status, raw_label, route, overdue, invitations,"
+    " match_reason, match_legal_basis, created_at, updated_at) VALUES ('pickup', 'myvnpost',"
+    " 'H55.99-0001-P1', '', 1, '', '', 'unknown', '', '', '', 0, 0, '', '',"
+    " '2026-01-05 01:00:00', '2026-01-05 01:00:00')"
+)
+
+
 def test_the_upgrade_names_a_foreign_value_instead_of_guessing(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     migrate.upgrade(engine, "0006")
-    with engine.begin() as connection:  # the columns of 0006: later ones do not exist yet
-        connection.execute(
-            text(
-                "INSERT INTO leg (kind, adapter, reference, order_id, item_check_ok, "
-                "agency_code, procedure_code_raw, status, raw_status, raw_label, route, "
-                "overdue, invitations, match_reason, match_legal_basis, created_at, "
-                "updated_at) VALUES ('pickup', 'myvnpost', 'H55.99-0001-P1', '', 1, '', '', "
-                "'unknown', '', '', '', 0, 0, '', '', '2026-01-01', '2026-01-01')"
-            )
-        )
+    with engine.begin() as connection:
+        connection.execute(OLD_LEG)
+    with engine.begin() as connection:
         connection.execute(SET_STATUS, {"status": "misplaced"})
     with pytest.raises(PostlinkError) as refused:
         migrate.upgrade(engine)

@@ -272,12 +272,15 @@ def seed(session: Session) -> dict[str, str]:
         route_commune_unknown=True,
     )
     d5 = dossier("returned")
+    # Invited Wednesday 04/02 and Friday 06/02, two working days apart, back on 10/02.
     s.leg(
         d5,
         "return",
         "returned",
         date(2026, 2, 3),
         invitations=2,
+        last_invitation_on=date(2026, 2, 6),
+        invitation_verdict="compliant",
         closed_at=local(date(2026, 2, 10)),
     )
     d6 = dossier("failed_pickup", agency=AGENCY_B)
@@ -347,6 +350,30 @@ def seed(session: Session) -> dict[str, str]:
                 created_at=local(day),
             )
         )
+    # TT 17/2017 art. 5 cl. 2 point h: invited once on Wednesday 11/02, back on Thursday 12/02.
+    u1 = dossier("returned_undue")
+    s.leg(
+        u1,
+        "return",
+        "returned",
+        date(2026, 2, 9),
+        invitations=1,
+        last_invitation_on=date(2026, 2, 11),
+        invitation_verdict="returned_without_due_invitations",
+        closed_at=local(date(2026, 2, 12)),
+    )
+    # J Thursday 12/02, deadline Monday 23/02 (Tết); invited on 23/02, so the rule lets it
+    # wait for the second invitation through Wednesday 25/02: not late on AS_OF.
+    w1 = dossier("waiting_invitation")
+    s.leg(
+        w1,
+        "return",
+        "delivery_failed_attempt",
+        date(2026, 2, 12),
+        invitations=1,
+        last_invitation_on=date(2026, 2, 23),
+        invitation_wait_until=date(2026, 2, 25),
+    )
     session.commit()
     return codes
 

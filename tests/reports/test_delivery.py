@@ -54,7 +54,7 @@ def test_status_counts_match_plain_sql(
     table = _table(report, "section.status_counts")
     shown = Counter({(str(a), str(k), str(s)): int(n or 0) for a, k, s, n in table.rows})
     assert shown == _independent_status_counts(engine)
-    assert sum(shown.values()) == 13  # the January leg is outside the period
+    assert sum(shown.values()) == 15  # the January leg is outside the period
 
 
 def _expected_on_time(scenario: Scenario) -> tuple[int, int]:
@@ -64,7 +64,8 @@ def _expected_on_time(scenario: Scenario) -> tuple[int, int]:
         in_period = leg.j_date is not None and date(2026, 2, 1) <= leg.j_date <= date(2026, 2, 28)
         if not in_period or leg.deadline is None or leg.status == "cancelled":
             continue
-        if leg.closed_at is None and leg.deadline >= AS_OF:
+        # A leg waiting between invitations is judged at the end of the wait the rule allows.
+        if leg.closed_at is None and (leg.invitation_wait_until or leg.deadline) >= AS_OF:
             continue
         due += 1
         if (
@@ -87,7 +88,8 @@ def test_on_time_rate_counts_local_days_and_tet(scenario: Scenario, report_of: B
     )
     assert totals[_column(table, "col.on_time_rate")] == on_time / due
     # The leg collected on 12/02 and delivered on 23/02 was on time: Tết is not working time.
-    assert (on_time, due) == (4, 10)
+    # The result waiting for its second invitation (deadline 23/02) is not due yet.
+    assert (on_time, due) == (4, 11)
 
 
 def test_overdue_list_oldest_first_with_working_days(scenario: Scenario, report_of: Build) -> None:
@@ -106,8 +108,11 @@ def test_overdue_list_oldest_first_with_working_days(scenario: Scenario, report_
     assert [row[deadline] for row in table.rows] == sorted(
         leg.deadline
         for leg in scenario.legs
-        if leg.closed_at is None and leg.deadline is not None and leg.deadline < AS_OF
+        if leg.closed_at is None
+        and leg.deadline is not None
+        and (leg.invitation_wait_until or leg.deadline) < AS_OF
     )
+    assert scenario.codes["waiting_invitation"] not in shown  # due 23/02, may wait to 25/02
 
 
 def test_failed_returned_and_pickup_lists(scenario: Scenario, report_of: Build) -> None:
@@ -120,9 +125,38 @@ def test_failed_returned_and_pickup_lists(scenario: Scenario, report_of: Build) 
     assert {row[code]: row[invitations] for row in failed.rows} == {
         scenario.codes["failed_delivery"]: 1,
         scenario.codes["returned"]: 2,
+        scenario.codes["returned_undue"]: 1,
+        scenario.codes["waiting_invitation"]: 1,
     }
-    assert [row[code] for row in returned.rows] == [scenario.codes["returned"]]
+    assert [row[code] for row in returned.rows] == [
+        scenario.codes["returned"],
+        scenario.codes["returned_undue"],
+    ]
     assert [row[code] for row in pickups.rows] == [scenario.codes["failed_pickup"]]
+
+
+def test_results_returned_without_due_invitations(scenario: Scenario, report_of: Build) -> None:
+    """TT 17/2017 art. 5 cl. 2 point h: counted in the summary and listed with the day of
+    the last invitation; the result returned after two due invitations is not."""
+    report = report_of("delivery", scenario.filter())
+    table = _table(report, "section.returned_without_due_invitations")
+    code = _column(table, "col.dossier")
+    assert [row[code] for row in table.rows] == [scenario.codes["returned_undue"]]
+    (row,) = table.rows
+    assert row[_column(table, "col.invitations")] == 1
+    assert row[_column(table, "col.last_invitation")] == date(2026, 2, 11)
+    summary = {key: value for key, value, _ in report.summary}
+    assert summary["col.returned_without_due_invitations"] == 1
+
+
+def test_waiting_between_invitations_is_late_once_the_wait_is_over(
+    scenario: Scenario, report_of: Build
+) -> None:
+    """Deadline 23/02, invited on 23/02: late on 26/02, the day after the allowed wait."""
+    report = report_of("delivery", scenario.filter(as_of=date(2026, 2, 26)))
+    table = _table(report, "section.overdue")
+    code = _column(table, "col.dossier")
+    assert scenario.codes["waiting_invitation"] in [row[code] for row in table.rows]
 
 
 def test_agency_and_leg_filters(engine: Engine, scenario: Scenario, report_of: Build) -> None:

@@ -101,3 +101,67 @@ def test_code128_pattern() -> None:
     assert pattern.startswith("11010010000")  # start code B
     assert pattern.endswith("1100011101011")  # stop pattern
     assert (len(pattern) - 13) % 11 == 0  # symbols of 11 modules, then the 13-module stop
+
+
+def test_record_counts_only_the_dossiers_received(
+    engine: Engine, scenario: Scenario, cli: Cli, tmp_path: Path
+) -> None:
+    """A dossier listed as missing did not change hands: "Đã giao nhận 2 hồ sơ", not 3."""
+    complete = _item(engine, scenario.codes["tet_overdue"], "pickup")
+    incomplete = _item(engine, scenario.codes["d1"], "pickup")
+    missing = _item(engine, scenario.codes["not_due"], "pickup")
+    out = tmp_path / "record.html"
+    result = cli(
+        "handover", "create", "--direction", "in",
+        "--items", f"{complete},{incomplete},{missing}",
+        "--incomplete", incomplete, "--missing", missing,
+        "--officer", "Lê Văn Tiếp", "--postal-worker", "Hoàng Thị Bưu", "-o", str(out),
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "Đã giao nhận 2 hồ sơ theo danh sách dưới đây." in page
+    assert "bổ sung" not in page
+    later = cli("handover", "create", "--direction", "in", "--items", missing,
+                "--officer", "Lê Văn Tiếp", "--postal-worker", "Hoàng Thị Bưu")  # fmt: skip
+    assert later.code == 0, "an item listed as missing was not received: it may come later"
+
+
+def test_supplement_handover_files_a_dossier_received_incomplete(
+    engine: Engine, scenario: Scenario, cli: Cli, tmp_path: Path
+) -> None:
+    """QĐ 45/2016 art. 7 cl. 4, second paragraph: the supplement's signing time files it."""
+    item = _item(engine, scenario.codes["d1"], "pickup")
+    people = ("--officer", "Lê Văn Tiếp", "--postal-worker", "Hoàng Thị Bưu")
+    first = cli("handover", "create", "--direction", "in", "--items", item,
+                "--incomplete", item, *people, "--signed-at", "2026-02-25T09:30")  # fmt: skip
+    assert first.code == 0, first.stderr
+    again = cli("handover", "create", "--direction", "in", "--items", item, *people)
+    assert again.code == 1, "an ordinary second handover of a received item is refused"
+    out = tmp_path / "supplement.html"
+    supplement = cli("handover", "create", "--direction", "in", "--supplement", "--items", item,
+                     *people, "--signed-at", "2026-03-02T14:05", "-o", str(out))  # fmt: skip
+    assert supplement.code == 0, supplement.stderr
+    with Session(engine) as session:
+        dossier = session.exec(select(Dossier).where(Dossier.code == scenario.codes["d1"])).one()
+        audit = session.exec(
+            select(AuditEntry).where(AuditEntry.action == "handover.create")
+        ).all()[-1]
+    assert dossier.filed_at == datetime(2026, 3, 2, 14, 5, tzinfo=TZ)
+    assert audit.after is not None
+    assert audit.after["supplement"] is True
+    page = out.read_text(encoding="utf-8")
+    assert "Biên bản giao nhận hồ sơ bổ sung" in page
+    assert "Đã giao nhận 1 hồ sơ bổ sung" in page
+    assert "Đủ (bổ sung)" in page
+    twice = cli("handover", "create", "--direction", "in", "--supplement", "--items", item, *people)
+    assert twice.code == 1, "a dossier already filed takes no further supplement"
+    received_complete = _item(engine, scenario.codes["tet_overdue"], "pickup")
+    assert cli("handover", "create", "--direction", "in", "--items", received_complete,
+               *people).code == 0  # fmt: skip
+    not_incomplete = cli("handover", "create", "--direction", "in", "--supplement",
+                         "--items", received_complete, *people)  # fmt: skip
+    assert not_incomplete.code == 1
+    assert received_complete in not_incomplete.stderr
+    results = cli("handover", "create", "--direction", "out", "--supplement",
+                  "--items", scenario.codes["failed_delivery"], *people)  # fmt: skip
+    assert results.code == 1, "only dossiers coming in have supplements"

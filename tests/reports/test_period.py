@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import Engine, text
+from sqlmodel import Session
 
+from postlink.models import ListEntry, ListVersion, VersionStatus
 from postlink.reports.document import Report, Table
 from postlink.reports.filters import ReportFilter, quarter, year
 from postlink.reports.strings import label
@@ -76,8 +79,19 @@ def test_volumes_per_leg(engine: Engine, scenario: Scenario, report_of: Build) -
 def test_manual_fields_left_blank(scenario: Scenario, report_of: Build) -> None:
     report = report_of("period", scenario.filter(period=year(2026)))
     manual = _table(report, "section.manual")
-    assert len(manual.rows) == 5
+    assert len(manual.rows) == 7
     assert all(value is None for _, value in manual.rows)
+
+
+def test_compensation_cases_and_safety_level_given_by_the_office(
+    scenario: Scenario, report_of: Build
+) -> None:
+    """TT 17/2017 art. 13: the office states the compensation cases and the safety level."""
+    flt = scenario.filter(period=quarter("2026Q1"), compensation_cases=0, safety_level="An toàn")
+    manual = dict(_table(report_of("period", flt), "section.manual").rows)
+    assert manual["Số vụ việc phải bồi thường"] == 0
+    assert manual["Mức độ bảo đảm an toàn hồ sơ, kết quả"] == "An toàn"
+    assert manual["Số bưu gửi thất lạc"] is None
 
 
 def test_empty_period(scenario: Scenario, report_of: Build) -> None:
@@ -85,3 +99,39 @@ def test_empty_period(scenario: Scenario, report_of: Build) -> None:
     assert _table(report, "section.procedures").rows == []
     assert _table(report, "section.volumes").rows == []
     assert report.summary[0][1] == 0
+
+
+def test_procedure_names_come_from_the_list_in_force_during_the_period(
+    engine: Engine, scenario: Scenario, report_of: Build
+) -> None:
+    """TT 17/2017 art. 13: a quarter's report names procedures as the list in force then
+    did: not an unpublished draft's wording, nor a later list's."""
+    with Session(engine) as session:
+        for status, start, wording in (
+            (VersionStatus.PUBLISHED, date(2026, 7, 1), "Đăng ký khai sinh (danh mục sau)"),
+            (VersionStatus.DRAFT, date(2026, 1, 1), "Đăng ký khai sinh (dự thảo chưa ban hành)"),
+        ):
+            version = ListVersion(decision="99/QĐ-UBND", effective_from=start, status=status)
+            session.add(version)
+            session.flush()
+            session.add(
+                ListEntry(version_id=version.id, procedure_code="1.001193", name=wording)  # type: ignore[arg-type]
+            )
+        session.commit()
+    report = report_of("period", scenario.filter(period=quarter("2026Q1")))
+    names = {row[0]: row[1] for row in _table(report, "section.procedures").rows}
+    assert names["1.001193"] == "Đăng ký khai sinh"
+
+
+def test_results_returned_without_due_invitations_counted_and_listed(
+    engine: Engine, scenario: Scenario, report_of: Build
+) -> None:
+    """TT 17/2017 art. 5 cl. 2 point h: the return row counts them, a section lists them."""
+    report = report_of("period", scenario.filter(period=quarter("2026Q1")))
+    volumes = _table(report, "section.volumes")
+    column = [c.key for c in volumes.columns].index("col.returned_without_due_invitations")
+    rows = {row[0]: row[column] for row in volumes.rows}
+    assert rows == {label("leg", "pickup"): 0, label("leg", "return"): 1, "Tổng cộng": 1}
+    listed = _table(report, "section.period_returned_without_due_invitations")
+    assert [row[0] for row in listed.rows] == [scenario.codes["returned_undue"]]
+    assert listed.rows[0][5] == date(2026, 2, 11)

@@ -29,6 +29,21 @@ def test_every_format_of_every_period_report(scenario: Scenario, cli: Cli, tmp_p
     assert any("Quá hạn" in sheet for sheet in sheets)
 
 
+def test_period_prints_the_figures_the_office_gives(
+    scenario: Scenario, cli: Cli, tmp_path: Path
+) -> None:
+    out = tmp_path / "q1.html"
+    result = cli("report", "period", "--quarter", "2026Q1", "--compensation-cases", "2",
+                 "--safety-level", "Bảo đảm an toàn, không thất lạc", "-o", str(out))  # fmt: skip
+    assert result.code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<td>Số vụ việc phải bồi thường</td><td class="filled">2</td>' in page
+    assert '<td class="filled">Bảo đảm an toàn, không thất lạc</td>' in page
+    negative = cli("report", "period", "--quarter", "2026Q1", "--compensation-cases", "-1",
+                   "-o", str(out))  # fmt: skip
+    assert negative.code != 0
+
+
 def test_explicit_format_and_filters(scenario: Scenario, cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "report.bin"
     result = cli("report", "delivery", "--from", "2026-02-01", "--to", "2026-02-28",

@@ -429,6 +429,8 @@ def test_a_foreign_post_is_read_completely(
     assert len(foreign_post.tokens) >= 2, "the first token lapsed and a new one was asked for"
     assert foreign_post.failed == {"list"}, "the HTML 500 was served and got over"
     assert legs["000.00.12.H14-251229-0009-R1"].invitations == 2
+    # Invited Tuesday 06/01 and Thursday 08/01/2026, two working days apart, then returned.
+    assert legs["000.00.12.H14-251229-0009-R1"].invitation_verdict == "compliant"
     assert {
         reference: (leg.order_id, leg.item_code, leg.item_check_ok, leg.kind, leg.status)
         for reference, leg in legs.items()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from postlink import defaults
 from postlink.db import session_scope
-from postlink.models import Dossier, ListVersion, OutboxCommand
+from postlink.models import Dossier, Event, Leg, ListVersion, OutboxCommand
 from tests.web.conftest import ADMIN, STAFF, MakeBrowser
 
 FILED = datetime(2026, 1, 12, 2, 30, tzinfo=UTC)
@@ -28,6 +28,12 @@ def test_report_page_and_its_exports_share_one_filter(browser_for: MakeBrowser) 
     assert xlsx.content.startswith(b"PK")
     bad = staff.get("/reports/period?from=31/02/2026")
     assert "không hợp lệ" in bad.text
+    period = staff.get("/reports/period/file.html?quarter=2026Q1&compensation=1&safety=T%E1%BB%91t")
+    assert '<td class="filled">1</td>' in period.text
+    assert '<td class="filled">Tốt</td>' in period.text
+    assert 'name="compensation"' in staff.get("/reports/period?quarter=2026Q1").text
+    wrong = staff.get("/reports/period?quarter=2026Q1&compensation=ba")
+    assert "Số vụ việc phải bồi thường «ba» không hợp lệ" in wrong.text
 
 
 def _filed_dossier(engine: Engine, code: str, procedure: str) -> int:
@@ -173,3 +179,55 @@ def test_an_unknown_page_keeps_the_navigation_for_a_logged_in_user(
     anonymous = browser_for().get("/khong-co")
     assert anonymous.status_code == 404
     assert '<a href="/search">' not in anonymous.text
+
+
+def test_dossier_page_flags_a_return_without_due_invitations(
+    browser_for: MakeBrowser, engine: Engine
+) -> None:
+    """TT 17/2017 art. 5 cl. 2 point h, shown with the article and the reasons."""
+    dossier_id = _filed_dossier(engine, "000.00.12.H14-260302-0001", "1.001193")
+    # Invited on Monday 02/03 (09:00 local), back at the office on Tuesday 03/03.
+    invited, back = datetime(2026, 3, 2, 2, tzinfo=UTC), datetime(2026, 3, 3, 2, tzinfo=UTC)
+    with session_scope(engine) as session:
+        returned = Leg(
+            dossier_id=dossier_id,
+            kind="return",
+            adapter="myvnpost",
+            reference="000.00.12.H14-260302-0001-R1",
+            item_code="EB300000001VN",
+            status="returned",
+            status_at=back,
+            closed_at=back,
+            invitations=1,
+            last_invitation_on=date(2026, 3, 2),
+            invitation_verdict="returned_without_due_invitations",
+        )
+        waiting = Leg(
+            dossier_id=dossier_id,
+            kind="return",
+            adapter="myvnpost",
+            reference="000.00.12.H14-260302-0001-R2",
+            status="delivery_failed_attempt",
+            invitations=1,
+            last_invitation_on=date(2026, 3, 2),
+            invitation_wait_until=date(2026, 3, 4),
+        )
+        session.add_all([returned, waiting])
+        session.flush()
+        assert returned.id is not None
+        for status, at in (("delivery_failed_attempt", invited), ("returned", back)):
+            session.add(
+                Event(
+                    leg_id=returned.id,
+                    item_code="EB300000001VN",
+                    raw_code=status,
+                    status=status,
+                    occurred_at=at,
+                )
+            )
+    page = browser_for(*STAFF).get("/dossiers/000.00.12.H14-260302-0001").text
+    assert "hoàn trả khi chưa mời đủ" in page
+    assert "điểm h khoản 2 Điều 5 Thông tư số 17/2017/TT-BTTTT" in page
+    assert "1 lần, lần cuối ngày 02/03/2026" in page
+    assert "chuyển hoàn đến hết ngày 04/03/2026" in page
+    assert "Chỉ mời nhận 1 lần trước khi chuyển hoàn; phải mời ít nhất 2 lần." in page

@@ -25,8 +25,9 @@ from tests.web.seed import arrivals
 
 WEB_TEMPLATES = TEMPLATES_DIR / "web"
 #: Templates only ever included in, or extended by, others.
-#: Parts included by pages: rendered with them (the dossier page's deadline explanation).
-PARTS = {"base.html", "_macros.html", "_deadline_explain.html"}
+#: Parts included by pages and rendered with them (the dossier page's deadline explanation
+#: and its invitations).
+PARTS = {"base.html", "_macros.html", "_deadline_explain.html", "_invitations.html"}
 
 #: English a console page must not say: common words of English sentences and of the
 #: services' command-line wording. Vietnamese has none of them as words.
@@ -199,6 +200,7 @@ def test_every_console_page_speaks_vietnamese(
         "/search?q=khong-co": "search.html",
         f"/dossiers/{code}": "dossier.html",
         "/handovers/receive": "receive.html",
+        "/handovers/supplements": "supplements.html",
         f"/handovers/{handover_id}": "handover.html",
         "/results": "results.html",
         "/reports": "reports.html",

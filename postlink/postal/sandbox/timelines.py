@@ -5,9 +5,9 @@ any order's history instead of storing it. Times are whole minutes since the wor
 (the history endpoint shows minutes), strictly increasing, and a timeline never lasts more
 than ``MAX_DAYS``, which is what lets a feed window map to a range of orders.
 
-Failed deliveries follow QĐ 45/2016 art. 10 (TT 17/2017 art. 5 cl. 2): the recipient is
-invited twice, two working days apart, then the result goes back to the office. Working days
-here skip weekends only; the sandbox does not model public holidays.
+Failed deliveries follow TT 17/2017 art. 5 cl. 2 point h: the recipient is invited twice,
+two working days apart, then the result goes back to the office. Working days here skip
+weekends only; the sandbox does not model public holidays.
 """
 
 from __future__ import annotations

@@ -67,13 +67,15 @@ def _sign(
     items: list[tuple[int, str]],
     worker: str,
     back: str,
+    *,
+    supplement: bool = False,
 ) -> Response:
     """Sign the record, or go back to the form with what was wrong."""
     if not worker.strip():
         flash(request, say("desk.no_worker"), "error")
         return RedirectResponse(back, status_code=303)
     try:
-        handover_id = _store(request, user, direction, items, worker)
+        handover_id = _store(request, user, direction, items, worker, supplement=supplement)
     except PostlinkError as exc:
         flash(request, worded(exc), "error")
         return RedirectResponse(back, status_code=303)
@@ -82,7 +84,13 @@ def _sign(
 
 
 def _store(
-    request: Request, user: User, direction: Direction, items: list[tuple[int, str]], worker: str
+    request: Request,
+    user: User,
+    direction: Direction,
+    items: list[tuple[int, str]],
+    worker: str,
+    *,
+    supplement: bool = False,
 ) -> int | None:
     web = state_of(request)
     with session_scope(web.engine) as session:
@@ -101,6 +109,7 @@ def _store(
             signed_at=utcnow(),
             office=web.settings.office_name,
             actor=user.username,
+            supplement=supplement,
         )
         return handover.id
 
@@ -191,6 +200,29 @@ def _scan(
         return again(items)
     flash(request, say("desk.scan_done", value=shown))
     return again([(leg.id, ItemState.COMPLETE.value), *items])
+
+
+@router.get("/handovers/supplements")
+def supplements_form(request: Request, user: Staff, session: Db) -> Response:
+    """Dossiers received incomplete, waiting for their supplement (QĐ 45/2016 art. 7 cl. 4)."""
+    context = {"awaiting": desk.awaiting_supplement(session), "signer": _signer(user)}
+    return page(request, "supplements.html", context, user=user)
+
+
+@router.post("/handovers/supplements")
+async def receive_supplements(
+    request: Request, user: Staff, postal_worker: Annotated[str, Form(max_length=255)] = ""
+) -> Response:
+    """Sign a supplement record: each dossier now complete is filed at its signing time."""
+    items = await _ticked(request)
+    allowed = (ItemState.COMPLETE.value, ItemState.INCOMPLETE.value)
+    if any(state not in allowed for _, state in items):
+        raise BadInput(say("desk.state_invalid"))
+    if not items:
+        flash(request, say("desk.nothing_ticked"), "error")
+        return RedirectResponse("/handovers/supplements", status_code=303)
+    back = "/handovers/supplements"
+    return _sign(request, user, Direction.IN, items, postal_worker, back, supplement=True)
 
 
 @router.get("/handovers/{handover_id}")

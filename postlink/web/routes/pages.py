@@ -16,12 +16,12 @@ from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from postlink.legs.explain import Explanation, explain
+from postlink.legs.explain import explain
 from postlink.models import User
 from postlink.web import dashboard, lookup
 from postlink.web.inputs import RowId
 from postlink.web.security import csrf_protect, require_staff
-from postlink.web.state import WebState, state_of
+from postlink.web.state import state_of
 from postlink.web.templating import page
 
 router = APIRouter(
@@ -64,30 +64,31 @@ def search(request: Request, user: Staff, q: str = "") -> Response:
     return page(request, "search.html", {"q": q, "hits": hits}, user=user)
 
 
-def _deadlines(session: Session, web: WebState, view: lookup.DossierView) -> dict[int, Explanation]:
-    """How each leg's deadline was reached, as ``postlink leg explain`` shows it."""
-    return {
+def _dossier_page(
+    request: Request, user: User, session: Session, view: lookup.DossierView | None
+) -> Response:
+    """The dossier page: its legs, how each deadline was reached (as ``postlink leg explain``
+    shows it) and the invitation verdict of its returned results."""
+    if view is None:
+        raise HTTPException(404)
+    web = state_of(request)
+    deadlines = {
         leg.id: explain(session, leg, web.ctx.policy) for leg in view.legs if leg.id is not None
     }
+    reasons = lookup.invitation_reasons(view, web.ctx.policy.invitation_rule, web.settings.tz)
+    context = {"view": view, "deadlines": deadlines, "reasons": reasons}
+    return page(request, "dossier.html", context, user=user)
 
 
 @router.get("/dossiers/{code}")
 def dossier(request: Request, user: Staff, code: str) -> Response:
-    web = state_of(request)
-    with Session(web.reader) as session:
+    with Session(state_of(request).reader) as session:
         view = lookup.dossier_view(session, code)
-        if view is None:
-            raise HTTPException(404)
-        deadlines = _deadlines(session, web, view)
-    return page(request, "dossier.html", {"view": view, "deadlines": deadlines}, user=user)
+        return _dossier_page(request, user, session, view)
 
 
 @router.get("/legs/{leg_id}")
 def leg(request: Request, user: Staff, leg_id: RowId) -> Response:
-    web = state_of(request)
-    with Session(web.reader) as session:
+    with Session(state_of(request).reader) as session:
         view = lookup.leg_view(session, leg_id)
-        if view is None:
-            raise HTTPException(404)
-        deadlines = _deadlines(session, web, view)
-    return page(request, "dossier.html", {"view": view, "deadlines": deadlines}, user=user)
+        return _dossier_page(request, user, session, view)

@@ -61,6 +61,8 @@ class ReportForm:
         agency: Annotated[str | None, Query(max_length=40)] = None,
         leg: Annotated[str | None, Query(max_length=8)] = None,
         as_of: Annotated[str | None, Query(max_length=10)] = None,
+        compensation: Annotated[str | None, Query(max_length=6)] = None,
+        safety: Annotated[str | None, Query(max_length=200)] = None,
     ) -> None:
         self.values = {
             "from": shown_day(start or ""),
@@ -71,9 +73,12 @@ class ReportForm:
             "agency": agency or "",
             "leg": leg or "",
             "as_of": shown_day(as_of or ""),
+            "compensation": compensation or "",
+            "safety": safety or "",
         }
         self.start, self.end, self.quarter, self.half = start, end, quarter, half
         self.year_text, self.leg_text, self.agency, self.as_of = year, leg, agency, as_of
+        self.compensation_text, self.safety = compensation, (safety or "").strip()
 
     @property
     def year(self) -> int | None:
@@ -82,6 +87,16 @@ class ReportForm:
             return None
         if not (text.isascii() and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR):
             raise BadInput(say("period.year", value=text, first=FIRST_YEAR, last=LAST_YEAR))
+        return int(text)
+
+    @property
+    def compensation_cases(self) -> int | None:
+        """The period report's count of compensation cases, as the office typed it."""
+        text = (self.compensation_text or "").strip()
+        if not text:
+            return None
+        if not (text.isascii() and text.isdigit()):
+            raise BadInput(say("invite.report.compensation_cases", value=text))
         return int(text)
 
     @property
@@ -120,6 +135,8 @@ class ReportForm:
             as_of=parse_day(self.as_of, "tính đến") or today,
             agency=(self.agency or "").strip() or None,
             leg=self.leg,
+            compensation_cases=self.compensation_cases,
+            safety_level=self.safety,
         )
 
     @property
