@@ -44,7 +44,7 @@ def explain_command(
         leg = find_leg(session, reference)
         if leg is None:
             raise PostlinkError(code="routes.explain.no_leg", reference=reference)
-        shown = explain(session, leg, policy)
+        shown = explain(session, leg, policy, settings.tz)
     if as_json:
         print_json(shown.as_json())
         return
@@ -74,6 +74,7 @@ def explanation_lines(shown: Explanation) -> list[str]:
         say("routes.explain.deadline", deadline=day(shown.deadline) or "—"),
         say("routes.explain.invitations", count=len(shown.invitations)),
         *(f"  {_moment(m, tz)}" for m in shown.invitations),
+        *(f"  {reason}" for reason in shown.invitation_reasons),
     ]
     if shown.overdue:
         lines.append(say("routes.explain.overdue"))

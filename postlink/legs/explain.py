@@ -13,11 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from postlink.legs.calendar import CountedDay
 from postlink.legs.deadlines import DeadlinePolicy
+from postlink.legs.invitations import Judgement, explain_leg
+from postlink.legs.lifecycle import Step
 from postlink.legs.route_table import RouteTable
 from postlink.legs.routes import SPECIAL_AREA
 from postlink.legs.status import LegStatus
@@ -56,6 +59,9 @@ class Explanation:
     overdue: bool
     closed_at: datetime | None
     invitations: list[Moment]
+    #: The invitation rule's verdict and its reasons, worded (None until the item is back).
+    invitation_verdict: str | None
+    invitation_reasons: list[str]
 
     def as_json(self) -> dict[str, Any]:
         def moment(m: Moment | None) -> dict[str, str] | None:
@@ -94,6 +100,8 @@ class Explanation:
             "invitations": {
                 "count": len(self.invitations),
                 "attempts": [moment(m) for m in self.invitations],
+                "verdict": self.invitation_verdict,
+                "reasons": self.invitation_reasons,
             },
         }
 
@@ -112,8 +120,18 @@ def _route_n(leg: Leg, table: RouteTable, slip: bool) -> tuple[str, int | None]:
     return row.label, leg.route_days if leg.route_days is not None else row.n(slip)
 
 
-def explain(session: Session, leg: Leg, policy: DeadlinePolicy) -> Explanation:
-    """The explanation of ``leg``'s deadline from what is stored: nothing is re-decided."""
+def _worded(judgement: Judgement) -> list[str]:
+    """The reasons of a verdict as staff read them, dates as dd/mm/yyyy."""
+
+    def shown(value: object) -> object:
+        return f"{value:%d/%m/%Y}" if isinstance(value, date) else value
+
+    return [say(r.code, **{k: shown(v) for k, v in r.params.items()}) for r in judgement.reasons]
+
+
+def explain(session: Session, leg: Leg, policy: DeadlinePolicy, tz: ZoneInfo) -> Explanation:
+    """The explanation of ``leg``'s deadline from what is stored: nothing is re-decided but
+    the invitation verdict's reasons, judged again from the events by the same rule."""
     dossier = session.get(Dossier, leg.dossier_id) if leg.dossier_id else None
     slip = bool(dossier and dossier.appointment_slip and leg.kind == LegKind.PICKUP)
     events = session.exec(
@@ -122,6 +140,9 @@ def explain(session: Session, leg: Leg, policy: DeadlinePolicy) -> Explanation:
     moments = [Moment(e.occurred_at, e.status, e.raw_code, e.raw_label) for e in events]
     label, n = _route_n(leg, policy.route_table, slip)
     days = policy.calendar.count_days(leg.j_date, n) if leg.j_date and n is not None else []
+    judged = leg.invitation_verdict is not None
+    steps = [Step(e.occurred_at, LegStatus(e.status)) for e in events]
+    reasons = _worded(explain_leg(policy.invitation_rule, leg, steps, tz)) if judged else []
     return Explanation(
         reference=leg.reference,
         kind=leg.kind,
@@ -140,6 +161,8 @@ def explain(session: Session, leg: Leg, policy: DeadlinePolicy) -> Explanation:
         overdue=leg.overdue,
         closed_at=leg.closed_at,
         invitations=[m for m in moments if LegStatus(m.status).failed_delivery],
+        invitation_verdict=leg.invitation_verdict,
+        invitation_reasons=reasons,
     )
 
 

@@ -9,17 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, and_, col, or_, select
 
 from postlink.identifiers import IdentifierError, parse_dossier_code
-from postlink.legs.invitations import InvitationRule, explain_leg
-from postlink.legs.lifecycle import Step
-from postlink.legs.status import LegStatus
 from postlink.models import Dossier, Event, Handover, HandoverItem, Leg, OutboxCommand
-from postlink.words import say
 
 #: Dossiers shown for one search (a phone number may have many).
 MAX_HITS = 50
@@ -148,24 +142,3 @@ def leg_view(session: Session, leg_id: int) -> DossierView | None:
     if dossier is not None:
         return dossier_view(session, dossier.code)
     return _view(session, None, [leg])
-
-
-def _shown(value: object) -> object:
-    return f"{value:%d/%m/%Y}" if isinstance(value, date) else value
-
-
-def invitation_reasons(
-    view: DossierView, rule: InvitationRule, tz: ZoneInfo
-) -> dict[int, list[str]]:
-    """Why each leg taken back to the office was judged as it was (TT 17/2017 art. 5 cl. 2
-    point h), worded for the dossier page: each pair of invitations, or too few."""
-    reasons: dict[int, list[str]] = {}
-    for leg in view.legs:
-        if leg.id is None or leg.invitation_verdict is None:
-            continue
-        steps = [Step(e.occurred_at, LegStatus(e.status)) for e in view.events[leg.id]]
-        judgement = explain_leg(rule, leg, steps, tz)
-        reasons[leg.id] = [
-            say(r.code, **{k: _shown(v) for k, v in r.params.items()}) for r in judgement.reasons
-        ]
-    return reasons

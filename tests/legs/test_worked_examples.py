@@ -324,7 +324,7 @@ def test_worked_examples_through_the_ingest_and_leg_explain(
     assert shown["n"] == 4
     assert shown["days"] == EXAMPLE_4_DAYS
     assert shown["deadline"] == "2026-05-05"
-    assert shown["invitations"] == {"count": 0, "attempts": []}
+    assert shown["invitations"] == {"count": 0, "attempts": [], "verdict": None, "reasons": []}
 
     returned = json.loads(cli("leg", "explain", "000.00.12.H14-260429-0003-R1", "--json").stdout)
     assert returned["route"]["appointment_slip"] is False

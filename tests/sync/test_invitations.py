@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from postlink.db import session_scope
 from postlink.legs.apply import SyncContext, apply_events
+from postlink.legs.explain import explain
 from postlink.legs.status import LegStatus
 from postlink.models import Leg
 from postlink.postal.models import Event
@@ -141,3 +142,20 @@ def test_legs_returned_before_the_upgrade_are_judged_by_the_deadlines_job(
     }
     with session_scope(engine) as session:
         assert judge_returned_legs(session, ctx) == 0
+
+
+def test_leg_explain_gives_the_verdict_and_its_reasons(
+    engine: Engine, make_context: MakeContext, sandbox_server: SandboxHandle
+) -> None:
+    """The same verdict reaches ``postlink leg explain`` with the reasons counted by hand:
+    EB200000003VN was invited on Friday 13/02 and Monday 23/02, one working day apart
+    across Tết; EB200000002VN on Tuesday 03/03 and Thursday 05/03, two apart."""
+    ctx = make_context(sandbox_server)
+    legs = _apply(engine, ctx)
+    with Session(engine) as session:
+        late = explain(session, legs["EB200000003VN"], ctx.policy, get_settings().tz)
+        fine = explain(session, legs["EB200000002VN"], ctx.policy, get_settings().tz)
+    assert late.as_json()["invitations"]["verdict"] == "returned_without_due_invitations"
+    assert [r for r in late.invitation_reasons if "13/02/2026" in r and "23/02/2026" in r]
+    assert fine.as_json()["invitations"]["verdict"] == "compliant"
+    assert any("03/03/2026" in r and "05/03/2026" in r for r in fine.invitation_reasons)

@@ -72,12 +72,11 @@ def _dossier_page(
     if view is None:
         raise HTTPException(404)
     web = state_of(request)
+    policy, tz = web.ctx.policy, web.settings.tz
     deadlines = {
-        leg.id: explain(session, leg, web.ctx.policy) for leg in view.legs if leg.id is not None
+        leg.id: explain(session, leg, policy, tz) for leg in view.legs if leg.id is not None
     }
-    reasons = lookup.invitation_reasons(view, web.ctx.policy.invitation_rule, web.settings.tz)
-    context = {"view": view, "deadlines": deadlines, "reasons": reasons}
-    return page(request, "dossier.html", context, user=user)
+    return page(request, "dossier.html", {"view": view, "deadlines": deadlines}, user=user)
 
 
 @router.get("/dossiers/{code}")
