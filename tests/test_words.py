@@ -39,10 +39,11 @@ def _fields(text: str) -> set[str]:
 def _codes_in_source() -> set[str]:
     """Every code ``postlink/`` words or raises: the string arguments of ``say``/``say_in``/
     ``say_on`` and ``ValueError`` (a settings validator's reason), ``code=`` keywords, the
-    values assigned to a name ``code``, and the entries of a family worded by an f-string
+    values assigned to a name ``code``, the codes written in a table (a tuple), and the entries of a family worded by an f-string
     (``say(f"cli.col.{name}")``: the CLI's tests run every such heading)."""
     found: set[str] = set()
     families: set[str] = set()
+    tabled: set[str] = set()
 
     def strings(node: ast.AST) -> set[str]:
         """A literal, or either literal of ``"a" if … else "b"``."""
@@ -67,11 +68,14 @@ def _codes_in_source() -> set[str]:
                 first = node.values[0]  # say(f"cli.col.{name}"): a family of codes
                 if isinstance(first, ast.Constant) and str(first.value).endswith("."):
                     families.add(str(first.value))
+            elif isinstance(node, ast.Tuple):  # a table of codes: (pattern, "cli.framework.…")
+                tabled |= {v for item in node.elts for v in strings(item)}
             elif isinstance(node, ast.Assign) and any(
                 isinstance(target, ast.Name) and target.id == "code" for target in node.targets
             ):
                 found |= strings(node.value)
     found |= {code for code in words.catalogue("vi") if code.startswith(tuple(families))}
+    found |= tabled & set(words.catalogue("vi"))
     assert families, "no family found: the scan is broken"
     return found - {"cli", *words.LANGUAGES}
 

@@ -30,6 +30,7 @@ from postlink.catalog.publish import (
 from postlink.catalog.resolve import Outcome, Resolution, resolve_code
 from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot
 from postlink.catalog.versions import all_versions, entries_of, find_version, in_force_on
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import (
     JsonOption,
     console,
@@ -49,7 +50,7 @@ from postlink.words import language, say
 if TYPE_CHECKING:  # importing, exporting and editing read spreadsheets: openpyxl on demand
     from postlink.catalog.importer import ImportOutcome
 
-app = typer.Typer(
+app = WordedTyper(
     help="The lists of procedures allowed (and excluded) for postal handling (QĐ 45/2016).",
     no_args_is_help=True,
 )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import typer
 
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, print_json, print_pairs
 from postlink.settings import get_settings, masked
 from postlink.words import say
 
-app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
+app = WordedTyper(help="Inspect the configuration.", no_args_is_help=True)
 
 
 @app.command("show")

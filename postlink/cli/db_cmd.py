@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 
 from postlink import migrate
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, console, print_json, print_pairs
 from postlink.db import get_engine
 from postlink.words import say
 
-app = typer.Typer(help="Create, upgrade and inspect the database schema.", no_args_is_help=True)
+app = WordedTyper(help="Create, upgrade and inspect the database schema.", no_args_is_help=True)
 
 
 @app.command("upgrade")

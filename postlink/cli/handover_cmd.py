@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from sqlmodel import Session, col, func, select
 
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, console, print_json, print_table
 from postlink.db import get_engine, session_scope
 from postlink.errors import PostlinkError
@@ -26,7 +27,7 @@ from postlink.settings import get_settings
 from postlink.timeutil import local_date, utcnow
 from postlink.words import say
 
-app = typer.Typer(help="Handover records (biên bản giao nhận) with the postal worker.")
+app = WordedTyper(help="Handover records (biên bản giao nhận) with the postal worker.")
 
 
 def _split(values: list[str] | None) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from sqlmodel import Session, col, select
 
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, console, err_console, print_json, print_table
 from postlink.db import get_engine, session_scope
 from postlink.models import LegKind, OutboxCommand, OutboxState
@@ -18,7 +19,7 @@ from postlink.sync.outbox import Registration, register
 from postlink.sync.registrations import read_registrations
 from postlink.words import say
 
-app = typer.Typer(help="Orders the office owes the post (pickups, results).", no_args_is_help=True)
+app = WordedTyper(help="Orders the office owes the post (pickups, results).", no_args_is_help=True)
 
 
 def _summary(command: OutboxCommand) -> dict[str, object]:

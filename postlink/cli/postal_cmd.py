@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import typer
 
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, console, print_json, print_pairs, print_table
 from postlink.postal import exchange_log
 from postlink.postal.adapter import get_adapter
@@ -16,7 +17,7 @@ from postlink.settings import get_settings
 from postlink.timeutil import format_local
 from postlink.words import say
 
-app = typer.Typer(
+app = WordedTyper(
     help="The postal service: connection check and exchange log.", no_args_is_help=True
 )
 

@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, console, print_json, print_pairs
 from postlink.db import get_engine, session_scope
 from postlink.settings import get_settings
@@ -20,7 +21,7 @@ from postlink.sync import quarantine
 from postlink.sync.jobs import build_context
 from postlink.timeutil import format_local
 
-app = typer.Typer(
+app = WordedTyper(
     help="Bản ghi cách ly / quarantined postal records: list, show, replay, resolve.",
     no_args_is_help=True,
 )

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from postlink import logs, schema
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import (
     JsonOption,
     console,
@@ -215,6 +216,6 @@ def rematch(
 
 #: ``postlink sync`` (``--once``) with its ``backfill`` subcommand; ``postlink.cli`` loads it
 #: when the command runs.
-sync_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+sync_app = WordedTyper(invoke_without_command=True, no_args_is_help=False)
 sync_app.callback()(sync)
 sync_app.command("backfill")(backfill)

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from postlink import logs
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import console, err_console
 from postlink.db import session_scope
 from postlink.errors import PostlinkError
@@ -22,8 +23,8 @@ from postlink.settings import get_settings
 from postlink.web import accounts
 from postlink.words import say
 
-users = typer.Typer(help="Accounts of the web console.", no_args_is_help=True)
-tokens = typer.Typer(help="Bearer tokens of the inbound API.", no_args_is_help=True)
+users = WordedTyper(help="Accounts of the web console.", no_args_is_help=True)
+tokens = WordedTyper(help="Bearer tokens of the inbound API.", no_args_is_help=True)
 
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Read the password from standard input.")
