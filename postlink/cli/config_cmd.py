@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import typer
-
 from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, print_json, print_pairs
 from postlink.settings import get_settings, masked

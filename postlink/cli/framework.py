@@ -19,12 +19,14 @@ So the words are set where Typer supports it and worded here otherwise, once per
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import typer
 from typer import rich_utils
 from typer._click import exceptions as click_errors
 from typer.core import TyperCommand, TyperGroup
+from typer.models import CommandFunctionType
 
 from postlink.words import say
 
@@ -78,7 +80,9 @@ class WordedTyper(typer.Typer):
         kwargs.setdefault("subcommand_metavar", say("cli.framework.subcommand_metavar"))
         super().__init__(**kwargs)
 
-    def command(self, name: str | None = None, **kwargs: Any) -> Any:
+    def command(
+        self, name: str | None = None, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
         kwargs.setdefault("cls", WordedCommand)
         kwargs.setdefault("options_metavar", say("cli.framework.options_metavar"))
         return super().command(name, **kwargs)
