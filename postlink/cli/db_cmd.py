@@ -12,12 +12,12 @@ from postlink.cli.output import JsonOption, console, print_json, print_pairs
 from postlink.db import get_engine
 from postlink.words import say
 
-app = WordedTyper(help="Create, upgrade and inspect the database schema.", no_args_is_help=True)
+app = WordedTyper(help=say("cli.help.db"), no_args_is_help=True)
 
 
-@app.command("upgrade")
+@app.command("upgrade", help=say("cli.help.db.upgrade"))
 def upgrade(
-    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+    revision: Annotated[str, typer.Option(help=say("cli.opt.db.revision"))] = "head",
 ) -> None:
     """Create the schema or upgrade it to the newest revision (safe to run repeatedly)."""
     engine = get_engine()
@@ -32,7 +32,7 @@ def upgrade(
         console.print(say("cli.db.upgraded", before=before, after=after))
 
 
-@app.command("current")
+@app.command("current", help=say("cli.help.db.current"))
 def show_current(as_json: JsonOption = False) -> None:
     """Show the schema revision of the database and the newest one this version ships."""
     engine = get_engine()

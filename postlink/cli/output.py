@@ -90,10 +90,15 @@ def progress(items: Iterable[T], label: str, total: int | None = None) -> Iterat
 
 
 def parse_date(option: str, value: str | None) -> date | None:
-    """A YYYY-MM-DD option value; a bad one is a one-line error naming the option."""
+    """A YYYY-MM-DD or dd/mm/yyyy option value (as ISO tools and Vietnamese forms write a
+    day); a bad one is a one-line error naming the option."""
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.strptime(value, "%d/%m/%Y").date()
     except ValueError:
         raise PostlinkError(code="cli.bad_date", option=option, value=value) from None
