@@ -39,9 +39,9 @@ def _fields(text: str) -> set[str]:
 def _codes_in_source() -> set[str]:
     """Every code ``postlink/`` words or raises: the string arguments of ``say``/``say_in``/
     ``say_on`` and ``ValueError`` (a settings validator's reason), ``code=`` keywords, the
-    values assigned to a name ``code``, the catalogue's codes written in a table (a tuple),
-    and the entries of a family worded by an f-string (``say(f"cli.col.{name}")``: the CLI's
-    tests run every such heading)."""
+    values assigned to a name ``code``, the catalogue's codes written in a table (a tuple or
+    a dict's values), and the entries of a family worded by an f-string
+    (``say(f"cli.col.{name}")``: the CLI's tests run every such heading)."""
     found: set[str] = set()
     families: set[str] = set()
     tabled: set[str] = set()
@@ -71,6 +71,8 @@ def _codes_in_source() -> set[str]:
                     families.add(str(first.value))
             elif isinstance(node, ast.Tuple):  # a table of codes: (pattern, "cli.framework.…")
                 tabled |= {v for item in node.elts for v in strings(item)}
+            elif isinstance(node, ast.Dict):  # a table of codes: {ChangeKind.ADDED: "cli.…"}
+                tabled |= {v for item in node.values for v in strings(item)}
             elif isinstance(node, ast.Assign) and any(
                 isinstance(target, ast.Name) and target.id == "code" for target in node.targets
             ):
