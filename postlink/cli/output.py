@@ -54,7 +54,7 @@ def print_table(
     """A table; the ``whole`` columns identify a row and are never wrapped or cut, however
     narrow the terminal (the others give way): ``000.00.21.H…`` on every row identifies
     nothing (issue 16)."""
-    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    cells = [[_cell(cell) for cell in row] for row in rows]
     table = Table(title=title, title_justify="left")
     for index, column in enumerate(columns):
         if column in whole:
@@ -65,6 +65,21 @@ def print_table(
     for row in cells:
         table.add_row(*row)
     console.print(table)
+
+
+def _cell(value: Any) -> str:
+    """A value as a person reads it: a time in the province's time zone as dd/mm/yyyy HH:MM
+    and a day as dd/mm/yyyy (domain brief §7), never ISO in UTC; JSON keeps ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        from postlink.settings import get_settings  # only when a table holds a time
+        from postlink.timeutil import format_local
+
+        return format_local(value, get_settings().tz)
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
 
 
 def print_pairs(title: str, pairs: dict[str, Any]) -> None:

@@ -175,7 +175,8 @@ def status(
             *("jobs", "problems", "unknown_status_codes", "state", "healthy"),
             *("exit_code", "history"),
         )
-        print_pairs(say("cli.status.backlog"), {k: v for k, v in report.items() if k not in skip})
+        backlog = {say(f"cli.status.field.{k}"): v for k, v in report.items() if k not in skip}
+        print_pairs(say("cli.status.backlog"), backlog)
     if report["exit_code"]:
         raise typer.Exit(report["exit_code"])
 
