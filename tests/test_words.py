@@ -83,6 +83,8 @@ def _codes_in_source() -> set[str]:
                     }
                 if name == "label" and node.args:  # label("status", value): a family
                     families |= {f"{_REPORT}{v}." for v in strings(node.args[0])}
+                if name == "field_label" and node.args:  # field_label("cli.status.field", k)
+                    families |= {f"{v}." for v in strings(node.args[0])}
             elif isinstance(node, ast.JoinedStr) and node.values:
                 first = node.values[0]  # say(f"cli.col.{name}"): a family of codes
                 if isinstance(first, ast.Constant) and str(first.value).endswith((".", "_")):

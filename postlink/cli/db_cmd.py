@@ -46,4 +46,7 @@ def show_current(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(state)
     else:
-        print_pairs(say("cli.db.schema"), state)
+        shown = state | {
+            "up_to_date": say("cli.catalog.yes" if current == head else "cli.catalog.no")
+        }
+        print_pairs(say("cli.db.schema"), {say(f"cli.db.field.{k}"): v for k, v in shown.items()})

@@ -13,6 +13,7 @@ from postlink.cli.output import JsonOption, console, err_console, print_json, pr
 from postlink.db import get_engine, session_scope
 from postlink.models import LegKind, OutboxCommand, OutboxState
 from postlink.postal.models import Party
+from postlink.reports.strings import label
 from postlink.settings import get_settings
 from postlink.sync.jobs import build_context
 from postlink.sync.outbox import Registration, register
@@ -49,9 +50,18 @@ def _show(commands: list[OutboxCommand], as_json: bool) -> None:
     print_table(
         say("cli.outbox.title"),
         headings,
-        ([r[c] for c in columns] for r in rows),
+        ([_shown(c, r[c]) for c in columns] for r in rows),
         whole=headings[:2],
     )
+
+
+def _shown(column: str, value: object) -> object:
+    """A cell as staff read it: the leg and the state in words, the rest as stored."""
+    if column == "leg":
+        return label("leg_short", str(value))
+    if column == "state":
+        return say(f"cli.outbox.state.{value}")
+    return value
 
 
 def _exit_if_refused(commands: list[OutboxCommand]) -> None:

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from postlink.errors import PostlinkError
-from postlink.words import say
+from postlink.words import catalogue, language, say
 
 T = TypeVar("T")
 
@@ -80,6 +80,14 @@ def _cell(value: Any) -> str:
     if isinstance(value, date):
         return f"{value:%d/%m/%Y}"
     return str(value)
+
+
+def field_label(family: str, name: str) -> str:
+    """The catalogue's label ``<family>.<name>`` of a field of stored or reported data, or
+    the field's own name for a field added since: a new column must not stop a read-only
+    command such as ``postlink status`` (the catalogue test lists the labels in use)."""
+    code = f"{family}.{name}"
+    return say(code) if code in catalogue(language()) else name
 
 
 def print_pairs(title: str, pairs: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from postlink.cli.framework import WordedTyper
-from postlink.cli.output import JsonOption, console, print_json, print_pairs
+from postlink.cli.output import JsonOption, console, field_label, print_json, print_pairs
 from postlink.db import get_engine, session_scope
 from postlink.settings import get_settings
 from postlink.sync import quarantine
@@ -76,7 +76,8 @@ def show(
         "resolved_at": format_local(row.resolved_at, tz),
     }
     raw = fields.pop("raw")
-    print_pairs(say("cli.quarantine.record", id=record_id), fields)
+    shown = {field_label("cli.quarantine.field", name): value for name, value in fields.items()}
+    print_pairs(say("cli.quarantine.record", id=record_id), shown)
     console.print(raw, markup=False, highlight=False, soft_wrap=True)
 
 
@@ -104,10 +105,11 @@ def replay(
     if as_json:
         print_json(result)
     else:
-        print_pairs(
-            say("cli.quarantine.replayed"),
-            {k: result[k] for k in ("replayed", "recovered", "still_failing")} | result["applied"],
-        )
+        counts = {
+            say(f"cli.quarantine.field.{k}"): result[k]
+            for k in ("replayed", "recovered", "still_failing")
+        }
+        print_pairs(say("cli.quarantine.replayed"), counts | result["applied"])
         for failing in result["failing"]:
             console.print(f"{failing['id']}: {failing['reason']}", markup=False, highlight=False)
     if outcome.still_failing:

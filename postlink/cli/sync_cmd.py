@@ -12,6 +12,7 @@ from postlink.cli.framework import WordedTyper
 from postlink.cli.output import (
     JsonOption,
     console,
+    field_label,
     parse_date,
     print_json,
     print_pairs,
@@ -175,7 +176,9 @@ def status(
             *("jobs", "problems", "unknown_status_codes", "state", "healthy"),
             *("exit_code", "history"),
         )
-        backlog = {say(f"cli.status.field.{k}"): v for k, v in report.items() if k not in skip}
+        backlog = {
+            field_label("cli.status.field", k): v for k, v in report.items() if k not in skip
+        }
         print_pairs(say("cli.status.backlog"), backlog)
     if report["exit_code"]:
         raise typer.Exit(report["exit_code"])
