@@ -171,6 +171,7 @@ def _fail_validation(exc: CatalogValidationError, as_json: bool) -> NoReturn:
     if as_json:
         print_json(
             {
+                "code": exc.code,
                 "error": str(exc),
                 "errors": exc.errors,
                 "warnings": exc.warnings,
@@ -302,7 +303,8 @@ def _print_publish(outcome: PublishOutcome) -> None:
 def _refuse_unconfirmed(exc: ConfirmationNeeded, as_json: bool) -> NoReturn:
     """Nothing changed: say what publishing would do and how to confirm it."""
     if as_json:
-        print_json({"error": str(exc), "confirmation_needed": _plan_json(exc.plan)})
+        said = f"{say('cli.catalog.confirm_label')} {say('cli.catalog.confirm_needed')}"
+        print_json({"error": said, "confirmation_needed": _plan_json(exc.plan)})
     else:
         label = escape(say("cli.catalog.confirm_label"))
         sentence = escape(say("cli.catalog.confirm_needed"))

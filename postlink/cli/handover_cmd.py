@@ -23,7 +23,6 @@ from postlink.reports.files import format_for, write_report
 from postlink.reports.filters import ReportFilter, between
 from postlink.reports.handover import ItemSpec, create_handover
 from postlink.reports.registry import ReportName
-from postlink.reports.strings import label
 from postlink.settings import get_settings
 from postlink.timeutil import local_date, utcnow
 from postlink.words import say
@@ -151,7 +150,7 @@ def list_handovers(as_json: JsonOption = False) -> None:
         (
             (
                 d["id"],
-                label("handover.direction", str(d["direction"])),
+                say(f"report.handover.direction.{d['direction']}"),
                 h.signed_at.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M"),
                 d["officer"],
                 d["postal_worker"],

@@ -13,7 +13,6 @@ from postlink.cli.output import JsonOption, console, err_console, print_json, pr
 from postlink.db import get_engine, session_scope
 from postlink.models import LegKind, OutboxCommand, OutboxState
 from postlink.postal.models import Party
-from postlink.reports.strings import label
 from postlink.settings import get_settings
 from postlink.sync.jobs import build_context
 from postlink.sync.outbox import Registration, register
@@ -58,7 +57,7 @@ def _show(commands: list[OutboxCommand], as_json: bool) -> None:
 def _shown(column: str, value: object) -> object:
     """A cell as staff read it: the leg and the state in words, the rest as stored."""
     if column == "leg":
-        return label("leg_short", str(value))
+        return say(f"report.leg_short.{value}")
     if column == "state":
         return say(f"cli.outbox.state.{value}")
     return value
