@@ -106,6 +106,7 @@ def _codes_in_source() -> set[str]:
         page = template.read_text(encoding="utf-8")
         found |= {_REPORT + key for key in re.findall(r"\bt\(\s*['\"]([^'\"]+)['\"]\s*\)", page)}
         literals |= set(re.findall(r"['\"]([a-z_.]+)['\"]", page))
+    families |= {f"{v}." for v in tabled if _CODE.match(v)}  # a table of families
     found |= {code for code in words.catalogue("vi") if code.startswith(tuple(families))}
     found |= tabled & set(words.catalogue("vi"))
     found |= {_REPORT + key for key in literals} & set(words.catalogue("vi"))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from postlink import demo, logs
-from postlink.cli.output import console, print_table
+from postlink.cli.output import console, field_label, print_table
 from postlink.db import get_engine
 from postlink.settings import get_settings
 from postlink.sync.scheduler import run_worker
@@ -20,10 +20,16 @@ def _line(text: str) -> None:
     console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
+#: The catalogue family labelling the values each demo table counts (a value the family
+#: lacks, such as a status added since, is shown as it is).
+_LABELS = {"match": "cli.match", "status": "report.status", "outbox": "cli.outbox.state"}
+
+
 def _show(snapshot: dict[str, dict[str, int]]) -> None:
     for title, counts in snapshot.items():
         rows = sorted(counts.items(), key=lambda kv: -kv[1])
-        print_table(say(f"cli.demo.by.{title}"), ("", say("cli.col.count")), rows)
+        shown = [(field_label(_LABELS[title], value), count) for value, count in rows]
+        print_table(say(f"cli.demo.by.{title}"), ("", say("cli.col.count")), shown)
 
 
 def demo_command(
@@ -37,15 +43,16 @@ def demo_command(
     sandbox, ctx = demo.start(settings, engine, demo.DemoOptions(orders=orders))
     _line(say("cli.demo.database", url=engine.url.render_as_string(hide_password=True)))
     _line(say("cli.demo.sandbox", url=sandbox.url, orders=orders))
-    for published in demo.publish_samples(engine):
-        _line(say("cli.demo.published", decision=published))
+    for decision, effective in demo.publish_samples(engine):
+        _line(say("cli.demo.published", decision=decision, start=f"{effective:%d/%m/%Y}"))
     for command in demo.register_results(ctx, settings):
         if command.refusal_reason:
             _line(
                 say("cli.demo.refused", reference=command.reference, reason=command.refusal_reason)
             )
         else:
-            _line(say("cli.demo.registered", reference=command.reference, state=command.state))
+            state = say(f"cli.outbox.state.{command.state}")
+            _line(say("cli.demo.registered", reference=command.reference, state=state))
     web = demo.start_web(settings, engine, ctx)
     login = demo.demo_login(engine)
     if login:
