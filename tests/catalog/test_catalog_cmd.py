@@ -197,7 +197,7 @@ def test_edit_a_draft(published: Cli) -> None:
         "catalog", "edit", "1", "1.991104", "--no-return", "--why", "x", "--actor", "a"
     )
     assert refused.code == 1
-    assert "only a draft can be edited" in refused.stderr
+    assert "chỉ sửa được bản nháp" in refused.stderr
 
 
 @pytest.mark.parametrize(
@@ -206,10 +206,10 @@ def test_edit_a_draft(published: Cli) -> None:
         (("resolve", "1.00089"), "'1.00089' is not a procedure code"),
         (("resolve", "1.000894", "--at", "tomorrow"), "--at «tomorrow» không phải thời điểm"),
         (("resolve", "1.000894", "--agency", "UBND"), "'UBND' is not an agency code"),
-        (("show", "99"), "there is no list version 99"),
-        (("show", "7/QĐ-UBND"), "no list version has decision '7/QĐ-UBND'"),
+        (("show", "99"), "Không có phiên bản danh mục 99 (xem: postlink catalog list)."),
+        (("show", "7/QĐ-UBND"), "Không có phiên bản danh mục nào theo quyết định «7/QĐ-UBND»"),
         (("history", "abc"), "'abc' is not a procedure code"),
-        (("import", "missing.xlsx", *JANUARY), "missing.xlsx does not exist"),
+        (("import", "missing.xlsx", *JANUARY), "Tệp missing.xlsx không tồn tại"),
         (
             ("import", str(JANUARY_CSV), *JANUARY, "--encoding", "latin-9x"),
             "lỗi: --encoding «latin-9x» không phải bảng mã được hỗ trợ",
