@@ -13,6 +13,7 @@ from postlink.db import get_engine
 from postlink.settings import get_settings
 from postlink.sync.scheduler import run_worker
 from postlink.words import say
+from postlink.worker import JOBS
 
 
 def _line(text: str) -> None:
@@ -65,7 +66,7 @@ def demo_command(
         target=demo.watch, args=(engine, _show, watching), daemon=True, name="demo-watch"
     ).start()
     try:
-        run_worker(ctx, settings, duration)
+        run_worker(ctx, settings, JOBS, duration)
     finally:
         watching.set()
         _show(demo.snapshot(engine))
