@@ -72,8 +72,9 @@ def demo_settings(settings: Settings) -> Settings:
     )
 
 
-def publish_samples(engine: Engine) -> list[str]:
-    """Publish the sample lists unless some list is already published."""
+def publish_samples(engine: Engine) -> list[tuple[str, date]]:
+    """Publish the sample lists unless some list is already published; the decision and
+    effective date of each one published."""
     with session_scope(engine) as session:
         if session.exec(select(func.count()).select_from(ListVersion)).one():
             return []
@@ -88,7 +89,7 @@ def publish_samples(engine: Engine) -> list[str]:
                 publish_now=True,
                 confirm=True,  # the sample history: the July list cuts January's window
             )
-            done.append(f"{decision} from {effective:%d/%m/%Y}")
+            done.append((decision, effective))
         return done
 
 

@@ -29,8 +29,6 @@ def require_current(engine: Engine) -> None:
     """Refuse to read a database whose schema is not this version's."""
     stored = stored_revision(engine)
     if stored != HEAD_REVISION:
-        raise PostlinkError(
-            f"cơ sở dữ liệu ở phiên bản lược đồ {stored or 'trống'}, postlink cần "
-            f"{HEAD_REVISION}: chạy `postlink db upgrade` / the database schema is at "
-            f"{stored or 'none'}, postlink needs {HEAD_REVISION}: run `postlink db upgrade`"
-        )
+        if stored is None:
+            raise PostlinkError(code="schema.empty", needed=HEAD_REVISION)
+        raise PostlinkError(code="schema.outdated", stored=stored, needed=HEAD_REVISION)

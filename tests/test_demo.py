@@ -14,10 +14,10 @@ from tests.conftest import CliResult
 def test_demo_runs_the_worker_on_the_sandbox(cli: Callable[..., CliResult], engine: Engine) -> None:
     result = cli("demo", "--orders", "300", "--duration", "6")
     assert result.code == 0, result.stderr
-    assert "Published sample list 125/QĐ-UBND" in result.stdout
-    assert "refused" in result.stdout
-    assert "Web console: http://127.0.0.1:" in result.stdout
-    assert "log in as user demo, password postlink-demo" in result.stdout
+    assert "Đã công bố danh mục mẫu 125/QĐ-UBND" in result.stdout
+    assert "bị từ chối" in result.stdout
+    assert "Giao diện web: http://127.0.0.1:" in result.stdout
+    assert "tài khoản demo, mật khẩu postlink-demo" in result.stdout
     with Session(engine) as session:
         legs = session.exec(select(Leg)).all()
         commands = session.exec(select(OutboxCommand)).all()

@@ -19,10 +19,17 @@ from babel.messages.pofile import read_po as babel_read_po
 
 from postlink import words
 from postlink.errors import ConfigError, PostlinkError
+from postlink.reports.render import TEMPLATES_DIR
 from postlink.settings import Language, get_settings, load_settings
 from tests.conftest import CliResult
 
 PACKAGE = Path(words.__file__).parent
+_REPORT = "report."
+#: A report text's key: ``col.no``, ``period_quarter``.
+_KEY = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
+#: Entries the same in every language: the product's name, the empty cell's dash, and the
+#: abbreviation (STT, số thứ tự) Vietnamese forms print over their numbering column.
+_NEUTRAL = {"report.app_name", "report.label.none", "report.col.no"}
 #: Flags of the command line (``--force``); only its own ``cli.`` sentences may name them.
 _FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
 #: Letters only Vietnamese writes: a Vietnamese sentence has at least one.
@@ -39,10 +46,17 @@ def _fields(text: str) -> set[str]:
 def _codes_in_source() -> set[str]:
     """Every code ``postlink/`` words or raises: the string arguments of ``say``/``say_in``/
     ``say_on`` and ``ValueError`` (a settings validator's reason), ``code=`` keywords, the
-    values assigned to a name ``code``, and the entries of a family worded by an f-string
-    (``say(f"cli.col.{name}")``: the CLI's tests run every such heading)."""
+    values assigned to a name ``code``, the catalogue's codes written in a table (a tuple or
+    a dict's values), and the entries of a family worded by an f-string or a sum
+    (``say(f"cli.col.{name}")``: the CLI's tests run every such heading).
+
+    The reports' words are ``report.<key>``: the keys given to ``text`` in Python and ``t`` in
+    templates, the families given to ``label``, and every key written as a literal (a table's
+    column keys) count; the report tests render each table."""
     found: set[str] = set()
     families: set[str] = set()
+    tabled: set[str] = set()
+    literals: set[str] = set()
 
     def strings(node: ast.AST) -> set[str]:
         """A literal, or either literal of ``"a" if … else "b"``."""
@@ -55,7 +69,15 @@ def _codes_in_source() -> set[str]:
         )
 
     for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # SQL's ``text("…")`` (SQLAlchemy) is not the reports' ``text``.
+        sql_text = any(
+            isinstance(node, ast.ImportFrom)
+            and (node.module or "").startswith("sqlalchemy")
+            and any(alias.name == "text" for alias in node.names)
+            for node in ast.walk(tree)
+        )
+        for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
                 if name in ("say", "say_in", "say_on"):
@@ -63,15 +85,40 @@ def _codes_in_source() -> set[str]:
                 if name == "ValueError":  # a settings validator's reason, or a plain message
                     found |= {v for arg in node.args[:1] for v in strings(arg) if _CODE.match(v)}
                 found |= {v for k in node.keywords if k.arg == "code" for v in strings(k.value)}
+                # a report's word (not ``sa.text`` nor SQLAlchemy's ``text`` imported bare)
+                if name == "text" and isinstance(node.func, ast.Name) and not sql_text:
+                    found |= {
+                        _REPORT + v for a in node.args[:1] for v in strings(a) if _KEY.match(v)
+                    }
+                if name == "label" and node.args:  # label("status", value): a family
+                    families |= {f"{_REPORT}{v}." for v in strings(node.args[0])}
+                if name == "field_label" and node.args:  # field_label("cli.status.field", k)
+                    families |= {f"{v}." for v in strings(node.args[0])}
             elif isinstance(node, ast.JoinedStr) and node.values:
                 first = node.values[0]  # say(f"cli.col.{name}"): a family of codes
-                if isinstance(first, ast.Constant) and str(first.value).endswith("."):
-                    families.add(str(first.value))
+                if isinstance(first, ast.Constant) and str(first.value).endswith((".", "_")):
+                    families |= {str(first.value), _REPORT + str(first.value)}
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                prefix = strings(node.left)  # text("handover.direction." + direction)
+                families |= {p for v in prefix if v.endswith(".") for p in (v, _REPORT + v)}
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                literals.add(node.value)
+            elif isinstance(node, ast.Tuple):  # a table of codes: (pattern, "cli.framework.…")
+                tabled |= {v for item in node.elts for v in strings(item)}
+            elif isinstance(node, ast.Dict):  # a table of codes: {ChangeKind.ADDED: "cli.…"}
+                tabled |= {v for item in node.values for v in strings(item)}
             elif isinstance(node, ast.Assign) and any(
                 isinstance(target, ast.Name) and target.id == "code" for target in node.targets
             ):
                 found |= strings(node.value)
+    for template in TEMPLATES_DIR.rglob("*.html"):
+        page = template.read_text(encoding="utf-8")
+        found |= {_REPORT + key for key in re.findall(r"\bt\(\s*['\"]([^'\"]+)['\"]\s*\)", page)}
+        literals |= set(re.findall(r"['\"]([a-z_.]+)['\"]", page))
+    families |= {f"{v}." for v in tabled if _CODE.match(v)}  # a table of families
     found |= {code for code in words.catalogue("vi") if code.startswith(tuple(families))}
+    found |= tabled & set(words.catalogue("vi"))
+    found |= {_REPORT + key for key in literals} & set(words.catalogue("vi"))
     assert families, "no family found: the scan is broken"
     return found - {"cli", *words.LANGUAGES}
 
@@ -92,6 +139,8 @@ def test_every_code_has_both_languages_with_the_same_placeholders() -> None:
     for code, text in vi.items():
         assert text.strip(), code
         assert en[code].strip(), code
+        if code in _NEUTRAL:
+            continue
         assert _VIETNAMESE.search(text), f"{code} is not Vietnamese: {text!r}"
         assert en[code] != text, f"{code} has no English text of its own"
         assert _fields(text) == _fields(en[code]), code

@@ -45,8 +45,11 @@ def _find(session: Session, version: ListVersion, code: str, agency: str) -> Lis
         )
     ).first()
     if entry is None:
-        whose = f" for agency {agency_code}" if agency_code else ""
-        raise PostlinkError(f"version {version.id} has no entry {base}{whose}")
+        if agency_code:
+            raise PostlinkError(
+                code="catalog.no_agency_entry", id=version.id, procedure=base, agency=agency_code
+            )
+        raise PostlinkError(code="catalog.no_entry", id=version.id, procedure=base)
     return entry
 
 
@@ -63,10 +66,10 @@ def _changed(current: EntrySnapshot, changes: Mapping[str, str | bool]) -> Entry
         elif attribute in EDITABLE_FLAGS and isinstance(value, bool):
             values[attribute] = value
         else:
-            raise PostlinkError(f"{attribute!r} cannot be edited (or has the wrong type)")
+            raise PostlinkError(code="catalog.not_editable", attribute=attribute)
     edited = replace(current, **values)  # type: ignore[arg-type]
     if not edited.name:
-        raise PostlinkError("name: the procedure name cannot be empty")
+        raise PostlinkError(code="catalog.empty_name")
     if not (edited.postal_submission or edited.postal_return or edited.reason):
         raise PostlinkError(str(EXCLUDED_WITHOUT_REASON))
     return edited
@@ -84,15 +87,12 @@ def edit_entry(
 ) -> tuple[EntrySnapshot, EntrySnapshot]:
     """Change one entry of a draft; return it before and after."""
     if version.status != VersionStatus.DRAFT:
-        raise PostlinkError(
-            f"version {version.id} is {version.status}; only a draft can be edited "
-            "(a correction to a published list is a new version)"
-        )
+        raise PostlinkError(code="catalog.only_draft", id=version.id, status=version.status)
     reason = clean(why)
     if not reason:
         raise PostlinkError(code="catalog.edit_reason")
     if not changes:
-        raise PostlinkError("nothing to change: give at least one new value")
+        raise PostlinkError(code="catalog.nothing_to_change")
     entry = _find(session, version, code, agency)
     before = EntrySnapshot.of(entry)
     after = _changed(before, changes)

@@ -94,7 +94,7 @@ def export_version(session: Session, version: ListVersion, path: Path) -> int:
     """Write ``version`` to ``path`` (.xlsx or .csv by its suffix); return the entry count."""
     suffix = path.suffix.lower()
     if suffix not in XLSX_SUFFIXES | CSV_SUFFIXES:
-        raise PostlinkError(f"cannot export to {path.name}: the file must end in .xlsx or .csv")
+        raise PostlinkError(code="catalog.export_suffix", name=path.name)
     entries = entries_of(session, version)
     rows = table_rows(version, entries)
     if suffix in XLSX_SUFFIXES:

@@ -181,7 +181,7 @@ def _skipped(reason: Reason) -> Reason:
 def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> ParsedList:
     """Read and validate ``path``; raise ``CatalogValidationError`` listing every problem."""
     if not path.is_file():
-        raise PostlinkError(f"{path} does not exist or is not a file / không tồn tại")
+        raise PostlinkError(code="catalog.no_file", path=path)
     problems = Problems()
     entries: list[tuple[int, EntrySnapshot]] = []
     description = ""

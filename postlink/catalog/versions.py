@@ -42,20 +42,17 @@ def find_version(session: Session, ref: str | int) -> ListVersion:
     if text_ref.isdigit():
         version = session.get(ListVersion, int(text_ref))
         if version is None:
-            raise PostlinkError(f"there is no list version {text_ref} (see: postlink catalog list)")
+            raise PostlinkError(code="catalog.no_version", ref=text_ref)
         return version
     # Compared in Python: SQLite's lower() leaves "Đ" alone. Versions are few (a handful
     # of decisions a year), so reading them all is cheap.
     wanted = text_ref.casefold()
     matches = [v for v in all_versions(session) if v.decision.casefold() == wanted]
     if not matches:
-        raise PostlinkError(
-            f"no list version has decision {text_ref!r}; give a version id or an exact "
-            "decision number (see: postlink catalog list)"
-        )
+        raise PostlinkError(code="catalog.unknown_decision", ref=text_ref)
     if len(matches) > 1:
         ids = ", ".join(str(v.id) for v in sorted(matches, key=id_of))
-        raise PostlinkError(f"decision {text_ref!r} has several versions ({ids}); give the id")
+        raise PostlinkError(code="catalog.ambiguous_decision", ref=text_ref, ids=ids)
     return matches[0]
 
 

@@ -15,9 +15,17 @@ from typing import Annotated, Any, NoReturn
 import typer
 import typer.main
 from rich.markup import escape
-from typer.core import TyperCommand, TyperGroup
+from typer import rich_utils
+from typer._click.exceptions import ClickException, UsageError
 
 from postlink import __version__
+from postlink.cli.framework import (
+    WordedCommand,
+    WordedGroup,
+    WordedTyper,
+    show_usage_error,
+    use_catalogue_words,
+)
 from postlink.cli.output import err_console
 from postlink.errors import ConfigError, PostlinkError
 from postlink.words import language, say, say_on
@@ -55,7 +63,7 @@ def load_command(name: str) -> Any:
     """Import the module of command ``name`` and build its (Typer's own) click command."""
     module, attribute, _ = COMMANDS[name]
     target = getattr(importlib.import_module(f"postlink.cli.{module}"), attribute)
-    holder = typer.Typer(rich_markup_mode="rich", add_completion=False)
+    holder = WordedTyper(add_completion=False)
     summary = COMMANDS[name][2]
     if isinstance(target, typer.Typer):
         holder.add_typer(target, name=name, help=summary)
@@ -72,7 +80,7 @@ def _help(function: Any, summary: str) -> str:
     return "\n\n".join([summary, *details]) if language() == "en" else summary
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(WordedGroup):
     """The root group: lists ``COMMANDS`` from their summaries, loads one when it runs."""
 
     summaries_only = False
@@ -84,7 +92,7 @@ class LazyGroup(TyperGroup):
         if cmd_name not in COMMANDS:
             return None
         if self.summaries_only:
-            return TyperCommand(cmd_name, help=COMMANDS[cmd_name][2])
+            return WordedCommand(cmd_name, help=COMMANDS[cmd_name][2])
         if cmd_name not in self.commands:
             self.commands[cmd_name] = load_command(cmd_name)
         return self.commands[cmd_name]
@@ -97,12 +105,11 @@ class LazyGroup(TyperGroup):
             self.summaries_only = False
 
 
-app = typer.Typer(
+app = WordedTyper(
     cls=LazyGroup,
     help=say("cli.help.app"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
     add_completion=False,
 )
 
@@ -143,12 +150,23 @@ def worded(exc: PostlinkError) -> str:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Console-script entry point; exits 2 on bad configuration, 1 on other errors."""
+    """Console-script entry point; exits 2 on bad configuration or a bad command line, 1 on
+    other errors. The framework's words are set from the catalogue first, and its errors
+    are caught here to be worded (``postlink.cli.framework``)."""
     _state["debug"] = False
+    use_catalogue_words()
     try:
-        app(args=argv, prog_name="postlink")
+        outcome = app(args=argv, prog_name="postlink", standalone_mode=False)
+    except UsageError as exc:
+        sys.exit(show_usage_error(exc))
+    except ClickException as exc:  # a file the framework could not open
+        rich_utils.rich_format_error(exc)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        rich_utils.rich_abort_error()
+        sys.exit(1)
     except PostlinkError as exc:
         _fail(worded(exc), 2 if isinstance(exc, ConfigError) else 1)
     except Exception as exc:
         _fail(say("cli.crash", kind=type(exc).__name__, message=exc), 1)
-    sys.exit(0)
+    sys.exit(outcome if isinstance(outcome, int) else 0)

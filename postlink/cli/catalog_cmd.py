@@ -19,7 +19,7 @@ from rich.table import Table
 
 from postlink.catalog.diff import CatalogDiff, Change, ChangeKind, diff_versions, eligibility
 from postlink.catalog.history import procedure_history
-from postlink.catalog.problems import CatalogValidationError, Problem
+from postlink.catalog.problems import CatalogValidationError, Problem, Reason
 from postlink.catalog.publish import (
     ConfirmationNeeded,
     PublishOutcome,
@@ -30,6 +30,7 @@ from postlink.catalog.publish import (
 from postlink.catalog.resolve import Outcome, Resolution, resolve_code
 from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot
 from postlink.catalog.versions import all_versions, entries_of, find_version, in_force_on
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import (
     JsonOption,
     console,
@@ -49,17 +50,11 @@ from postlink.words import language, say
 if TYPE_CHECKING:  # importing, exporting and editing read spreadsheets: openpyxl on demand
     from postlink.catalog.importer import ImportOutcome
 
-app = typer.Typer(
-    help="The lists of procedures allowed (and excluded) for postal handling (QĐ 45/2016).",
-    no_args_is_help=True,
-)
+app = WordedTyper(help=say("cli.help.catalog"), no_args_is_help=True)
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-VersionArg = Annotated[str, typer.Argument(help="Version id, or its exact decision number.")]
-ActorOption = Annotated[
-    str | None,
-    typer.Option("--actor", help="Who does this, for the audit trail (default: your login name)."),
-]
+VersionArg = Annotated[str, typer.Argument(help=say("cli.opt.catalog.version"))]
+ActorOption = Annotated[str | None, typer.Option("--actor", help=say("cli.opt.catalog.actor"))]
 
 
 def _say(text: str) -> None:
@@ -73,7 +68,7 @@ def _actor(given: str | None) -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
-        raise PostlinkError("cannot tell who you are: give --actor NAME") from None
+        raise PostlinkError(code="cli.catalog.no_actor") from None
 
 
 def _day(value: date | None) -> str:
@@ -81,7 +76,7 @@ def _day(value: date | None) -> str:
 
 
 def _window(version: VersionSnapshot | ListVersion) -> str:
-    until = _day(version.effective_to) if version.effective_to else "open"
+    until = _day(version.effective_to) if version.effective_to else say("cli.catalog.open_end")
     return f"{_day(version.effective_from)} → {until}"
 
 
@@ -91,6 +86,35 @@ def _when(value: datetime | None) -> str:
 
 def _mark(flag: bool) -> str:
     return "X" if flag else "-"
+
+
+def _yes(flag: bool) -> str:
+    return say("cli.catalog.yes") if flag else say("cli.catalog.no")
+
+
+#: The service forms of ``eligibility`` (stable values, kept in JSON) as people read them.
+_ELIGIBILITY = {
+    "submission and return": "cli.catalog.eligibility.both",
+    "submission only": "cli.catalog.eligibility.submission",
+    "return only": "cli.catalog.eligibility.return",
+    "excluded": "cli.catalog.eligibility.excluded",
+}
+
+
+def _eligible(entry: EntrySnapshot) -> str:
+    """Which legs of ``entry`` may go by post, in the catalogue's words."""
+    return _form(eligibility(entry))
+
+
+def _form(value: object) -> str:
+    """A service form named by a change (``before``/``after``) in the catalogue's words."""
+    code = _ELIGIBILITY.get(str(value))
+    return say(code) if code else str(value)
+
+
+def _status(value: str) -> str:
+    """A version's status (draft, published, withdrawn) in the catalogue's words."""
+    return say(f"cli.catalog.status.{value}")
 
 
 def _instant(text: str | None) -> datetime:
@@ -108,10 +132,7 @@ def _instant(text: str | None) -> datetime:
         except ValueError:
             continue
         return value if value.tzinfo else value.replace(tzinfo=get_settings().tz)
-    raise PostlinkError(
-        f"--at {text!r} is not a time: use 2026-03-01T10:00 (local time), "
-        "2026-03-01T10:00+07:00 or 01/03/2026 10:00"
-    )
+    raise PostlinkError(code="cli.catalog.bad_at", value=text)
 
 
 # --- problems and diffs -------------------------------------------------------------------------
@@ -150,6 +171,7 @@ def _fail_validation(exc: CatalogValidationError, as_json: bool) -> NoReturn:
     if as_json:
         print_json(
             {
+                "code": exc.code,
                 "error": str(exc),
                 "errors": exc.errors,
                 "warnings": exc.warnings,
@@ -165,23 +187,23 @@ def _fail_validation(exc: CatalogValidationError, as_json: bool) -> NoReturn:
 
 
 _HEADINGS = {
-    ChangeKind.ADDED: "Added",
-    ChangeKind.REMOVED: "Removed",
-    ChangeKind.ELIGIBILITY: "Eligibility changed",
-    ChangeKind.RENAMED: "Renamed",
-    ChangeKind.REASON: "Reason changed",
-    ChangeKind.DETAILS: "Other details changed",
+    ChangeKind.ADDED: "cli.catalog.kind.added",
+    ChangeKind.REMOVED: "cli.catalog.kind.removed",
+    ChangeKind.ELIGIBILITY: "cli.catalog.kind.eligibility",
+    ChangeKind.RENAMED: "cli.catalog.kind.renamed",
+    ChangeKind.REASON: "cli.catalog.kind.reason",
+    ChangeKind.DETAILS: "cli.catalog.kind.details",
 }
 
 
 def _change_line(change: Change) -> str:
     who = f"{change.code}" + (f" [{change.agency_code}]" if change.agency_code else "")
     if change.kind is ChangeKind.ADDED:
-        return f"{who}  {change.name}: {change.after}"
+        return f"{who}  {change.name}: {_form(change.after)}"
     if change.kind is ChangeKind.REMOVED:
-        return f"{who}  {change.name} (was: {change.before})"
+        return f"{who}  " + say("cli.catalog.was", name=change.name, before=_form(change.before))
     if change.kind is ChangeKind.ELIGIBILITY:
-        return f"{who}  {change.name}: {change.before} → {change.after}"
+        return f"{who}  {change.name}: {_form(change.before)} → {_form(change.after)}"
     what = f"{change.attribute}: " if change.kind is ChangeKind.DETAILS else ""
     return f"{who}  {what}{change.before!r} → {change.after!r}"
 
@@ -194,38 +216,36 @@ def _print_diff(diff: CatalogDiff, title: str, *, show_all: bool = True) -> None
     """Counts, then each change on one line under its kind (long names wrap badly in tables);
     without ``show_all`` only the first ``PREVIEW_CHANGES`` of each kind."""
     if diff.base is None:
-        _say(f"{title}: no list in force, so all {len(diff.changes)} procedures are new.")
+        _say(say("cli.catalog.diff.all_new", title=title, count=len(diff.changes)))
         changes = diff.of_kind(ChangeKind.ADDED)
         shown = changes if show_all else changes[:PREVIEW_CHANGES]
         for change in shown:
             _say("  " + _change_line(change))
         if len(shown) < len(changes):
-            _say(
-                f"  … và {len(changes) - len(shown)} thủ tục nữa / and {len(changes) - len(shown)}"
-                " more (--all shows them all)"
-            )
+            _say("  " + say("cli.catalog.diff.more_procedures", count=len(changes) - len(shown)))
         return
     if diff.is_empty:
-        _say(f"{title}: no changes.")
+        _say(say("cli.catalog.diff.none", title=title))
         return
-    counts = ", ".join(f"{kind.value} {count}" for kind, count in diff.counts.items() if count)
+    counts = ", ".join(
+        f"{say(_HEADINGS[kind])} {count}" for kind, count in diff.counts.items() if count
+    )
     _say(f"{title}: {counts}.")
     for kind, heading in _HEADINGS.items():
         changes = diff.of_kind(kind)
         if changes:
-            _say(f"{heading} ({len(changes)}):")
+            _say(f"{say(heading)} ({len(changes)}):")
         shown = changes if show_all else changes[:PREVIEW_CHANGES]
         for change in shown:
             _say("  " + _change_line(change))
         if len(shown) < len(changes):
-            hidden = len(changes) - len(shown)
-            _say(f"  … và {hidden} thay đổi nữa / and {hidden} more (--all shows them all)")
+            _say("  " + say("cli.catalog.diff.more_changes", count=len(changes) - len(shown)))
 
 
 def _base_label(diff: CatalogDiff) -> str:
     if diff.base is None:
-        return "Changes"
-    return f"Changes against version {diff.base.id} ({diff.base.decision})"
+        return say("cli.catalog.diff.title")
+    return say("cli.catalog.diff.against", id=diff.base.id, decision=diff.base.decision)
 
 
 def _publish_json(outcome: PublishOutcome) -> dict[str, Any]:
@@ -239,65 +259,58 @@ def _publish_json(outcome: PublishOutcome) -> dict[str, Any]:
 
 
 def _print_plan(plan: PublishPlan, *, err: bool = False) -> None:
-    """What publishing does (or would do), each line in Vietnamese then English."""
+    """What publishing does (or would do), one line per consequence."""
     out = err_console if err else console
     for line in plan.lines():
-        out.print(escape(f"  {line.vi} / {line.en}"), highlight=False, soft_wrap=True)
+        out.print(escape(f"  {_reason(line)}"), highlight=False, soft_wrap=True)
+
+
+def _reason(reason: Reason) -> str:
+    """A reason the catalog wrote in both languages, in the configured one."""
+    return reason.en if language() == "en" else reason.vi
 
 
 def _print_publish(outcome: PublishOutcome) -> None:
     """What publishing did, with the real dates of every version it cut or superseded."""
     version, plan = outcome.version, outcome.plan
     _say(
-        f"Published version {version.id} ({version.decision}), in force from "
-        f"{_day(version.effective_from)}. Đã công bố phiên bản {version.id}, áp dụng từ "
-        f"{_day(version.effective_from)}."
+        say(
+            "cli.catalog.published",
+            id=version.id,
+            decision=version.decision,
+            start=_day(version.effective_from),
+        )
     )
     for other in outcome.shortened:
         _say(
-            f"Version {other.id} ({other.decision}) now ends: {_window(other)}. Phiên bản "
-            f"{other.id} nay áp dụng {_window(other).replace('open', 'chưa hết')}."
+            say(
+                "cli.catalog.shortened", id=other.id, decision=other.decision, window=_window(other)
+            )
         )
     for before in plan.superseded:
-        if before.effective_from <= plan.today:
-            _say(
-                f"Version {before.id} ({before.decision}) is superseded: it was in force from "
-                f"{_day(before.effective_from)}; those dates now follow version {version.id}. "
-                f"Phiên bản {before.id} bị thay thế: đã áp dụng từ "
-                f"{_day(before.effective_from)}, nay các ngày đó xét theo phiên bản {version.id}."
-            )
-        else:
-            _say(
-                f"Version {before.id} ({before.decision}) is superseded before coming into "
-                f"force (it was due from {_day(before.effective_from)}). Phiên bản {before.id} "
-                f"bị thay thế trước ngày hiệu lực {_day(before.effective_from)}."
-            )
-    _say(plan.lines()[-1].en + ". " + plan.lines()[-1].vi + ".")
-    if plan.legs_changed:
-        _say(
-            "Đối chiếu lại các lượt đó / re-match them: postlink rematch --from "
-            f'{version.effective_from:%Y-%m-%d} --reason "…" (or publish with --rematch)'
+        code = (
+            "cli.catalog.superseded"
+            if before.effective_from <= plan.today
+            else "cli.catalog.superseded_early"
         )
+        start = _day(before.effective_from)
+        _say(say(code, id=before.id, decision=before.decision, start=start, by=version.id))
+    _say(_reason(plan.lines()[-1]) + ".")
+    if plan.legs_changed:
+        _say(say("cli.catalog.rematch_hint", start=f"{version.effective_from:%Y-%m-%d}"))
 
 
 def _refuse_unconfirmed(exc: ConfirmationNeeded, as_json: bool) -> NoReturn:
     """Nothing changed: say what publishing would do and how to confirm it."""
     if as_json:
-        print_json({"error": str(exc), "confirmation_needed": _plan_json(exc.plan)})
+        said = f"{say('cli.catalog.confirm_label')} {say('cli.catalog.confirm_needed')}"
+        print_json({"error": said, "confirmation_needed": _plan_json(exc.plan)})
     else:
-        err_console.print(
-            "[red]Cần xác nhận / confirmation needed:[/red] công bố này thay đổi các ngày đã qua "
-            "/ this publication changes dates already past. Chưa thay đổi gì / nothing changed:",
-            highlight=False,
-            soft_wrap=True,
-        )
+        label = escape(say("cli.catalog.confirm_label"))
+        sentence = escape(say("cli.catalog.confirm_needed"))
+        err_console.print(f"[red]{label}[/red] {sentence}", highlight=False, soft_wrap=True)
         _print_plan(exc.plan, err=True)
-        err_console.print(
-            "Chạy lại với --force để xác nhận (thêm --rematch để đối chiếu lại các lượt) / run "
-            "again with --force to confirm (add --rematch to re-judge the legs)",
-            highlight=False,
-            soft_wrap=True,
-        )
+        err_console.print(escape(say("cli.catalog.confirm_how")), highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -329,8 +342,12 @@ def _rematch_after(outcome: PublishOutcome, actor: str) -> dict[str, int]:
             session,
             ctx,
             actor=actor,
-            reason=f"công bố phiên bản {version.id} ({version.decision}) từ "
-            f"{_day(version.effective_from)}",
+            reason=say(
+                "cli.catalog.rematch_reason",
+                id=version.id,
+                decision=version.decision,
+                start=_day(version.effective_from),
+            ),
             since=version.effective_from,
         )
 
@@ -342,42 +359,36 @@ ForceOption = Annotated[
     bool,
     typer.Option(
         "--force",
-        help="Xác nhận / confirm: publish even if identical to the list in force, or if it "
-        "changes dates already past (after reading what it changes).",
+        help=say("cli.opt.catalog.force"),
     ),
 ]
 RematchOption = Annotated[
     bool,
     typer.Option(
         "--rematch",
-        help="Đối chiếu lại / re-judge the recorded legs from the effective date on (audited).",
+        help=say("cli.opt.catalog.rematch"),
     ),
 ]
-AllOption = Annotated[
-    bool, typer.Option("--all", help="Hiện mọi thay đổi / show every change, not the first.")
-]
+AllOption = Annotated[bool, typer.Option("--all", help=say("cli.opt.catalog.all"))]
 
 
-@app.command("import")
+@app.command("import", help=say("cli.help.catalog.import"))
 def import_command(
-    file: Annotated[Path, typer.Argument(help="The list: .xlsx, .docx or .csv.")],
+    file: Annotated[Path, typer.Argument(help=say("cli.opt.catalog.file"))],
     effective: Annotated[
-        datetime, typer.Option(formats=DATE_FORMATS, help="Effective from (2026-01-01).")
+        datetime, typer.Option(formats=DATE_FORMATS, help=say("cli.opt.catalog.effective"))
     ],
-    decision: Annotated[
-        str | None,
-        typer.Option(
-            help="Decision number, e.g. 125/QĐ-UBND (default: the one the file's title names)."
-        ),
-    ] = None,
+    decision: Annotated[str | None, typer.Option(help=say("cli.opt.catalog.decision"))] = None,
     signed: Annotated[
-        datetime | None, typer.Option(formats=DATE_FORMATS, help="Signing date.")
+        datetime | None, typer.Option(formats=DATE_FORMATS, help=say("cli.opt.catalog.signed"))
     ] = None,
     actor: ActorOption = None,
-    note: Annotated[str, typer.Option(help="A note kept with the version.")] = "",
-    encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected).")] = None,
-    sheet: Annotated[str | None, typer.Option(help="Workbook sheet (default: the first).")] = None,
-    publish_now: Annotated[bool, typer.Option("--publish", help="Publish it at once.")] = False,
+    note: Annotated[str, typer.Option(help=say("cli.opt.catalog.note"))] = "",
+    encoding: Annotated[str | None, typer.Option(help=say("cli.opt.catalog.encoding"))] = None,
+    sheet: Annotated[str | None, typer.Option(help=say("cli.opt.catalog.sheet"))] = None,
+    publish_now: Annotated[
+        bool, typer.Option("--publish", help=say("cli.opt.catalog.publish"))
+    ] = False,
     force: ForceOption = False,
     rematch: RematchOption = False,
     show_all: AllOption = False,
@@ -418,30 +429,45 @@ def import_command(
     # Procedures that leave the list are warnings too, but the diff below lists them.
     _print_problems(outcome.parsed.problems.warnings_kept, outcome.parsed.problems.omitted)
     parsed, version = outcome.parsed, outcome.version
-    _say(f"Read {len(parsed.entries)} procedures from {parsed.source_name} ({parsed.description}).")
+    _say(
+        say(
+            "cli.catalog.read",
+            count=len(parsed.entries),
+            source=parsed.source_name,
+            how=parsed.description,
+        )
+    )
     if decision is None or outcome.reused:
         _say(
-            f"Quyết định / decision: {version.decision}"
-            + (" (theo tiêu đề tệp / from the file's title)" if decision is None else "")
-            + (f", ký ngày / signed {_day(version.signed_on)}" if version.signed_on else "")
+            say("cli.catalog.decision", decision=version.decision)
+            + (" " + say("cli.catalog.decision_from_title") if decision is None else "")
+            + (
+                say("cli.catalog.signed_on", day=_day(version.signed_on))
+                if version.signed_on
+                else ""
+            )
         )
     if outcome.reused:
-        _say(
-            f"Tệp này đã được nhập thành bản nháp {version.id}; dùng lại bản nháp đó, không tạo "
-            f"bản mới / this file is already draft version {version.id}: reused, not stored "
-            "again."
-        )
+        _say(say("cli.catalog.reused", id=version.id))
     _print_diff(outcome.diff, _base_label(outcome.diff), show_all=show_all)
     if outcome.published is not None:
         _print_publish(outcome.published)
         if rematched is not None:
-            _say(f"Đã đối chiếu lại / re-matched: {rematched}")
+            _print_rematched(rematched)
     else:
         _say(
-            f"Stored draft version {version.id} ({version.decision}, effective "
-            f"{_day(version.effective_from)}). Publish it with: postlink catalog publish "
-            f"{version.id}"
+            say(
+                "cli.catalog.stored",
+                id=version.id,
+                decision=version.decision,
+                start=_day(version.effective_from),
+            )
         )
+
+
+def _print_rematched(counts: dict[str, int]) -> None:
+    """What re-judging the legs changed, one count per outcome."""
+    print_pairs(say("cli.rematch.title"), counts)
 
 
 def _import_json(outcome: ImportOutcome) -> dict[str, Any]:
@@ -460,7 +486,7 @@ def _import_json(outcome: ImportOutcome) -> dict[str, Any]:
     }
 
 
-@app.command("publish")
+@app.command("publish", help=say("cli.help.catalog.publish"))
 def publish_command(
     version: VersionArg,
     actor: ActorOption = None,
@@ -490,17 +516,16 @@ def publish_command(
     _print_diff(outcome.diff, _base_label(outcome.diff), show_all=show_all)
     _print_publish(outcome)
     if rematched is not None:
-        _say(f"Đã đối chiếu lại / re-matched: {rematched}")
+        _print_rematched(rematched)
 
 
-@app.command("withdraw")
+@app.command("withdraw", help=say("cli.help.catalog.withdraw"))
 def withdraw_command(
     version: VersionArg,
-    reason: Annotated[str, typer.Option(help="Why, e.g. the decision that annulled it.")],
+    reason: Annotated[str, typer.Option(help=say("cli.opt.catalog.withdraw_reason"))],
     actor: ActorOption = None,
     force: Annotated[
-        bool,
-        typer.Option("--force", help="Xác nhận / confirm leaving dates with no list in force."),
+        bool, typer.Option("--force", help=say("cli.opt.catalog.withdraw_force"))
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -524,17 +549,18 @@ def withdraw_command(
             }
         )
         return
-    _say(f"Withdrew version {outcome.version.id} ({outcome.version.decision}).")
+    _say(say("cli.catalog.withdrawn", id=outcome.version.id, decision=outcome.version.decision))
     if outcome.extended is not None:
         extended = outcome.extended
-        _say(f"Version {extended.id} ({extended.decision}) is in force again: {_window(extended)}.")
+        window = _window(extended)
+        _say(say("cli.catalog.extended", id=extended.id, decision=extended.decision, window=window))
 
 
 def _version_json(version: ListVersion) -> dict[str, Any]:
     return version.model_dump(mode="json")
 
 
-@app.command("list")
+@app.command("list", help=say("cli.help.catalog.list"))
 def list_command(as_json: JsonOption = False) -> None:
     """All list versions, newest first; * marks the one in force today."""
     today = utcnow().astimezone(get_settings().tz).date()
@@ -545,16 +571,17 @@ def list_command(as_json: JsonOption = False) -> None:
     if as_json:
         print_json([_version_json(v) | {"in_force_today": v.id == current_id} for v in versions])
         return
+    columns = ("id", "decision", "from", "until", "status", "count", "by")
     print_table(
-        f"List versions (today {_day(today)}; * = in force today)",
-        ("id", "decision", "from", "until", "status", "count", "by"),
+        say("cli.catalog.versions", today=_day(today)),
+        [say(f"cli.col.{column}") for column in columns],
         (
             (
                 f"{v.id}*" if v.id == current_id else v.id,
                 v.decision,
                 _day(v.effective_from),
                 _day(v.effective_to),
-                v.status,
+                _status(v.status),
                 v.entry_count,
                 v.published_by or v.imported_by,
             )
@@ -565,21 +592,21 @@ def list_command(as_json: JsonOption = False) -> None:
 
 def _print_entries(entries: list[EntrySnapshot]) -> None:
     """Entries with the code and marks never wrapped: a cut code is a wrong code."""
-    table = Table(title="Entries (S = postal submission, R = postal return)", title_justify="left")
-    table.add_column("code", no_wrap=True)
-    table.add_column("name")
-    table.add_column("field")
-    table.add_column("level", no_wrap=True)
-    table.add_column("S", no_wrap=True)
-    table.add_column("R", no_wrap=True)
-    table.add_column("reason")
+    table = Table(title=say("cli.catalog.entries"), title_justify="left")
+    table.add_column(say("cli.col.code"), no_wrap=True)
+    table.add_column(say("cli.col.name"))
+    table.add_column(say("cli.col.field"))
+    table.add_column(say("cli.col.level"), no_wrap=True)
+    table.add_column(say("cli.col.submission"), no_wrap=True)
+    table.add_column(say("cli.col.return"), no_wrap=True)
+    table.add_column(say("cli.col.reason"))
     for entry in entries:
         code = entry.code_raw or entry.code
         table.add_row(
             code + (f"\n@{entry.agency_code}" if entry.agency_code else ""),
             entry.name,
             entry.field,
-            entry.level.value if entry.level else "",
+            _level(entry),
             _mark(entry.postal_submission),
             _mark(entry.postal_return),
             entry.reason,
@@ -587,7 +614,12 @@ def _print_entries(entries: list[EntrySnapshot]) -> None:
     console.print(table)
 
 
-@app.command("show")
+def _level(entry: EntrySnapshot) -> str:
+    """The level of government handling a procedure, as the reports name it."""
+    return say(f"report.level.{entry.level.value}") if entry.level else ""
+
+
+@app.command("show", help=say("cli.help.catalog.show"))
 def show_command(version: VersionArg, as_json: JsonOption = False) -> None:
     """One version: its decision, window, status and every entry."""
     with session_scope() as session:
@@ -597,29 +629,30 @@ def show_command(version: VersionArg, as_json: JsonOption = False) -> None:
         print_json({"version": _version_json(found), "entries": [e.as_dict() for e in entries]})
         return
     excluded = sum(1 for e in entries if eligibility(e) == "excluded")
+    fields = {
+        "decision": found.decision,
+        "signed_on": _day(found.signed_on),
+        "in_force": _window(found),
+        "status": _status(found.status),
+        "procedures": say("cli.catalog.procedures", count=len(entries), excluded=excluded),
+        "source": f"{found.source_name} (sha256 {found.source_sha256[:12]}…)",
+        "imported": f"{found.imported_by} {_when(found.imported_at)}",
+        "published": f"{found.published_by or ''} {_when(found.published_at)}".strip(),
+        "withdrawn": f"{found.withdrawn_by or ''} {_when(found.withdrawn_at)} "
+        f"{found.withdraw_reason or ''}".strip(),
+        "note": found.note,
+    }
     print_pairs(
-        f"Version {found.id}",
-        {
-            "decision": found.decision,
-            "signed on": _day(found.signed_on),
-            "in force": _window(found),
-            "status": found.status,
-            "procedures": f"{len(entries)} ({excluded} excluded from the post)",
-            "source": f"{found.source_name} (sha256 {found.source_sha256[:12]}…)",
-            "imported": f"{found.imported_by} {_when(found.imported_at)}",
-            "published": f"{found.published_by or ''} {_when(found.published_at)}".strip(),
-            "withdrawn": f"{found.withdrawn_by or ''} {_when(found.withdrawn_at)} "
-            f"{found.withdraw_reason or ''}".strip(),
-            "note": found.note,
-        },
+        say("cli.catalog.version", id=found.id),
+        {say(f"cli.catalog.field.{name}"): value for name, value in fields.items()},
     )
     _print_entries(entries)
 
 
-@app.command("diff")
+@app.command("diff", help=say("cli.help.catalog.diff"))
 def diff_command(
-    old: Annotated[str, typer.Argument(help="The earlier version (id or decision).")],
-    new: Annotated[str, typer.Argument(help="The later version (id or decision).")],
+    old: Annotated[str, typer.Argument(help=say("cli.opt.catalog.old"))],
+    new: Annotated[str, typer.Argument(help=say("cli.opt.catalog.new"))],
     as_json: JsonOption = False,
 ) -> None:
     """What changed from version OLD to version NEW."""
@@ -631,7 +664,13 @@ def diff_command(
         return
     _print_diff(
         diff,
-        f"Changes from version {before.id} ({before.decision}) to {after.id} ({after.decision})",
+        say(
+            "cli.catalog.diff.between",
+            old=before.id,
+            old_decision=before.decision,
+            new=after.id,
+            new_decision=after.decision,
+        ),
     )
 
 
@@ -652,19 +691,11 @@ def _resolution_json(
     }
 
 
-@app.command("resolve")
+@app.command("resolve", help=say("cli.help.catalog.resolve"))
 def resolve_command(
-    code: Annotated[str, typer.Argument(help="Procedure code, e.g. 1.000894.")],
-    at: Annotated[
-        str | None,
-        typer.Option(
-            help="When: 2026-03-01T10:00 (local time), 2026-03-01T10:00+07:00 or "
-            "01/03/2026 10:00; default now."
-        ),
-    ] = None,
-    agency: Annotated[
-        str | None, typer.Option(help="Handling agency code, e.g. 000.00.00.H14.")
-    ] = None,
+    code: Annotated[str, typer.Argument(help=say("cli.opt.catalog.code"))],
+    at: Annotated[str | None, typer.Option(help=say("cli.opt.catalog.at"))] = None,
+    agency: Annotated[str | None, typer.Option(help=say("cli.opt.catalog.agency"))] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Whether a procedure could go through the post at a time, under the list then in force."""
@@ -682,35 +713,38 @@ def resolve_command(
     local = instant.astimezone(get_settings().tz)
     when = f"{local:%d/%m/%Y %H:%M} ({get_settings().timezone})"
     if answer.outcome is Outcome.NO_LIST_IN_FORCE:
-        _say(f"No list was in force on {when}.")
+        _say(say("cli.catalog.no_list", when=when))
         return
     version = answer.version
     assert version is not None  # FOUND and NOT_ON_LIST always name the version in force
-    in_force = f"version {version.id} ({version.decision}), in force {_window(version)}"
+    in_force = say(
+        "cli.catalog.in_force", id=version.id, decision=version.decision, window=_window(version)
+    )
     if answer.entry is None:
-        _say(f"{code} is not on the list in force on {when}: {in_force}.")
+        _say(say("cli.catalog.not_on_list", code=code, when=when, version=in_force))
         return
     entry = answer.entry
+    fields = {
+        "name": entry.name,
+        "field_level": f"{entry.field} / {_level(entry)}",
+        "agency": f"{entry.agency} {entry.agency_code}".strip(),
+        "submission": _yes(entry.postal_submission),
+        "return": _yes(entry.postal_return),
+        "eligibility": _eligible(entry),
+        "reason": entry.reason,
+        "legal_basis": entry.legal_basis,
+        "list": in_force,
+    }
     print_pairs(
-        f"{entry.code} on {when}",
-        {
-            "name": entry.name,
-            "field / level": f"{entry.field} / {entry.level.value if entry.level else ''}",
-            "agency": f"{entry.agency} {entry.agency_code}".strip(),
-            "postal submission": "yes" if entry.postal_submission else "no",
-            "postal return": "yes" if entry.postal_return else "no",
-            "eligibility": eligibility(entry),
-            "reason": entry.reason,
-            "legal basis": entry.legal_basis,
-            "list": in_force,
-        },
+        say("cli.catalog.on", code=entry.code, when=when),
+        {say(f"cli.catalog.field.{name}"): value for name, value in fields.items()},
     )
 
 
-@app.command("export")
+@app.command("export", help=say("cli.help.catalog.export"))
 def export_command(
     version: VersionArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.xlsx or FILE.csv.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help=say("cli.opt.catalog.output"))],
 ) -> None:
     """Write a version as .xlsx or .csv (it re-imports to the same list)."""
     from postlink.catalog.export import export_version
@@ -718,12 +752,12 @@ def export_command(
     with session_scope() as session:
         found = find_version(session, version)
         count = export_version(session, found, output)
-    _say(f"Wrote {count} procedures of version {found.id} ({found.decision}) to {output}.")
+    _say(say("cli.catalog.wrote", count=count, id=found.id, decision=found.decision, path=output))
 
 
-@app.command("history")
+@app.command("history", help=say("cli.help.catalog.history"))
 def history_command(
-    code: Annotated[str, typer.Argument(help="Procedure code, e.g. 1.012784.")],
+    code: Annotated[str, typer.Argument(help=say("cli.opt.catalog.code"))],
     as_json: JsonOption = False,
 ) -> None:
     """How one procedure's eligibility changed across list versions."""
@@ -748,38 +782,46 @@ def history_command(
             }
         )
         return
-    _say(f"History of {base} ({len(steps)} list versions)")
+    _say(say("cli.catalog.history", code=base, count=len(steps)))
     for step in steps:
         version = step.version
-        kinds = sorted({change.kind.value for change in step.changes})
-        changed = f"; changed: {', '.join(kinds)}" if kinds else ""
-        _say(
-            f"version {version.id}, {version.decision}, {_window(version)}, {step.status}{changed}"
+        kinds = sorted({change.kind for change in step.changes})
+        changed = ", ".join(say(_HEADINGS[kind]) for kind in kinds)
+        line = say(
+            "cli.catalog.history_step",
+            id=version.id,
+            decision=version.decision,
+            window=_window(version),
+            status=_status(step.status),
         )
+        _say(line + ("; " + say("cli.catalog.changed", kinds=changed) if kinds else ""))
         for entry in step.entries:
             agency = f"[{entry.agency_code}] " if entry.agency_code else ""
             reason = f": {entry.reason}" if entry.reason else ""
-            _say(f"  {agency}{eligibility(entry)}{reason}")
+            _say(f"  {agency}{_eligible(entry)}{reason}")
         if not step.entries:
-            _say("  not on the list")
+            _say("  " + say("cli.catalog.not_listed"))
 
 
-@app.command("edit")
+@app.command("edit", help=say("cli.help.catalog.edit"))
 def edit_command(
     version: VersionArg,
-    code: Annotated[str, typer.Argument(help="Procedure code of the entry.")],
-    why: Annotated[str, typer.Option(help="Why the draft is edited (kept in the audit trail).")],
-    agency: Annotated[str, typer.Option(help="Agency code of an agency-specific entry.")] = "",
-    name: Annotated[str | None, typer.Option(help="New procedure name.")] = None,
+    code: Annotated[str, typer.Argument(help=say("cli.opt.catalog.entry_code"))],
+    why: Annotated[str, typer.Option(help=say("cli.opt.catalog.why"))],
+    agency: Annotated[str, typer.Option(help=say("cli.opt.catalog.entry_agency"))] = "",
+    name: Annotated[str | None, typer.Option(help=say("cli.opt.catalog.name"))] = None,
     submission: Annotated[
-        bool | None, typer.Option("--submission/--no-submission", help="Postal submission allowed.")
+        bool | None,
+        typer.Option("--submission/--no-submission", help=say("cli.opt.catalog.submission")),
     ] = None,
     result: Annotated[
-        bool | None, typer.Option("--return/--no-return", help="Postal return allowed.")
+        bool | None, typer.Option("--return/--no-return", help=say("cli.opt.catalog.return"))
     ] = None,
-    reason: Annotated[str | None, typer.Option(help="Exclusion reason.")] = None,
-    legal_basis: Annotated[str | None, typer.Option(help="Legal basis of the exclusion.")] = None,
-    note: Annotated[str | None, typer.Option(help="Note.")] = None,
+    reason: Annotated[str | None, typer.Option(help=say("cli.opt.catalog.reason"))] = None,
+    legal_basis: Annotated[
+        str | None, typer.Option(help=say("cli.opt.catalog.legal_basis"))
+    ] = None,
+    note: Annotated[str | None, typer.Option(help=say("cli.opt.catalog.entry_note"))] = None,
     actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -809,8 +851,8 @@ def edit_command(
         print_json({"before": before.as_dict(), "after": after.as_dict()})
         return
     print_table(
-        f"Edited {after.code} in version {version}",
-        ("attribute", "before", "after"),
+        say("cli.catalog.edited", code=after.code, version=version),
+        (say("cli.col.attribute"), say("cli.col.before"), say("cli.col.after")),
         (
             (attribute, getattr(before, attribute), getattr(after, attribute))
             for attribute in changes

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import typer
-
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, print_json, print_pairs
 from postlink.settings import get_settings, masked
 from postlink.words import say
 
-app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
+app = WordedTyper(help=say("cli.help.config"), no_args_is_help=True)
 
 
-@app.command("show")
+@app.command("show", help=say("cli.help.config.show"))
 def show(as_json: JsonOption = False) -> None:
     """Print the effective settings (environment over .env over defaults), secrets masked."""
     values = masked(get_settings())

@@ -7,16 +7,17 @@ from typing import Annotated
 import typer
 
 from postlink import migrate
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, console, print_json, print_pairs
 from postlink.db import get_engine
 from postlink.words import say
 
-app = typer.Typer(help="Create, upgrade and inspect the database schema.", no_args_is_help=True)
+app = WordedTyper(help=say("cli.help.db"), no_args_is_help=True)
 
 
-@app.command("upgrade")
+@app.command("upgrade", help=say("cli.help.db.upgrade"))
 def upgrade(
-    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+    revision: Annotated[str, typer.Option(help=say("cli.opt.db.revision"))] = "head",
 ) -> None:
     """Create the schema or upgrade it to the newest revision (safe to run repeatedly)."""
     engine = get_engine()
@@ -31,7 +32,7 @@ def upgrade(
         console.print(say("cli.db.upgraded", before=before, after=after))
 
 
-@app.command("current")
+@app.command("current", help=say("cli.help.db.current"))
 def show_current(as_json: JsonOption = False) -> None:
     """Show the schema revision of the database and the newest one this version ships."""
     engine = get_engine()
@@ -45,4 +46,7 @@ def show_current(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(state)
     else:
-        print_pairs(say("cli.db.schema"), state)
+        shown = state | {
+            "up_to_date": say("cli.catalog.yes" if current == head else "cli.catalog.no")
+        }
+        print_pairs(say("cli.db.schema"), {say(f"cli.db.field.{k}"): v for k, v in shown.items()})

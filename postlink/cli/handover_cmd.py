@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from sqlmodel import Session, col, func, select
 
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, console, print_json, print_table
 from postlink.db import get_engine, session_scope
 from postlink.errors import PostlinkError
@@ -28,7 +29,7 @@ from postlink.settings import get_settings
 from postlink.timeutil import local_date, utcnow
 from postlink.words import say
 
-app = typer.Typer(help="Handover records (biên bản giao nhận) with the postal worker.")
+app = WordedTyper(help=say("cli.help.handover"))
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -42,55 +43,51 @@ def _signed_at(value: str | None) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise PostlinkError(
-            f"--signed-at {value!r} is not a time (expected YYYY-MM-DDTHH:MM, local time)"
-        ) from None
+        raise PostlinkError(code="cli.handover.bad_signed_at", value=value) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=get_settings().tz)
 
 
 def _specs(items: list[str], incomplete: list[str], missing: list[str]) -> list[ItemSpec]:
     unknown = sorted(set(incomplete + missing) - set(items))
     if unknown:
-        raise PostlinkError(
-            f"--incomplete/--missing name items not in --items: {', '.join(unknown)}"
-        )
+        raise PostlinkError(code="cli.handover.unknown_items", items=", ".join(unknown))
     state = dict.fromkeys(incomplete, ItemState.INCOMPLETE) | dict.fromkeys(
         missing, ItemState.MISSING
     )
     return [ItemSpec(ref, state.get(ref, ItemState.COMPLETE)) for ref in items]
 
 
-@app.command("create")
+@app.command("create", help=say("cli.help.handover.create"))
 def create(
     direction: Annotated[
-        Direction, typer.Option("--direction", help="in: dossiers from the post; out: results.")
+        Direction, typer.Option("--direction", help=say("cli.opt.handover.direction"))
     ],
-    items: Annotated[
-        list[str], typer.Option("--items", help="Waybill numbers, references or dossier codes.")
+    items: Annotated[list[str], typer.Option("--items", help=say("cli.opt.handover.items"))],
+    officer: Annotated[str, typer.Option("--officer", help=say("cli.opt.handover.officer"))],
+    postal_worker: Annotated[
+        str, typer.Option("--postal-worker", help=say("cli.opt.handover.postal_worker"))
     ],
-    officer: Annotated[str, typer.Option("--officer", help="The office's signing officer.")],
-    postal_worker: Annotated[str, typer.Option("--postal-worker", help="The postal worker.")],
     incomplete: Annotated[
-        list[str] | None, typer.Option("--incomplete", help="Items whose dossier is incomplete.")
+        list[str] | None, typer.Option("--incomplete", help=say("cli.opt.handover.incomplete"))
     ] = None,
     missing: Annotated[
-        list[str] | None, typer.Option("--missing", help="Items listed but not handed over.")
+        list[str] | None, typer.Option("--missing", help=say("cli.opt.handover.missing"))
     ] = None,
     signed_at: Annotated[
-        str | None, typer.Option("--signed-at", help="Local signing time (default: now).")
+        str | None, typer.Option("--signed-at", help=say("cli.opt.handover.signed_at"))
+    ] = None,
+    office: Annotated[
+        str | None, typer.Option("--office", help=say("cli.opt.handover.office"))
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help=say("cli.opt.handover.note"))] = "",
+    actor: Annotated[
+        str | None, typer.Option("--actor", help=say("cli.opt.handover.actor"))
     ] = None,
     supplement: Annotated[
-        bool,
-        typer.Option(
-            "--supplement",
-            help="Hồ sơ bổ sung: items received incomplete, filed at this signing time.",
-        ),
+        bool, typer.Option("--supplement", help=say("cli.opt.handover.supplement"))
     ] = False,
-    office: Annotated[str | None, typer.Option("--office", help="Default: the office.")] = None,
-    note: Annotated[str, typer.Option("--note", help="Remarks written on the record.")] = "",
-    actor: Annotated[str | None, typer.Option("--actor", help="Who records it (audit).")] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Also write the record (html/pdf).")
+        Path | None, typer.Option("-o", "--output", help=say("cli.opt.handover.output"))
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -127,7 +124,7 @@ def create(
         console.print(line, highlight=False)
 
 
-@app.command("list")
+@app.command("list", help=say("cli.help.handover.list"))
 def list_handovers(as_json: JsonOption = False) -> None:
     """Handovers, newest first, with their item counts."""
     settings = get_settings()
@@ -159,7 +156,7 @@ def list_handovers(as_json: JsonOption = False) -> None:
         (
             (
                 d["id"],
-                d["direction"],
+                say(f"report.handover.direction.{d['direction']}"),
                 h.signed_at.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M"),
                 d["officer"],
                 d["postal_worker"],

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlmodel import Session
 
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, console, print_json
 from postlink.db import get_engine
 from postlink.errors import PostlinkError
@@ -23,17 +24,15 @@ from postlink.settings import get_settings
 from postlink.timeutil import format_local
 from postlink.words import say
 
-app = typer.Typer(help="A postal leg's rules, step by step.", no_args_is_help=True)
+app = WordedTyper(help=say("cli.help.leg"), no_args_is_help=True)
 
 #: Vietnamese day-of-week abbreviations, Monday first (date.weekday).
 WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 
 
-@app.command("explain")
+@app.command("explain", help=say("cli.help.leg.explain"))
 def explain_command(
-    reference: Annotated[
-        str, typer.Argument(help="Postal reference (<dossier>-P1 / -R1) or waybill number.")
-    ],
+    reference: Annotated[str, typer.Argument(help=say("cli.arg.leg.reference"))],
     as_json: JsonOption = False,
 ) -> None:
     """Show the J date and the event that set it, the route and why, n, each day skipped

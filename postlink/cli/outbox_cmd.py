@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from sqlmodel import Session, col, select
 
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, console, err_console, print_json, print_table
 from postlink.db import get_engine, session_scope
 from postlink.models import LegKind, OutboxCommand, OutboxState
@@ -18,7 +19,7 @@ from postlink.sync.outbox import Registration, register
 from postlink.sync.registrations import read_registrations
 from postlink.words import say
 
-app = typer.Typer(help="Orders the office owes the post (pickups, results).", no_args_is_help=True)
+app = WordedTyper(help=say("cli.help.outbox"), no_args_is_help=True)
 
 
 def _summary(command: OutboxCommand) -> dict[str, object]:
@@ -48,9 +49,18 @@ def _show(commands: list[OutboxCommand], as_json: bool) -> None:
     print_table(
         say("cli.outbox.title"),
         headings,
-        ([r[c] for c in columns] for r in rows),
+        ([_shown(c, r[c]) for c in columns] for r in rows),
         whole=headings[:2],
     )
+
+
+def _shown(column: str, value: object) -> object:
+    """A cell as staff read it: the leg and the state in words, the rest as stored."""
+    if column == "leg":
+        return say(f"report.leg_short.{value}")
+    if column == "state":
+        return say(f"cli.outbox.state.{value}")
+    return value
 
 
 def _exit_if_refused(commands: list[OutboxCommand]) -> None:
@@ -74,19 +84,19 @@ def _register_all(registrations: list[Registration], actor: str) -> list[OutboxC
         return [register(session, ctx, settings, r, actor=actor) for r in registrations]
 
 
-@app.command("add")
+@app.command("add", help=say("cli.help.outbox.add"))
 def add(
-    leg: Annotated[LegKind, typer.Option(help="pickup (dossier to the office) or return.")],
-    dossier: Annotated[str, typer.Option(help="Dossier code, e.g. 000.00.12.H14-250715-0007.")],
-    procedure: Annotated[str, typer.Option(help="Procedure code, e.g. 1.001193.")],
-    name: Annotated[str, typer.Option(help="Citizen's full name.")],
-    address: Annotated[str, typer.Option(help="Citizen's address.")],
-    phone: Annotated[str, typer.Option(help="Citizen's phone number.")] = "",
-    commune: Annotated[str, typer.Option(help="Citizen's commune code (GSO, 5 digits).")] = "",
-    procedure_name: Annotated[str, typer.Option(help="Procedure name.")] = "",
-    actor: Annotated[str, typer.Option(help="Who registers it.")] = "cli",
+    leg: Annotated[LegKind, typer.Option(help=say("cli.opt.outbox.leg"))],
+    dossier: Annotated[str, typer.Option(help=say("cli.opt.outbox.dossier"))],
+    procedure: Annotated[str, typer.Option(help=say("cli.opt.outbox.procedure"))],
+    name: Annotated[str, typer.Option(help=say("cli.opt.outbox.name"))],
+    address: Annotated[str, typer.Option(help=say("cli.opt.outbox.address"))],
+    phone: Annotated[str, typer.Option(help=say("cli.opt.outbox.phone"))] = "",
+    commune: Annotated[str, typer.Option(help=say("cli.opt.outbox.commune"))] = "",
+    procedure_name: Annotated[str, typer.Option(help=say("cli.opt.outbox.procedure_name"))] = "",
+    actor: Annotated[str, typer.Option(help=say("cli.opt.outbox.actor"))] = "cli",
     appointment_slip: Annotated[
-        bool, typer.Option(help="Pickup only: the dossier leg carries a giấy hẹn.")
+        bool, typer.Option(help=say("cli.opt.outbox.appointment_slip"))
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -99,10 +109,12 @@ def add(
     _exit_if_refused(commands)
 
 
-@app.command("import")
+@app.command("import", help=say("cli.help.outbox.import"))
 def import_file(
-    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV file.")],
-    actor: Annotated[str, typer.Option(help="Who registers them.")] = "cli",
+    path: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help=say("cli.opt.outbox.path"))
+    ],
+    actor: Annotated[str, typer.Option(help=say("cli.opt.outbox.actor"))] = "cli",
     as_json: JsonOption = False,
 ) -> None:
     """Register every row of a CSV (leg, dossier_code, procedure_code, procedure_name,
@@ -116,10 +128,10 @@ def import_file(
         console.print(say("cli.outbox.summary", registered=len(commands), refused=refused))
 
 
-@app.command("list")
+@app.command("list", help=say("cli.help.outbox.list"))
 def list_commands(
-    state: Annotated[str | None, typer.Option(help="Only this state.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
+    state: Annotated[str | None, typer.Option(help=say("cli.opt.outbox.state"))] = None,
+    limit: Annotated[int, typer.Option(help=say("cli.opt.outbox.limit"))] = 50,
     as_json: JsonOption = False,
 ) -> None:
     """Show outbox commands, newest first."""

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from postlink.errors import PostlinkError
-from postlink.words import say
+from postlink.words import catalogue, language, say
 
 T = TypeVar("T")
 
@@ -54,7 +54,7 @@ def print_table(
     """A table; the ``whole`` columns identify a row and are never wrapped or cut, however
     narrow the terminal (the others give way): ``000.00.21.H…`` on every row identifies
     nothing (issue 16)."""
-    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    cells = [[_cell(cell) for cell in row] for row in rows]
     table = Table(title=title, title_justify="left")
     for index, column in enumerate(columns):
         if column in whole:
@@ -65,6 +65,29 @@ def print_table(
     for row in cells:
         table.add_row(*row)
     console.print(table)
+
+
+def _cell(value: Any) -> str:
+    """A value as a person reads it: a time in the province's time zone as dd/mm/yyyy HH:MM
+    and a day as dd/mm/yyyy (domain brief §7), never ISO in UTC; JSON keeps ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        from postlink.settings import get_settings  # only when a table holds a time
+        from postlink.timeutil import format_local
+
+        return format_local(value, get_settings().tz)
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+def field_label(family: str, name: str) -> str:
+    """The catalogue's label ``<family>.<name>`` of a field of stored or reported data, or
+    the field's own name for a field added since: a new column must not stop a read-only
+    command such as ``postlink status`` (the catalogue test lists the labels in use)."""
+    code = f"{family}.{name}"
+    return say(code) if code in catalogue(language()) else name
 
 
 def print_pairs(title: str, pairs: dict[str, Any]) -> None:
@@ -90,10 +113,15 @@ def progress(items: Iterable[T], label: str, total: int | None = None) -> Iterat
 
 
 def parse_date(option: str, value: str | None) -> date | None:
-    """A YYYY-MM-DD option value; a bad one is a one-line error naming the option."""
+    """A YYYY-MM-DD or dd/mm/yyyy option value (as ISO tools and Vietnamese forms write a
+    day); a bad one is a one-line error naming the option."""
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.strptime(value, "%d/%m/%Y").date()
     except ValueError:
         raise PostlinkError(code="cli.bad_date", option=option, value=value) from None

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import typer
 
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, console, print_json, print_pairs, print_table
 from postlink.postal import exchange_log
 from postlink.postal.adapter import get_adapter
@@ -16,12 +17,10 @@ from postlink.settings import get_settings
 from postlink.timeutil import format_local
 from postlink.words import say
 
-app = typer.Typer(
-    help="The postal service: connection check and exchange log.", no_args_is_help=True
-)
+app = WordedTyper(help=say("cli.help.postal"), no_args_is_help=True)
 
 
-@app.command("check")
+@app.command("check", help=say("cli.help.postal.check"))
 def check(as_json: JsonOption = False) -> None:
     """Log in to the configured postal API and read the first page of the change feed."""
     settings = get_settings()
@@ -42,7 +41,9 @@ def check(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(result)
         return
-    shown = {k: v for k, v in result.items() if k != "quarantine_reasons"}
+    shown = {
+        say(f"cli.postal.field.{k}"): v for k, v in result.items() if k != "quarantine_reasons"
+    } | {say("cli.postal.field.login"): say("cli.health.ok")}
     print_pairs(say("cli.postal.title"), shown)
     if reasons:
         print_table(
@@ -52,9 +53,9 @@ def check(as_json: JsonOption = False) -> None:
         )
 
 
-@app.command("log")
+@app.command("log", help=say("cli.help.postal.log"))
 def show_log(
-    limit: Annotated[int, typer.Option(min=1, help="How many exchanges, newest first.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help=say("cli.opt.postal.limit"))] = 20,
     as_json: JsonOption = False,
 ) -> None:
     """Show the newest postal requests and responses (secrets redacted)."""
@@ -81,7 +82,7 @@ def show_log(
     print_table(say("cli.postal.log"), headings, table, whole=(headings[0], headings[3]))
 
 
-@app.command("purge-log")
+@app.command("purge-log", help=say("cli.help.postal.purge_log"))
 def purge_log(as_json: JsonOption = False) -> None:
     """Delete exchanges older than POSTLINK_EXCHANGE_LOG_RETENTION_DAYS."""
     days = get_settings().exchange_log_retention_days

@@ -13,28 +13,28 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from postlink.cli.output import JsonOption, console, print_json, print_pairs
+from postlink.cli.framework import WordedTyper
+from postlink.cli.output import JsonOption, console, field_label, print_json, print_pairs
 from postlink.db import get_engine, session_scope
 from postlink.settings import get_settings
 from postlink.sync import quarantine
 from postlink.sync.jobs import build_context
 from postlink.timeutil import format_local
+from postlink.words import say
 
-app = typer.Typer(
-    help="Bản ghi cách ly / quarantined postal records: list, show, replay, resolve.",
-    no_args_is_help=True,
-)
+app = WordedTyper(help=say("cli.help.quarantine"), no_args_is_help=True)
 
-ActorOption = Annotated[str, typer.Option(help="Ai làm / who does it (kept in the audit).")]
+ActorOption = Annotated[str, typer.Option(help=say("cli.opt.quarantine.actor"))]
 RecordArg = Annotated[
-    int, typer.Argument(min=1, max=2**63 - 1, help="Số bản ghi / record id.", show_default=False)
+    int,
+    typer.Argument(min=1, max=2**63 - 1, help=say("cli.opt.quarantine.record"), show_default=False),
 ]
 
 
-@app.command("list")
+@app.command("list", help=say("cli.help.quarantine.list"))
 def list_records(
-    reason: Annotated[str | None, typer.Option(help="Chỉ lý do này / only this reason.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="Tối đa / at most this many.")] = 100,
+    reason: Annotated[str | None, typer.Option(help=say("cli.opt.quarantine.only_reason"))] = None,
+    limit: Annotated[int, typer.Option(min=1, help=say("cli.opt.quarantine.limit"))] = 100,
     as_json: JsonOption = False,
 ) -> None:
     """Các bản ghi đang cách ly, cũ nhất trước / open records, oldest first, with reasons."""
@@ -50,16 +50,16 @@ def list_records(
         )
         return
     tz = get_settings().tz
-    table = Table(title="Bản ghi cách ly / quarantined records", title_justify="left")
-    for column in ("id", "lúc / at", "nguồn / source", "lý do / reason"):
-        table.add_column(column, no_wrap=column != "lý do / reason")
+    table = Table(title=say("cli.quarantine.title"), title_justify="left")
+    for column in ("id", "at", "source", "reason"):
+        table.add_column(say(f"cli.col.{column}"), no_wrap=column != "reason")
     for row in rows:
         table.add_row(str(row.id), format_local(row.at, tz), row.source, row.reason)
     console.print(table)
-    print_pairs("Theo lý do / by reason", dict(reasons))
+    print_pairs(say("cli.quarantine.by_reason"), dict(reasons))
 
 
-@app.command("show")
+@app.command("show", help=say("cli.help.quarantine.show"))
 def show(
     record_id: RecordArg,
     as_json: JsonOption = False,
@@ -76,19 +76,18 @@ def show(
         "resolved_at": format_local(row.resolved_at, tz),
     }
     raw = fields.pop("raw")
-    print_pairs(f"Bản ghi cách ly / quarantined record {record_id}", fields)
+    shown = {field_label("cli.quarantine.field", name): value for name, value in fields.items()}
+    print_pairs(say("cli.quarantine.record", id=record_id), shown)
     console.print(raw, markup=False, highlight=False, soft_wrap=True)
 
 
-@app.command("replay")
+@app.command("replay", help=say("cli.help.quarantine.replay"))
 def replay(
-    record_ids: Annotated[list[int] | None, typer.Argument(help="Số bản ghi / record ids.")] = None,
-    reason: Annotated[
-        str | None, typer.Option(help="Mọi bản ghi có lý do này / every record of this reason.")
+    record_ids: Annotated[
+        list[int] | None, typer.Argument(help=say("cli.opt.quarantine.records"))
     ] = None,
-    everything: Annotated[
-        bool, typer.Option("--all", help="Mọi bản ghi đang mở / every open record.")
-    ] = False,
+    reason: Annotated[str | None, typer.Option(help=say("cli.opt.quarantine.reason"))] = None,
+    everything: Annotated[bool, typer.Option("--all", help=say("cli.opt.quarantine.all"))] = False,
     actor: ActorOption = "admin",
     as_json: JsonOption = False,
 ) -> None:
@@ -106,20 +105,21 @@ def replay(
     if as_json:
         print_json(result)
     else:
-        print_pairs(
-            "Đọc lại / replay",
-            {k: result[k] for k in ("replayed", "recovered", "still_failing")} | result["applied"],
-        )
+        counts = {
+            say(f"cli.quarantine.field.{k}"): result[k]
+            for k in ("replayed", "recovered", "still_failing")
+        }
+        print_pairs(say("cli.quarantine.replayed"), counts | result["applied"])
         for failing in result["failing"]:
             console.print(f"{failing['id']}: {failing['reason']}", markup=False, highlight=False)
     if outcome.still_failing:
         raise typer.Exit(1)
 
 
-@app.command("resolve")
+@app.command("resolve", help=say("cli.help.quarantine.resolve"))
 def resolve(
     record_id: RecordArg,
-    note: Annotated[str, typer.Option(help="Đã xử lý thế nào / how it was dealt with.")],
+    note: Annotated[str, typer.Option(help=say("cli.opt.quarantine.note"))],
     actor: ActorOption = "admin",
     as_json: JsonOption = False,
 ) -> None:
@@ -130,4 +130,5 @@ def resolve(
     if as_json:
         print_json(data)
     else:
-        console.print(f"Đã đóng / resolved {record_id}: {data['resolution']}", markup=False)
+        line = say("cli.quarantine.resolved", id=record_id, note=data["resolution"])
+        console.print(line, markup=False, highlight=False)

@@ -24,32 +24,32 @@ from postlink.words import say
 
 
 def report(
-    name: Annotated[ReportName, typer.Argument(help="exclusions, delivery, handover or period.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
-    start: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
-    quarter: Annotated[str | None, typer.Option("--quarter", help="e.g. 2026Q1.")] = None,
-    half: Annotated[str | None, typer.Option("--half", help="e.g. 2026H1.")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="e.g. 2026.")] = None,
-    agency: Annotated[str | None, typer.Option("--agency", help="Agency code.")] = None,
-    leg: Annotated[LegKind | None, typer.Option("--leg", help="pickup or return.")] = None,
+    name: Annotated[ReportName, typer.Argument(help=say("cli.opt.report.name"))],
+    output: Annotated[Path, typer.Option("-o", "--output", help=say("cli.opt.report.output"))],
+    start: Annotated[str | None, typer.Option("--from", help=say("cli.opt.report.from"))] = None,
+    end: Annotated[str | None, typer.Option("--to", help=say("cli.opt.report.to"))] = None,
+    quarter: Annotated[
+        str | None, typer.Option("--quarter", help=say("cli.opt.report.quarter"))
+    ] = None,
+    half: Annotated[str | None, typer.Option("--half", help=say("cli.opt.report.half"))] = None,
+    year: Annotated[int | None, typer.Option("--year", help=say("cli.opt.report.year"))] = None,
+    agency: Annotated[
+        str | None, typer.Option("--agency", help=say("cli.opt.report.agency"))
+    ] = None,
+    leg: Annotated[LegKind | None, typer.Option("--leg", help=say("cli.opt.report.leg"))] = None,
     fmt: Annotated[
-        Format | None, typer.Option("--format", help="html, csv, xlsx or pdf (default: by -o).")
+        Format | None, typer.Option("--format", help=say("cli.opt.report.format"))
     ] = None,
-    list_on: Annotated[
-        str | None, typer.Option("--on", help="Exclusions: the list in force on this day.")
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Judge open legs as of this day (default today).")
-    ] = None,
+    list_on: Annotated[str | None, typer.Option("--on", help=say("cli.opt.report.on"))] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=say("cli.opt.report.as_of"))] = None,
     handover: Annotated[
-        int | None, typer.Option("--handover", help="Handover report: the handover's id.")
+        int | None, typer.Option("--handover", help=say("cli.opt.report.handover"))
     ] = None,
     full_contact: Annotated[
         bool,
         typer.Option(
             "--full-contact",
-            help="Show phone numbers unmasked (Decree 13/2023: only for staff allowed to).",
+            help=say("cli.opt.report.full_contact"),
         ),
     ] = False,
     compensation_cases: Annotated[

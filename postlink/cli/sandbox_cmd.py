@@ -15,46 +15,48 @@ from postlink.postal.sandbox.accounts import Credentials
 from postlink.postal.sandbox.faults import PROFILES, FaultSettings, profile
 from postlink.postal.sandbox.server import Sandbox, SandboxConfig, SandboxHTTPServer
 from postlink.settings import PostalAdapterName
+from postlink.words import say
 
 
 def sandbox(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = defaults.SANDBOX_HOST,
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = defaults.SANDBOX_PORT,
+    host: Annotated[str, typer.Option(help=say("cli.opt.sandbox.host"))] = defaults.SANDBOX_HOST,
+    port: Annotated[int, typer.Option(help=say("cli.opt.sandbox.port"))] = defaults.SANDBOX_PORT,
     dialect: Annotated[
-        PostalAdapterName, typer.Option(help="API dialect to speak.")
+        PostalAdapterName, typer.Option(help=say("cli.opt.sandbox.dialect"))
     ] = PostalAdapterName.MYVNPOST,
-    seed: Annotated[int, typer.Option(help="Seed of the world.")] = defaults.SANDBOX_SEED,
+    seed: Annotated[int, typer.Option(help=say("cli.opt.sandbox.seed"))] = defaults.SANDBOX_SEED,
     orders: Annotated[
-        int, typer.Option(min=1, help="Orders in the world (a million is fine).")
+        int, typer.Option(min=1, help=say("cli.opt.sandbox.orders"))
     ] = defaults.SANDBOX_ORDERS,
     days: Annotated[
-        int, typer.Option(min=1, help="Days over which the orders were created.")
+        int, typer.Option(min=1, help=say("cli.opt.sandbox.days"))
     ] = defaults.SANDBOX_SPAN_DAYS,
-    start: Annotated[
-        str | None, typer.Option(help="First day of the world, YYYY-MM-DD; default: DAYS ago.")
-    ] = None,
-    faults: Annotated[str, typer.Option(help=f"Fault profile: {', '.join(PROFILES)}.")] = "none",
+    start: Annotated[str | None, typer.Option(help=say("cli.opt.sandbox.start"))] = None,
+    faults: Annotated[
+        str, typer.Option(help=say("cli.opt.sandbox.faults", profiles=", ".join(PROFILES)))
+    ] = "none",
     frozen: Annotated[
         bool,
-        typer.Option(
-            help="Freeze the clock at the end of the world (move it with POST /_sandbox/clock)."
-        ),
+        typer.Option(help=say("cli.opt.sandbox.frozen")),
     ] = False,
     documented_wire: Annotated[
         bool,
-        typer.Option(
-            help="Write every record in the documented shape instead of varying key casing, "
-            "number forms and envelopes per order as the real API does."
-        ),
+        typer.Option(help=say("cli.opt.sandbox.documented_wire")),
     ] = False,
-    username: Annotated[str, typer.Option(help="Accepted user name.")] = "sandbox",
-    password: Annotated[str, typer.Option(help="Accepted password.")] = "sandbox",
-    customer_code: Annotated[str, typer.Option(help="Accepted customer code.")] = "SANDBOX",
-    client_id: Annotated[str, typer.Option(help="Accepted NGSP client key.")] = "sandbox",
-    client_secret: Annotated[str, typer.Option(help="Accepted NGSP client secret.")] = "sandbox",
-    webhook_secret: Annotated[str, typer.Option(help="HMAC secret of webhooks.")] = "sandbox",
+    username: Annotated[str, typer.Option(help=say("cli.opt.sandbox.username"))] = "sandbox",
+    password: Annotated[str, typer.Option(help=say("cli.opt.sandbox.password"))] = "sandbox",
+    customer_code: Annotated[
+        str, typer.Option(help=say("cli.opt.sandbox.customer_code"))
+    ] = "SANDBOX",
+    client_id: Annotated[str, typer.Option(help=say("cli.opt.sandbox.client_id"))] = "sandbox",
+    client_secret: Annotated[
+        str, typer.Option(help=say("cli.opt.sandbox.client_secret"))
+    ] = "sandbox",
+    webhook_secret: Annotated[
+        str, typer.Option(help=say("cli.opt.sandbox.webhook_secret"))
+    ] = "sandbox",
     public_key_out: Annotated[
-        Path | None, typer.Option(help="Write the webhook RSA public key (PEM) to this file.")
+        Path | None, typer.Option(help=say("cli.opt.sandbox.public_key_out"))
     ] = None,
 ) -> None:
     """Serve a seeded postal world with fault injection until interrupted (Ctrl-C)."""
@@ -73,22 +75,29 @@ def sandbox(
         )
         app = Sandbox(config)
     except ValueError as exc:
-        raise PostlinkError(f"cannot start the sandbox: {exc}") from None
+        raise PostlinkError(code="cli.sandbox.bad_config", reason=exc) from None
     if public_key_out is not None:
         public_key_out.write_bytes(app.signer.public_pem())
     server = SandboxHTTPServer((host, port), app)
     base = f"http://{host}:{server.server_address[1]}"
     if dialect is PostalAdapterName.NGSP:
         base += "/ngsp"
-    console.print(
-        f"Postal sandbox ({dialect.value}), POSTLINK_POSTAL_BASE_URL={base}: "
-        f"{orders} orders from {app.world.start} over {days} days, seed {seed}, "
-        f"faults {faults}, wire {'documented' if documented_wire else 'varied'}, "
-        f"clock {'frozen' if frozen else 'real time'}. Ctrl-C stops it."
+    started = say(
+        "cli.sandbox.started",
+        dialect=dialect.value,
+        base=base,
+        orders=orders,
+        start=f"{app.world.start:%d/%m/%Y}",
+        days=days,
+        seed=seed,
+        faults=faults,
+        wire=say("cli.sandbox.wire_documented" if documented_wire else "cli.sandbox.wire_varied"),
+        clock=say("cli.sandbox.clock_frozen" if frozen else "cli.sandbox.clock_real"),
     )
+    console.print(started, markup=False, highlight=False, soft_wrap=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        console.print("Sandbox stopped.")
+        console.print(say("cli.sandbox.stopped"))
     finally:
         server.server_close()

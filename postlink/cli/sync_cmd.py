@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 
 from postlink import logs, schema
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import (
     JsonOption,
     console,
+    field_label,
     parse_date,
     print_json,
     print_pairs,
@@ -37,7 +39,7 @@ def worker() -> None:
 
 def sync(
     context: typer.Context,
-    once: Annotated[bool, typer.Option("--once", help="Run every job once and exit.")] = False,
+    once: Annotated[bool, typer.Option("--once", help=say("cli.opt.sync.once"))] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Run every job once (--once) and exit, or re-read a past window (backfill).
@@ -49,7 +51,7 @@ def sync(
     if context.invoked_subcommand is not None:
         return
     if not once:
-        raise PostlinkError("use `postlink sync --once`, or `postlink worker` to keep running")
+        raise PostlinkError(code="cli.sync.how")
     settings = get_settings()
     logs.configure(settings)
     ctx = build_context(settings)
@@ -63,10 +65,8 @@ def sync(
 
 
 def backfill(
-    since: Annotated[str, typer.Option("--from", help="First date of last update, YYYY-MM-DD.")],
-    until: Annotated[
-        str | None, typer.Option("--to", help="Last date of last update (default: today).")
-    ] = None,
+    since: Annotated[str, typer.Option("--from", help=say("cli.opt.backfill.from"))],
+    until: Annotated[str | None, typer.Option("--to", help=say("cli.opt.backfill.to"))] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Đọc lại một khoảng ngày của luồng thay đổi / re-read a past window of the change feed
@@ -90,8 +90,8 @@ def backfill(
 
 
 def refold(
-    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
-    actor: Annotated[str, typer.Option(help="Who asks for it.")] = "admin",
+    reason: Annotated[str, typer.Option(help=say("cli.opt.why"))],
+    actor: Annotated[str, typer.Option(help=say("cli.opt.requested_by"))] = "admin",
     as_json: JsonOption = False,
 ) -> None:
     """Gấp lại các chặng mang mã trạng thái mới khai báo / re-fold legs with newly mapped codes.
@@ -125,9 +125,7 @@ def _state_label(state: str) -> str:
 
 def status(
     as_json: JsonOption = False,
-    runs: Annotated[
-        int, typer.Option("--runs", min=0, help="Also the last N job runs (history).")
-    ] = 0,
+    runs: Annotated[int, typer.Option("--runs", min=0, help=say("cli.opt.status.runs"))] = 0,
 ) -> None:
     """Health, its problems and what to do; exits 0 healthy, 1 degraded, 2 stale."""
     settings = get_settings()
@@ -180,17 +178,20 @@ def status(
             *("jobs", "problems", "unknown_status_codes", "state", "healthy"),
             *("exit_code", "history"),
         )
-        print_pairs(say("cli.status.backlog"), {k: v for k, v in report.items() if k not in skip})
+        backlog = {
+            field_label("cli.status.field", k): v for k, v in report.items() if k not in skip
+        }
+        print_pairs(say("cli.status.backlog"), backlog)
     if report["exit_code"]:
         raise typer.Exit(report["exit_code"])
 
 
 def rematch(
-    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
-    actor: Annotated[str, typer.Option(help="Who asks for it.")] = "admin",
-    since: Annotated[str | None, typer.Option("--from", help="First J date, YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option("--to", help="Last J date, YYYY-MM-DD.")] = None,
-    procedure: Annotated[str | None, typer.Option(help="Only this procedure code.")] = None,
+    reason: Annotated[str, typer.Option(help=say("cli.opt.why"))],
+    actor: Annotated[str, typer.Option(help=say("cli.opt.requested_by"))] = "admin",
+    since: Annotated[str | None, typer.Option("--from", help=say("cli.opt.rematch.from"))] = None,
+    until: Annotated[str | None, typer.Option("--to", help=say("cli.opt.rematch.to"))] = None,
+    procedure: Annotated[str | None, typer.Option(help=say("cli.opt.rematch.procedure"))] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Re-judge legs against the lists published now (audited)."""
@@ -217,6 +218,6 @@ def rematch(
 
 #: ``postlink sync`` (``--once``) with its ``backfill`` subcommand; ``postlink.cli`` loads it
 #: when the command runs.
-sync_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+sync_app = WordedTyper(invoke_without_command=True, no_args_is_help=False)
 sync_app.callback()(sync)
-sync_app.command("backfill")(backfill)
+sync_app.command("backfill", help=say("cli.help.sync.backfill"))(backfill)

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from postlink import logs
+from postlink.cli.framework import WordedTyper
 from postlink.cli.output import console, err_console
 from postlink.db import session_scope
 from postlink.errors import PostlinkError
@@ -22,11 +23,11 @@ from postlink.settings import get_settings
 from postlink.web import accounts
 from postlink.words import say
 
-users = typer.Typer(help="Accounts of the web console.", no_args_is_help=True)
-tokens = typer.Typer(help="Bearer tokens of the inbound API.", no_args_is_help=True)
+users = WordedTyper(help=say("cli.help.user"), no_args_is_help=True)
+tokens = WordedTyper(help=say("cli.help.token"), no_args_is_help=True)
 
 PasswordStdin = Annotated[
-    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    bool, typer.Option("--password-stdin", help=say("cli.opt.user.password_stdin"))
 ]
 
 
@@ -41,17 +42,17 @@ def _actor() -> str:
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password: ")
-    if first != getpass.getpass("Repeat the password: "):
-        raise PostlinkError("the two passwords differ; nothing was changed")
+    first = getpass.getpass(say("cli.user.password_prompt") + " ")
+    if first != getpass.getpass(say("cli.user.repeat_prompt") + " "):
+        raise PostlinkError(code="cli.user.passwords_differ")
     return first
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address [default: POSTLINK_WEB_HOST].")] = None,
-    port: Annotated[int | None, typer.Option(help="Port [default: POSTLINK_WEB_PORT].")] = None,
+    host: Annotated[str | None, typer.Option(help=say("cli.opt.serve.host"))] = None,
+    port: Annotated[int | None, typer.Option(help=say("cli.opt.serve.port"))] = None,
     workers: Annotated[
-        int | None, typer.Option(min=1, max=64, help="Processes [default: POSTLINK_WEB_WORKERS].")
+        int | None, typer.Option(min=1, max=64, help=say("cli.opt.serve.workers"))
     ] = None,
 ) -> None:
     """Run the web console, the inbound API and the webhook receiver (uvicorn)."""
@@ -74,11 +75,11 @@ def serve(
     )
 
 
-@users.command("add")
+@users.command("add", help=say("cli.help.user.add"))
 def add_user(
-    name: Annotated[str, typer.Argument(help="User name (lower-case letters, digits, . _ -).")],
-    role: Annotated[Role, typer.Option(help="staff or admin.")] = Role.STAFF,
-    full_name: Annotated[str, typer.Option(help="Full name shown on handover records.")] = "",
+    name: Annotated[str, typer.Argument(help=say("cli.opt.user.new_name"))],
+    role: Annotated[Role, typer.Option(help=say("cli.opt.user.role"))] = Role.STAFF,
+    full_name: Annotated[str, typer.Option(help=say("cli.opt.user.full_name"))] = "",
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create an account; the password is prompted for (or read with --password-stdin)."""
@@ -90,9 +91,9 @@ def add_user(
         console.print(say("cli.user.created", user=user.username, role=user.role), highlight=False)
 
 
-@users.command("passwd")
+@users.command("passwd", help=say("cli.help.user.passwd"))
 def passwd(
-    name: Annotated[str, typer.Argument(help="User name.")],
+    name: Annotated[str, typer.Argument(help=say("cli.opt.user.name"))],
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Reset a password; the user's other sessions end."""
@@ -102,9 +103,9 @@ def passwd(
         console.print(say("cli.user.password", user=user.username), highlight=False)
 
 
-@tokens.command("create")
+@tokens.command("create", help=say("cli.help.token.create"))
 def create_token(
-    name: Annotated[str, typer.Argument(help="Who uses the token, e.g. 'one-stop system'.")],
+    name: Annotated[str, typer.Argument(help=say("cli.opt.token.name"))],
 ) -> None:
     """Create an API token and print it once (only its hash is stored)."""
     with session_scope() as session:

@@ -34,15 +34,15 @@ def test_samples_import_with_an_empty_diff_and_marriage_resolves_excluded(
     cli: Cli, engine: Engine
 ) -> None:
     first = ok(cli("catalog", "import", str(JANUARY_XLSX), *JANUARY, "--publish"))
-    assert "Read 67 procedures from cao-bang-2026-01.xlsx" in first.stdout
-    assert "Published version 1 (125/QĐ-UBND), in force from 01/01/2026" in first.stdout
+    assert "Đã đọc 67 thủ tục từ cao-bang-2026-01.xlsx" in first.stdout
+    assert "Đã công bố phiên bản 1 (125/QĐ-UBND), áp dụng từ 01/01/2026" in first.stdout
     second = ok(cli("catalog", "import", str(JANUARY_CSV), *JANUARY, "--json"))
     document = json.loads(second.stdout)
     assert document["diff"]["changes"] == []
     assert document["diff"]["base"]["id"] == 1
     assert document["version"]["status"] == "draft"
     text = ok(cli("catalog", "resolve", "1.000894", "--at", "2026-03-01T10:00"))
-    assert "excluded" in text.stdout
+    assert "không thực hiện qua bưu chính" in text.stdout
     assert "Hai bên nam, nữ phải cùng có mặt khi đăng ký kết hôn" in text.stdout
     answer = json.loads(
         ok(cli("catalog", "resolve", "1.000894", "--at", "2026-03-01T10:00", "--json")).stdout
@@ -62,12 +62,16 @@ def test_samples_import_with_an_empty_diff_and_marriage_resolves_excluded(
 
 def test_second_list_diff_publish_and_resolution_either_side_of_its_date(published: Cli) -> None:
     diff = ok(published("catalog", "diff", "1", "2"))
-    assert "added 3, removed 2, eligibility 3, renamed 2, reason 4." in diff.stdout
     assert (
-        "1.012784  Tách thửa hoặc hợp thửa đất: return only → submission and return" in diff.stdout
+        "Thêm mới 3, Bỏ khỏi danh mục 2, Đổi hình thức qua bưu chính 3, Đổi tên 2, Đổi lý do 4."
+        in diff.stdout
+    )
+    assert (
+        "1.012784  Tách thửa hoặc hợp thửa đất: chỉ trả kết quả qua bưu chính → "
+        "nhận hồ sơ và trả kết quả qua bưu chính" in diff.stdout
     )
     done = ok(published("catalog", "publish", "1234/QĐ-UBND", "--actor", "admin", "--force"))
-    assert "Version 1 (125/QĐ-UBND) now ends: 01/01/2026 → 01/07/2026." in done.stdout
+    assert "Phiên bản 1 (125/QĐ-UBND) nay áp dụng: 01/01/2026 → 01/07/2026." in done.stdout
 
     def submission(at: str) -> tuple[bool, str]:
         answer = json.loads(
@@ -137,7 +141,7 @@ def test_publishing_an_identical_list_needs_force(cli: Cli, engine: Engine) -> N
     assert "Thêm --force để vẫn công bố" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
     forced = ok(cli("catalog", "import", str(JANUARY_CSV), *JANUARY, "--publish", "--force"))
-    assert "Version 1 (125/QĐ-UBND) is superseded" in forced.stdout
+    assert "Phiên bản 1 (125/QĐ-UBND) bị thay thế" in forced.stdout
 
 
 def test_list_show_export_history_withdraw(published: Cli, tmp_path: Path) -> None:
@@ -148,21 +152,23 @@ def test_list_show_export_history_withdraw(published: Cli, tmp_path: Path) -> No
     assert shown["version"]["signed_on"] == "2025-12-20"
     assert len(shown["entries"]) == 67
     text = ok(published("catalog", "show", "125/QĐ-UBND")).stdout
-    assert "67 (12 excluded from the post)" in text
+    assert "67 (12 không thực hiện qua bưu chính)" in text
     assert "@000.20.31.H14" in text
     output = tmp_path / "out.xlsx"
     assert (
-        "Wrote 67 procedures of version 1"
+        "Đã ghi 67 thủ tục của phiên bản 1"
         in ok(published("catalog", "export", "1", "-o", str(output))).stdout
     )
     history = json.loads(ok(published("catalog", "history", "1.012784", "--json")).stdout)
     assert [v["version"]["id"] for v in history["versions"]] == [1]
-    assert "return only" in ok(published("catalog", "history", "1.012784")).stdout
+    assert "chỉ trả kết quả qua bưu chính" in ok(published("catalog", "history", "1.012784")).stdout
     ok(published("catalog", "publish", "2", "--actor", "admin", "--force"))
     withdrawn = ok(
         published("catalog", "withdraw", "2", "--reason", "Quyết định bị hủy", "--actor", "admin")
     )
-    assert "Version 1 (125/QĐ-UBND) is in force again: 01/01/2026 → open." in withdrawn.stdout
+    assert (
+        "Phiên bản 1 (125/QĐ-UBND) áp dụng trở lại: 01/01/2026 → chưa hết hạn." in withdrawn.stdout
+    )
 
 
 def test_edit_a_draft(published: Cli) -> None:
@@ -191,19 +197,19 @@ def test_edit_a_draft(published: Cli) -> None:
         "catalog", "edit", "1", "1.991104", "--no-return", "--why", "x", "--actor", "a"
     )
     assert refused.code == 1
-    assert "only a draft can be edited" in refused.stderr
+    assert "chỉ sửa được bản nháp" in refused.stderr
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (("resolve", "1.00089"), "'1.00089' is not a procedure code"),
-        (("resolve", "1.000894", "--at", "tomorrow"), "--at 'tomorrow' is not a time"),
+        (("resolve", "1.000894", "--at", "tomorrow"), "--at «tomorrow» không phải thời điểm"),
         (("resolve", "1.000894", "--agency", "UBND"), "'UBND' is not an agency code"),
-        (("show", "99"), "there is no list version 99"),
-        (("show", "7/QĐ-UBND"), "no list version has decision '7/QĐ-UBND'"),
+        (("show", "99"), "Không có phiên bản danh mục 99 (xem: postlink catalog list)."),
+        (("show", "7/QĐ-UBND"), "Không có phiên bản danh mục nào theo quyết định «7/QĐ-UBND»"),
         (("history", "abc"), "'abc' is not a procedure code"),
-        (("import", "missing.xlsx", *JANUARY), "missing.xlsx does not exist"),
+        (("import", "missing.xlsx", *JANUARY), "Tệp missing.xlsx không tồn tại"),
         (
             ("import", str(JANUARY_CSV), *JANUARY, "--encoding", "latin-9x"),
             "lỗi: --encoding «latin-9x» không phải bảng mã được hỗ trợ",
@@ -221,7 +227,7 @@ def test_user_errors_are_one_line(
 
 def test_no_list_and_not_on_list_answers(published: Cli) -> None:
     early = ok(published("catalog", "resolve", "1.000894", "--at", "2025-06-01"))
-    assert "No list was in force on 01/06/2025 00:00" in early.stdout
+    assert "Không có danh mục nào áp dụng lúc 01/06/2025 00:00" in early.stdout
     missing = json.loads(
         ok(published("catalog", "resolve", "1.234567", "--at", "2026-02-01", "--json")).stdout
     )

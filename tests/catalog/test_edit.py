@@ -55,10 +55,10 @@ def test_edit_a_draft_entry_and_audit_it(engine: Engine) -> None:
     ("changes", "message"),
     [
         ({"postal_submission": False, "postal_return": False}, "without a reason"),
-        ({"name": "  "}, "name cannot be empty"),
+        ({"name": "  "}, "Tên thủ tục không được để trống"),
         ({"name": '=HYPERLINK("x")'}, "holds a formula"),
-        ({"procedure_code": "1.000656"}, "cannot be edited"),
-        ({}, "nothing to change"),
+        ({"procedure_code": "1.000656"}, "Không sửa được «procedure_code»"),
+        ({}, "Không có gì để sửa"),
     ],
 )
 def test_edit_follows_the_import_rules(
@@ -73,10 +73,10 @@ def test_edit_follows_the_import_rules(
 def test_published_versions_and_unknown_entries_cannot_be_edited(engine: Engine) -> None:
     with session_scope() as session:
         draft = add_draft(session, date(2026, 1, 1), entry("1.000894"))
-        with pytest.raises(PostlinkError, match=r"has no entry 1\.000656"):
+        with pytest.raises(PostlinkError, match=r"không có thủ tục 1\.000656"):
             edit_entry(session, draft, "1.000656", {"name": "x"}, actor="admin", why="sửa")
         with pytest.raises(PostlinkError, match="Sửa danh mục cần nêu lý do"):
             edit_entry(session, draft, "1.000894", {"name": "x"}, actor="admin", why="")
         publish(session, draft, actor="admin")
-        with pytest.raises(PostlinkError, match="only a draft can be edited"):
+        with pytest.raises(PostlinkError, match="chỉ sửa được bản nháp"):
             edit_entry(session, draft, "1.000894", {"name": "x"}, actor="admin", why="sửa")

@@ -69,7 +69,7 @@ def test_export_keeps_agency_codes_levels_notes_and_localised_codes(
 def test_export_needs_a_known_suffix(engine: Engine, tmp_path: Path) -> None:
     with session_scope() as session:
         version = add_draft(session, date(2026, 1, 1))
-        with pytest.raises(PostlinkError, match=r"must end in \.xlsx or \.csv"):
+        with pytest.raises(PostlinkError, match=r"phải có đuôi \.xlsx hoặc \.csv"):
             export_version(session, version, tmp_path / "l.pdf")
 
 

@@ -294,7 +294,7 @@ def test_validation_error_counts_and_caps_problems(
 
 
 def test_missing_file_is_one_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="does not exist"):
+    with pytest.raises(Exception, match="không tồn tại"):
         read_list(tmp_path / "nope.xlsx")
 
 

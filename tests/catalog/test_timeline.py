@@ -120,8 +120,8 @@ def test_cli_asks_for_force_then_publishes_and_rematches_audited(
             "--rematch",
         )
     )
-    assert "Version 1 (125/QĐ-UBND) now ends: 01/01/2026 → 01/07/2026." in done.stdout
-    assert "Đã đối chiếu lại / re-matched" in done.stdout
+    assert "Phiên bản 1 (125/QĐ-UBND) nay áp dụng: 01/01/2026 → 01/07/2026." in done.stdout
+    assert "Đối chiếu lại" in done.stdout
     after = classes(engine)
     assert after["000.00.12.H14-260810-0001-P1"] == "eligible"
     assert after["000.00.12.H14-260610-0002-P1"] == "excluded"  # before July: unchanged
@@ -158,10 +158,10 @@ def test_superseding_a_list_in_force_for_months_says_so_with_its_dates(
     )
     done = ok(cli("catalog", "publish", "300/QĐ-UBND", "--actor", "admin", "--force"))
     assert (
-        "Version 2 (1234/QĐ-UBND) is superseded: it was in force from 01/07/2026; those dates "
-        "now follow version 3." in done.stdout
+        "Phiên bản 2 (1234/QĐ-UBND) bị thay thế: đã áp dụng từ 01/07/2026, nay các ngày đó xét "
+        "theo phiên bản 3." in done.stdout
     )
-    assert "never comes into force" not in done.stdout
+    assert "trước ngày hiệu lực" not in done.stdout
 
 
 def test_withdrawing_into_a_gap_names_the_dates_and_needs_confirmation(
@@ -204,7 +204,7 @@ def test_the_preview_shows_the_first_changes_and_all_on_demand(
     short = ok(cli("catalog", "import", str(path), *JANUARY))
     assert "Thủ tục thử 10" in short.stdout
     assert "Thủ tục thử 11" not in short.stdout
-    assert "… và 5 thủ tục nữa / and 5 more (--all shows them all)" in short.stdout
+    assert "… và 5 thủ tục nữa (--all để xem tất cả)" in short.stdout
     full = ok(cli("catalog", "import", str(path), *JANUARY, "--all"))
     assert "Thủ tục thử 15" in full.stdout
-    assert "more (--all" not in full.stdout
+    assert "thủ tục nữa" not in full.stdout
