@@ -114,13 +114,18 @@ class UnknownCode:
         return say("status.unknown_code", code=self.code, legs=self.legs)
 
 
-def _job_health(session: Session, name: str, interval: int, now: datetime) -> JobHealth:
-    recent = session.exec(
-        select(JobRun)
-        .where(JobRun.job == name)
-        .order_by(col(JobRun.started_at).desc())
-        .limit(FAILING_RUNS)
-    ).all()
+def _job_health(
+    session: Session, name: str, interval: int, now: datetime, dead: set[int]
+) -> JobHealth:
+    recent = [
+        runs.seen_as(run, dead, now)
+        for run in session.exec(
+            select(JobRun)
+            .where(JobRun.job == name)
+            .order_by(col(JobRun.started_at).desc())
+            .limit(FAILING_RUNS)
+        ).all()
+    ]
     last = recent[0] if recent else None
     # The latest successful run, found by walking the (job, started_at) index back from the
     # newest: a max() over finished_at would read every run the job ever had (2,880 a day).
@@ -149,8 +154,10 @@ def _job_health(session: Session, name: str, interval: int, now: datetime) -> Jo
 
 
 def job_health(session: Session, settings: Settings, now: datetime) -> list[JobHealth]:
-    """Each job's last run, last success and run of failures."""
-    return [_job_health(session, job.name, job.interval(settings), now) for job in SCHEDULE]
+    """Each job's last run, last success and run of failures; a dead worker's run counts as
+    abandoned (read only: the worker's housekeeping writes the mark)."""
+    dead = runs.dead_runs(session, now)
+    return [_job_health(session, job.name, job.interval(settings), now, dead) for job in SCHEDULE]
 
 
 def unknown_codes(session: Session) -> list[UnknownCode]:
@@ -297,24 +304,25 @@ def assess(session: Session, settings: Settings, now: datetime) -> dict[str, Any
     }
 
 
-def history(session: Session, limit: int) -> list[dict[str, Any]]:
+def history(session: Session, limit: int, now: datetime) -> list[dict[str, Any]]:
     """The newest job runs, each with its outcome (``abandoned`` for a killed worker's)."""
+    dead = runs.dead_runs(session, now)
     rows = session.exec(
         select(JobRun).order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc()).limit(limit)
     ).all()
-    return [row.model_dump(exclude={"id"}) for row in rows]
+    return [runs.seen_as(row, dead, now).model_dump(exclude={"id"}) for row in rows]
 
 
 def collect(engine: Engine, settings: Settings, runs_shown: int = 0) -> dict[str, Any]:
     """Everything ``postlink status`` shows, as plain data, with the last ``runs_shown``
-    job runs. Runs whose worker died are marked abandoned first, so that job history tells
-    the truth."""
+    job runs. It only reads (a monitoring check runs it every minute, possibly as a
+    read-only database user): runs whose worker died show as abandoned, as the worker's
+    housekeeping will mark them."""
     now = utcnow()
-    runs.abandon_dead(engine, now)
     with Session(engine) as session:
         report = assess(session, settings, now)
         if runs_shown:
-            report["history"] = history(session, runs_shown)
+            report["history"] = history(session, runs_shown, now)
         cursor_moved = session.exec(select(func.max(SyncCursor.updated_at))).one()
         backlog = dict(
             session.exec(
