@@ -12,6 +12,7 @@ one new dossier are checked for their exact answers.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -228,10 +229,12 @@ def test_racing_registrations_of_a_new_dossier_are_idempotent(
     app: FastAPI, token: str, published_list: int, engine: Engine
 ) -> None:
     """Four PUTs at once (two pickups, two returns) for each of several new dossiers, on a
-    real server: every answer is 201 or 200, and each leg has exactly one command."""
+    real server: each leg is created once (one 201, the repeat a 200) and has exactly one
+    command."""
     server = BackgroundServer(app, "127.0.0.1", free_port()).start()
-    codes = [f"000.00.12.H14-260115-{n:04d}" for n in range(11, 16)]
+    codes = [f"000.00.12.H14-260115-{n:04d}" for n in range(11, 21)]
     answers: list[int] = []
+    created: Counter[tuple[str, str]] = Counter()
     try:
         for code in codes:
             barrier = threading.Barrier(4)
@@ -245,6 +248,7 @@ def test_racing_registrations_of_a_new_dossier_are_idempotent(
                         headers={"Authorization": f"Bearer {token}"},
                     )
                     answers.append(answer.status_code)
+                    created[code, leg] += answer.status_code == 201
 
             threads = [
                 threading.Thread(target=put, args=(leg,))
@@ -258,6 +262,7 @@ def test_racing_registrations_of_a_new_dossier_are_idempotent(
         server.stop()
     assert len(answers) == 4 * len(codes)
     assert set(answers) <= {200, 201}, answers
+    assert created == {(code, leg): 1 for code in codes for leg in ("pickup", "return")}
     with Session(engine) as session:
         dossiers = session.exec(select(Dossier).where(col(Dossier.code).in_(codes))).all()
         commands = session.exec(
