@@ -30,8 +30,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
+from postlink.legs.apply import SyncContext
 from postlink.models import Dossier, Event, Leg, Quarantined
-from postlink.sync.apply import SyncContext
 from postlink.sync.pull import pull
 from postlink.web.server import BackgroundServer, free_port
 from tests.postal.fixtures import SandboxHandle, WebhookReceiver
