@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine, event, make_url
 from sqlmodel import Session, col, select
 
 from postlink import defaults
@@ -160,6 +162,22 @@ def test_taking_a_lapsed_lease_over_abandons_the_dead_run(
     assert outcomes[1][1] == "ok"
 
 
+@contextmanager
+def _dossier_reads(engine: Engine) -> Iterator[list[str]]:
+    """The statements that read the dossier table while the block runs."""
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if re.search(r"\bFROM dossier\b", statement):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
 def _mapped_table(tmp_path: Path, code: str, under: str) -> Path:
     """The installed status table with ``code`` added, as an admin edits the file."""
     text = defaults.MYVNPOST_STATUS_FILE.read_text(encoding="utf-8")
@@ -200,10 +218,11 @@ def test_unknown_codes_are_shown_then_refolded_once_mapped(
     table = read_status_table(_mapped_table(tmp_path, "99", "in_transit"))
     ctx.adapter.table = table
     mapped = SyncContext(ctx.engine, ctx.adapter, ctx.resolver, ctx.policy, ctx.tz)
-    with session_scope(engine) as session:
+    with session_scope(engine) as session, _dossier_reads(engine) as reads:
         summary = refold(session, mapped, actor="admin", reason="VNPost công bố mã 99")
     assert summary["codes"] == ["99"]
-    assert summary["legs"] == len(carrying)
+    assert summary["legs"] == len(carrying) > 1
+    assert len(reads) == 1, "the legs' dossiers are read in one query, not one by one"
     assert_equals_truth(engine, truth, table)
     with Session(engine) as session:
         assert unknown_codes(session) == []
