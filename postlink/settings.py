@@ -375,9 +375,9 @@ def _describe(error: ValidationError, values: dict[str, Any]) -> ConfigError:
     shown = values.get(field, "")
     if isinstance(Settings.model_fields[field].default, SecretStr):
         shown = "***"
-    reason = str(first["msg"]).removeprefix("Value error, ")
-    if reason in catalogue(language()):  # our validators raise a code; pydantic's own words
-        reason = say(reason)  # (ranges, choices) stay as pydantic writes them
+    code = str(first["msg"]).removeprefix("Value error, ")
+    # Our validators raise a code; pydantic's own words (ranges, choices) stay as written.
+    reason = say(code) if code in catalogue(language()) else code
     return ConfigError(code="config.invalid", variable=env_name(field), value=shown, reason=reason)
 
 

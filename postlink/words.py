@@ -106,4 +106,6 @@ def say_on(surface: str, code: str, /, **params: object) -> str:
     """``code`` as ``surface`` words it: its own ``<surface>.<code>`` sentence where the
     catalogue has one (the command line's may name its flags), else the shared one."""
     own = f"{surface}.{code}"
-    return say(own if own in catalogue(language()) else code, **params)
+    if own in catalogue(language()):
+        code = own
+    return say(code, **params)

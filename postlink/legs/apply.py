@@ -489,6 +489,23 @@ def _write_legs(session: Session, legs: Iterable[Leg]) -> None:
         connection.execute(statement, rows)
 
 
+def _dossiers_of(session: Session, legs: Sequence[Leg]) -> dict[int, Dossier]:
+    """The legs' dossiers by id, read in one query for the page: a re-fold or a replay read
+    them one by one. Those the session holds already (a pull's page upserted them) are not
+    read again."""
+    wanted = {leg.dossier_id for leg in legs if leg.dossier_id is not None}
+    held: dict[int, Dossier] = {}
+    for dossier_id in wanted:
+        found = session.identity_map.get(Session.identity_key(Dossier, dossier_id))
+        if isinstance(found, Dossier):
+            held[dossier_id] = found
+    missing = sorted(wanted - held.keys())
+    if missing:
+        read = session.exec(select(Dossier).where(col(Dossier.id).in_(missing))).all()
+        held.update((dossier.id, dossier) for dossier in read if dossier.id is not None)
+    return held
+
+
 def _refold(
     session: Session,
     ctx: SyncContext,
@@ -498,10 +515,12 @@ def _refold(
     now: datetime,
 ) -> int:
     """Fold, date and judge each leg from its stored events; how many were (re)judged."""
+    legs = list(legs)
+    dossiers = _dossiers_of(session, legs)
     matched = 0
     for leg in legs:
         assert leg.id is not None
-        dossier = session.get(Dossier, leg.dossier_id) if leg.dossier_id else None
+        dossier = dossiers.get(leg.dossier_id) if leg.dossier_id else None
         events = stored.get(leg.id, [])
         _fold_leg(leg, orders.get(leg.reference), events, ctx.tz)
         invitations.record_leg(ctx.policy.invitation_rule, leg, events, ctx.tz)

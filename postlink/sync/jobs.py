@@ -79,8 +79,10 @@ def _deadlines(ctx: SyncContext, _s: Settings, counts: Counter[str], _: leases.H
 def _housekeeping(
     ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.HeldLease
 ) -> None:
-    """Exchange-log retention (postal brief §4). Dossier data is never purged here: TT 17/2017
-    art. 14 keeps records at least five years."""
+    """Exchange-log retention (postal brief §4), and the runs of dead workers marked
+    abandoned (``postlink status`` shows them so but writes nothing). Dossier data is never
+    purged here: TT 17/2017 art. 14 keeps records at least five years."""
+    counts["runs_abandoned"] = runs.abandon_dead(ctx.engine)
     retention = timedelta(days=settings.exchange_log_retention_days)
     counts["exchanges_purged"] = exchange_log.purge(retention, ctx.engine)
 

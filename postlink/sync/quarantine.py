@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,13 +140,19 @@ def replay(
     ids: Sequence[int] = (),
     reason: str | None = None,
     everything: bool = False,
+    lock: AbstractContextManager[Any] | None = None,
 ) -> ReplayOutcome:
-    """Replay records by id, all of one reason, or all open ones, in batches."""
+    """Replay records by id, all of one reason, or all open ones, in batches.
+
+    ``lock`` is held for one batch at a time: the console passes its webhook lock (the
+    adapter's HTTP session serves one caller at a time), so a webhook arriving during a
+    replay of every record waits for one batch, not for the whole replay."""
     with Session(ctx.engine) as session:
         chosen = _select_ids(session, ids, reason, everything)
     outcome = ReplayOutcome()
     for start in range(0, len(chosen), REPLAY_BATCH):
-        _replay_batch(ctx, chosen[start : start + REPLAY_BATCH], actor, outcome)
+        with lock or nullcontext():
+            _replay_batch(ctx, chosen[start : start + REPLAY_BATCH], actor, outcome)
     return outcome
 
 

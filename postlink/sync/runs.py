@@ -3,7 +3,10 @@
 ``postlink status`` and health checks read these rows; they are written in their own short
 transactions so that a failing job still leaves its failure on record. A run whose worker was
 killed never writes its end: it is marked ``abandoned``, with the time it was found dead,
-when its job's lease is taken by another run or is no longer live (issue 16).
+when its job's lease is taken by another run or is no longer live (issue 16). The worker
+writes those marks (``abandon_taken_over`` on taking a lease, ``abandon_dead`` in
+housekeeping); ``postlink status`` only reads, a monitoring check must not write, and shows
+a dead run as abandoned through ``seen_as`` before the worker has marked it.
 """
 
 from __future__ import annotations
@@ -31,10 +34,9 @@ ABANDONED_NOTE = (
 )
 
 
-def abandon_dead(engine: Engine, now: datetime | None = None) -> int:
-    """Mark abandoned every run still ``running`` whose worker no longer holds a live lease
-    on its job: that worker was killed (or lost its lease and stopped)."""
-    now = now or utcnow()
+def _dead(now: datetime) -> Any:
+    """Runs still ``running`` whose worker no longer holds a live lease on their job: that
+    worker was killed (or lost its lease and stopped)."""
     alive = exists(
         select(LEASES.c.name).where(
             and_(
@@ -44,7 +46,27 @@ def abandon_dead(engine: Engine, now: datetime | None = None) -> int:
             )
         )
     )
-    return _abandon(engine, (RUNS.c.outcome == RUNNING) & ~alive, now)
+    return (RUNS.c.outcome == RUNNING) & ~alive
+
+
+def abandon_dead(engine: Engine, now: datetime | None = None) -> int:
+    """Mark abandoned every run whose worker died (the worker's housekeeping)."""
+    now = now or utcnow()
+    return _abandon(engine, _dead(now), now)
+
+
+def dead_runs(session: Session, now: datetime) -> set[int]:
+    """The ids of the runs ``abandon_dead`` would mark now, read without writing."""
+    return set(session.execute(select(RUNS.c.id).where(_dead(now))).scalars())
+
+
+def seen_as(run: JobRun, dead: set[int], now: datetime) -> JobRun:
+    """``run`` as it reads once the worker has marked it: a dead run abandoned at ``now``.
+    A detached copy, so that nothing is written back through the session."""
+    if run.id not in dead:
+        return run
+    marked = {"outcome": ABANDONED, "finished_at": now, "error": ABANDONED_NOTE}
+    return JobRun(**(run.model_dump() | marked))
 
 
 def abandon_taken_over(engine: Engine, job: str) -> int:

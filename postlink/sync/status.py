@@ -51,15 +51,31 @@ class State(StrEnum):
 
 
 EXIT_CODES = {State.HEALTHY: 0, State.DEGRADED: 1, State.STALE: 2}
+#: Each kind of problem's title and action in the catalogue, written out so that the
+#: catalogue test reads every code (issue 14 §1).
+TITLES = {
+    "job_stale": "status.title.job_stale",
+    "job_failing": "status.title.job_failing",
+    "last_pull_quarantined": "status.title.last_pull_quarantined",
+    "quarantine_open": "status.title.quarantine_open",
+    "unknown_status_codes": "status.title.unknown_status_codes",
+}
+ACTIONS = {
+    "job_stale": "status.action.job_stale",
+    "job_failing": "status.action.job_failing",
+    "last_pull_quarantined": "status.action.last_pull_quarantined",
+    "quarantine_open": "status.action.quarantine_open",
+    "unknown_status_codes": "status.action.unknown_status_codes",
+}
 
 
 @dataclass(frozen=True)
 class Problem:
     """One thing a person must look at: what, how many, the first reason, what to do.
 
-    Its title and action are catalogue entries (``status.title.<kind>``,
-    ``status.action.<kind>`` with ``params``, issue 14 §1): the dashboard says the shared
-    action, ``postlink status`` its ``cli.`` wording, which names the commands to run."""
+    Its title and action are catalogue entries (``TITLES``, ``ACTIONS`` with ``params``,
+    issue 14 §1): the dashboard says the shared action, ``postlink status`` its ``cli.``
+    wording, which names the commands to run."""
 
     code: str
     state: State
@@ -74,15 +90,15 @@ class Problem:
     @property
     def title(self) -> str:
         """What the dashboard calls it; the code stays for scripts."""
-        return say(f"status.title.{self.kind}")
+        return say(TITLES[self.kind])
 
     @property
     def action(self) -> str:
-        return say(f"status.action.{self.kind}", **self.params)
+        return say(ACTIONS[self.kind], **self.params)
 
     @property
     def action_cli(self) -> str:
-        return say_on("cli", f"status.action.{self.kind}", **self.params)
+        return say_on("cli", ACTIONS[self.kind], **self.params)
 
 
 @dataclass(frozen=True)
@@ -114,13 +130,18 @@ class UnknownCode:
         return say("status.unknown_code", code=self.code, legs=self.legs)
 
 
-def _job_health(session: Session, name: str, interval: int, now: datetime) -> JobHealth:
-    recent = session.exec(
-        select(JobRun)
-        .where(JobRun.job == name)
-        .order_by(col(JobRun.started_at).desc())
-        .limit(FAILING_RUNS)
-    ).all()
+def _job_health(
+    session: Session, name: str, interval: int, now: datetime, dead: set[int]
+) -> JobHealth:
+    recent = [
+        runs.seen_as(run, dead, now)
+        for run in session.exec(
+            select(JobRun)
+            .where(JobRun.job == name)
+            .order_by(col(JobRun.started_at).desc())
+            .limit(FAILING_RUNS)
+        ).all()
+    ]
     last = recent[0] if recent else None
     # The latest successful run, found by walking the (job, started_at) index back from the
     # newest: a max() over finished_at would read every run the job ever had (2,880 a day).
@@ -149,8 +170,10 @@ def _job_health(session: Session, name: str, interval: int, now: datetime) -> Jo
 
 
 def job_health(session: Session, settings: Settings, now: datetime) -> list[JobHealth]:
-    """Each job's last run, last success and run of failures."""
-    return [_job_health(session, job.name, job.interval(settings), now) for job in SCHEDULE]
+    """Each job's last run, last success and run of failures; a dead worker's run counts as
+    abandoned (read only: the worker's housekeeping writes the mark)."""
+    dead = runs.dead_runs(session, now)
+    return [_job_health(session, job.name, job.interval(settings), now, dead) for job in SCHEDULE]
 
 
 def unknown_codes(session: Session) -> list[UnknownCode]:
@@ -297,24 +320,25 @@ def assess(session: Session, settings: Settings, now: datetime) -> dict[str, Any
     }
 
 
-def history(session: Session, limit: int) -> list[dict[str, Any]]:
+def history(session: Session, limit: int, now: datetime) -> list[dict[str, Any]]:
     """The newest job runs, each with its outcome (``abandoned`` for a killed worker's)."""
+    dead = runs.dead_runs(session, now)
     rows = session.exec(
         select(JobRun).order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc()).limit(limit)
     ).all()
-    return [row.model_dump(exclude={"id"}) for row in rows]
+    return [runs.seen_as(row, dead, now).model_dump(exclude={"id"}) for row in rows]
 
 
 def collect(engine: Engine, settings: Settings, runs_shown: int = 0) -> dict[str, Any]:
     """Everything ``postlink status`` shows, as plain data, with the last ``runs_shown``
-    job runs. Runs whose worker died are marked abandoned first, so that job history tells
-    the truth."""
+    job runs. It only reads (a monitoring check runs it every minute, possibly as a
+    read-only database user): runs whose worker died show as abandoned, as the worker's
+    housekeeping will mark them."""
     now = utcnow()
-    runs.abandon_dead(engine, now)
     with Session(engine) as session:
         report = assess(session, settings, now)
         if runs_shown:
-            report["history"] = history(session, runs_shown)
+            report["history"] = history(session, runs_shown, now)
         cursor_moved = session.exec(select(func.max(SyncCursor.updated_at))).one()
         backlog = dict(
             session.exec(

@@ -4,16 +4,20 @@ runs, unknown carrier codes, and the re-fold once an admin maps them (issue 16).
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, event, make_url
 from sqlmodel import Session, col, select
 
 from postlink import defaults
-from postlink.db import session_scope
+from postlink.db import get_engine, session_scope
 from postlink.legs.apply import SyncContext, orders_needing_history
 from postlink.models import AuditEntry, Event, JobRun, Lease, Leg, LegKind
 from postlink.postal.myvnpost import mapping
@@ -74,8 +78,27 @@ def test_a_job_failing_run_after_run_is_degraded_with_its_error(cli: Cli, engine
     assert problem["action"].startswith("Công việc push lỗi 3 lần liền")
 
 
-def test_a_killed_workers_run_is_marked_abandoned_with_the_time(cli: Cli, engine: Engine) -> None:
-    """What SIGKILL leaves: a run still "running" and the worker's lease, which lapses."""
+def _read_only(url: str) -> str:
+    """The same database opened so that any write fails, as a monitoring user would."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"sqlite:///file:{parsed.database}?mode=ro&uri=true"
+    options = f"{parsed.query.get('options', '')} -cdefault_transaction_read_only=on"
+    return parsed.update_query_dict({"options": options.strip()}).render_as_string(
+        hide_password=False
+    )
+
+
+def test_status_reads_a_killed_workers_run_as_abandoned_without_writing(
+    cli: Cli,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    sandbox_server: SandboxHandle,
+    make_context: MakeContext,
+) -> None:
+    """What SIGKILL leaves: a run still "running" and the worker's lease, which lapses.
+    ``status`` (a monitoring check, here on a read-only connection) shows it abandoned; the
+    worker's housekeeping writes the mark, with the time it found the run dead."""
     started = utcnow() - timedelta(minutes=10)
     with session_scope(engine) as session:
         session.add(JobRun(job="pull", instance="host:41", started_at=started))
@@ -86,8 +109,13 @@ def test_a_killed_workers_run_is_marked_abandoned_with_the_time(cli: Cli, engine
         session.add(
             Lease(name="push", holder="host:42", expires_at=utcnow() + timedelta(minutes=1))
         )
-    before = utcnow()
-    report = json.loads(cli("status", "--json", "--runs", "5").stdout)
+    writable = os.environ["POSTLINK_DATABASE_URL"]
+    monkeypatch.setenv("POSTLINK_DATABASE_URL", _read_only(writable))
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    result = cli("status", "--json", "--runs", "5")
+    assert result.code in (0, 1, 2), result.stderr
+    report = json.loads(result.stdout)
     jobs = {j["job"]: j for j in report["jobs"]}
     assert jobs["pull"]["last_outcome"] == "abandoned"
     assert jobs["push"]["last_outcome"] == "running"
@@ -96,11 +124,25 @@ def test_a_killed_workers_run_is_marked_abandoned_with_the_time(cli: Cli, engine
     shown = cli("status", "--runs", "5").stdout
     assert "Lịch sử chạy" in shown
     assert "abandoned" in shown
+    get_engine().dispose()
+    monkeypatch.setenv("POSTLINK_DATABASE_URL", writable)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
     with Session(engine) as session:
         dead = session.exec(select(JobRun).where(JobRun.job == "pull")).one()
+    assert (dead.outcome, dead.finished_at) == ("running", None), "status wrote"
+
+    before = utcnow()
+    housekeeping = next(job for job in JOBS if job.name == "housekeeping")
+    assert run_job(housekeeping, make_context(sandbox_server), get_settings())
+    with Session(engine) as session:
+        dead = session.exec(select(JobRun).where(JobRun.job == "pull")).one()
+        alive = session.exec(select(JobRun).where(JobRun.job == "push")).one()
+    assert dead.outcome == "abandoned"
     assert dead.finished_at is not None
     assert dead.finished_at >= before
     assert dead.error == runs.ABANDONED_NOTE
+    assert alive.outcome == "running"
 
 
 def test_taking_a_lapsed_lease_over_abandons_the_dead_run(
@@ -118,6 +160,22 @@ def test_taking_a_lapsed_lease_over_abandons_the_dead_run(
         ]
     assert outcomes[0] == ("host:41", "abandoned")
     assert outcomes[1][1] == "ok"
+
+
+@contextmanager
+def _dossier_reads(engine: Engine) -> Iterator[list[str]]:
+    """The statements that read the dossier table while the block runs."""
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if re.search(r"\bFROM dossier\b", statement):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
 
 
 def _mapped_table(tmp_path: Path, code: str, under: str) -> Path:
@@ -160,10 +218,11 @@ def test_unknown_codes_are_shown_then_refolded_once_mapped(
     table = read_status_table(_mapped_table(tmp_path, "99", "in_transit"))
     ctx.adapter.table = table
     mapped = SyncContext(ctx.engine, ctx.adapter, ctx.resolver, ctx.policy, ctx.tz)
-    with session_scope(engine) as session:
+    with session_scope(engine) as session, _dossier_reads(engine) as reads:
         summary = refold(session, mapped, actor="admin", reason="VNPost công bố mã 99")
     assert summary["codes"] == ["99"]
-    assert summary["legs"] == len(carrying)
+    assert summary["legs"] == len(carrying) > 1
+    assert len(reads) == 1, "the legs' dossiers are read in one query, not one by one"
     assert_equals_truth(engine, truth, table)
     with Session(engine) as session:
         assert unknown_codes(session) == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
@@ -27,6 +28,7 @@ from postlink.legs.apply import SyncContext, load_cursor
 from postlink.models import AuditEntry, Event, Leg, Quarantined, SyncCursor
 from postlink.postal.myvnpost import mapping
 from postlink.settings import get_settings
+from postlink.sync import quarantine
 from postlink.sync.backfill import backfill
 from postlink.sync.jobs import run_job
 from postlink.sync.pull import feed_name, pull
@@ -293,3 +295,42 @@ def test_a_replayed_history_entry_lands_on_its_leg_and_an_orphan_stays(
         "ItemCode is missing",
         "chưa có bưu gửi mang số hiệu EE999999999VN / no leg carries item EE999999999VN yet",
     ]
+
+
+class _WatchedLock:
+    """The console's webhook lock, noting how many records were open at each taking."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.lock = threading.Lock()
+        self.open_when_taken: list[int] = []
+
+    def __enter__(self) -> None:
+        assert self.lock.acquire(blocking=False), "taken twice: never released"
+        self.open_when_taken.append(len(_open(self.engine)))
+
+    def __exit__(self, *_: object) -> None:
+        self.lock.release()
+
+
+def test_replay_all_gives_the_webhook_lock_back_between_batches(
+    engine: Engine,
+    sandbox_server: SandboxHandle,
+    make_context: MakeContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Review finding: the console held the webhook lock for a whole "replay all", so the
+    post's pushes waited for every batch. Now the lock is taken for one batch at a time."""
+    ctx = make_context(sandbox_server)
+    with monkeypatch.context() as old_release:
+        old_release.setattr(mapping, "_VIETNAM_TIME", MINUTES_ONLY)
+        pull(ctx, Counter())
+    total = len(_open(engine))
+    assert total > 10
+    monkeypatch.setattr(quarantine, "REPLAY_BATCH", 4)
+    watched = _WatchedLock(engine)
+    outcome = quarantine.replay(ctx, actor="nguyen.van.a", everything=True, lock=watched)
+    assert (len(outcome.recovered), outcome.still_failing) == (total, {})
+    batches = -(-total // 4)
+    assert watched.open_when_taken == [total - 4 * n for n in range(batches)]
+    assert not watched.lock.locked()

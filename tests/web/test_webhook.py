@@ -13,21 +13,27 @@ import base64
 import hashlib
 import hmac
 import json
+import sqlite3
 import string
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from postlink.legs.apply import SyncContext
 from postlink.models import Dossier, Event, Leg, Quarantined
 from postlink.sync.pull import pull
+from postlink.web.server import BackgroundServer, free_port
 from tests.postal.fixtures import SandboxHandle, WebhookReceiver
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -327,3 +333,52 @@ def test_webhook_left_to_the_poll_when_the_post_fails(
     pull(sandbox_ctx, counts)
     assert _leg(engine, truth[4]["reference"]) is not None
     assert counts["histories"] >= 1
+
+
+@contextmanager
+def _webhook_receipts_locked(engine: Engine) -> Iterator[None]:
+    """Another writer holding the receipts table, as a slow or busy database would: the
+    webhook's replay receipt waits for it, readers do not."""
+    if engine.dialect.name == "sqlite":
+        holder = sqlite3.connect(str(engine.url.database), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # the write lock; WAL readers go on reading
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    with engine.connect() as connection, connection.begin():
+        connection.execute(text("LOCK TABLE webhook_receipt IN EXCLUSIVE MODE"))
+        yield
+
+
+def test_a_slow_receipt_write_does_not_stall_the_other_requests(
+    sandbox_app: FastAPI, capture: Capture, truth: list[dict[str, Any]], engine: Engine
+) -> None:
+    """The receipt is written off the event loop: while it waits for the database, the
+    server still answers the console (review finding: the async route blocked the loop)."""
+    body = capture(truth[2]["reference"])
+    server = BackgroundServer(sandbox_app, "127.0.0.1", free_port()).start()
+    answers: list[int] = []
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            with _webhook_receipts_locked(engine):
+                pushed = threading.Thread(
+                    target=lambda: answers.append(
+                        client.post("/webhooks/postal", content=body).status_code
+                    )
+                )
+                pushed.start()
+                time.sleep(0.3)  # the webhook is now waiting for the lock
+                assert pushed.is_alive(), answers
+                started = time.monotonic()
+                page = client.get("/login", timeout=3)
+                elapsed = time.monotonic() - started
+                assert answers == [], "the webhook did not wait for the lock"
+            pushed.join(timeout=15)
+    finally:
+        server.stop()
+    assert page.status_code == 200
+    assert elapsed < 1.5, f"the login page waited {elapsed:.1f} s behind the webhook"
+    assert answers == [202]

@@ -70,14 +70,14 @@ def replay(
     everything: Annotated[bool, Form(alias="all")] = False,
 ) -> Response:
     web = state_of(request)
-    with web.webhook_lock:  # the adapter's HTTP session serves one batch at a time
-        outcome = quarantine.replay(
-            web.ctx,
-            actor=user.username,
-            ids=[record_id] if record_id is not None else [],
-            reason=reason or None,
-            everything=everything,
-        )
+    outcome = quarantine.replay(
+        web.ctx,
+        actor=user.username,
+        ids=[record_id] if record_id is not None else [],
+        reason=reason or None,
+        everything=everything,
+        lock=web.webhook_lock,  # taken batch by batch: webhooks go on between them
+    )
     message = (
         f"Đã đọc lại {outcome.replayed} bản ghi: {len(outcome.recovered)} đã nhận,"
         f" {len(outcome.still_failing)} vẫn lỗi."

@@ -21,7 +21,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
@@ -73,6 +73,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
     )
 }
 
+DOSSIERS = Dossier.__table__  # type: ignore[attr-defined]
 router = APIRouter(
     prefix="/api/v1", tags=["one-stop"], dependencies=[Depends(api_token)], responses=ERRORS
 )
@@ -151,8 +152,11 @@ def _claim_dossier(engine: Engine, code: str) -> None:
 def _register_once_more_if_raced(
     request: Request, token: ApiToken, registration: Registration
 ) -> tuple[bool, Command]:
-    """Whether the leg was registered before, and its command. A race lost to a concurrent
-    registration (its unique key, or SQLite's one writer) is retried once; by then the
+    """Whether the leg was registered before, and its command. Registrations of one dossier
+    take turns: each first locks the dossier's row (a no-op update: a row lock on
+    PostgreSQL, the write lock on SQLite), so that "registered before" is read after any
+    concurrent registration has committed and only one answer says created. A race lost
+    all the same (its unique key, or SQLite's one writer) is retried once; by then the
     winner's rows are committed and this one is a repeat."""
     web = state_of(request)
     dossier = registration.dossier_code
@@ -162,6 +166,9 @@ def _register_once_more_if_raced(
         existed: int | None = None
         try:
             with session_scope(web.engine) as session:
+                session.execute(
+                    update(DOSSIERS).where(DOSSIERS.c.code == dossier).values(code=DOSSIERS.c.code)
+                )
                 existed = session.exec(
                     select(OutboxCommand.id).where(
                         OutboxCommand.kind == CREATE, OutboxCommand.reference == reference

@@ -9,6 +9,7 @@ answered 202 at once; the signed items are then looked up at the post in the bac
 from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Request, status
+from starlette.concurrency import run_in_threadpool
 
 from postlink import defaults
 from postlink.postal.errors import WebhookRejected, WebhookSignatureInvalid
@@ -41,11 +42,15 @@ async def _body(request: Request) -> bytes:
     },
 )
 async def postal_webhook(request: Request, background: BackgroundTasks) -> WebhookAnswer:
-    """Admit a signed webhook, then look its signed items up at the post in the background."""
+    """Admit a signed webhook, then look its signed items up at the post in the background.
+
+    The body is read on the event loop (it streams); ``admit`` writes the replay receipt,
+    blocking database work, so it runs in the thread pool: a slow database then delays this
+    webhook only, not every other request the server is answering."""
     web = state_of(request)
     body = await _body(request)
     try:
-        hint = admit(web, dict(request.headers), body)
+        hint = await run_in_threadpool(admit, web, dict(request.headers), body)
     except WebhookSignatureInvalid as exc:
         raise ApiError(401, "bad_signature", f"Chữ ký webhook không hợp lệ: {exc}") from None
     except WebhookStale as exc:
