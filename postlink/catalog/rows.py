@@ -473,7 +473,7 @@ class RowParser:
         try:
             return parse_agency_code(text).text
         except IdentifierError as exc:
-            vi = "không phải mã cơ quan (dạng 000.00.12.H14 hoặc H14.12)"
+            vi = "không phải mã cơ quan (dạng 000.00.12.H14 hoặc H14.12, chữ cái cấp 1 là G hoặc H)"
             self._error(row, Column.AGENCY_CODE, text, Reason(str(exc), vi))
             return None
 
