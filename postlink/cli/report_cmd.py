@@ -49,7 +49,7 @@ def report(
         bool,
         typer.Option(
             "--full-contact",
-            help="Show phone numbers unmasked (Decree 13/2023: only for staff allowed to).",
+            help="Show phone numbers unmasked (Law 91/2025/QH15: only for staff allowed to).",
         ),
     ] = False,
     as_json: JsonOption = False,

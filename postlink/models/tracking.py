@@ -34,7 +34,7 @@ class MatchClass(StrEnum):
 
 
 class Dossier(SQLModel, table=True):
-    """A TTHC dossier known to the post. Citizen contact is personal data (Decree 13/2023)."""
+    """A TTHC dossier known to the post. Citizen contact is personal data (Law 91/2025/QH15)."""
 
     __tablename__ = "dossier"
 

@@ -89,7 +89,7 @@ def leg_of_reference(reference: str) -> LegKind | None:
 
 @dataclass(frozen=True, slots=True)
 class Party:
-    """A sender or receiver. Name, phone and address are personal data (Decree 13/2023)."""
+    """A sender or receiver. Name, phone and address are personal data (Law 91/2025/QH15)."""
 
     name: str
     phone: str

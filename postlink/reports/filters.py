@@ -115,7 +115,7 @@ class ReportFilter:
     ``as_of`` is the day the report judges open legs against (a leg is overdue when its
     deadline is before it); ``list_on`` is the day whose list in force the exclusions report
     shows (QĐ 45/2016 art. 18). ``full_contact`` shows citizens' phone numbers unmasked,
-    for staff allowed to see them (Decree 13/2023 on personal data).
+    for staff allowed to see them (Law 91/2025/QH15 on personal data protection).
     """
 
     period: Period

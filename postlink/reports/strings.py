@@ -37,9 +37,10 @@ VI: dict[str, str] = {
     "label.as_of": "Tính đến ngày",
     "label.generated_at": "Lập lúc",
     "label.list_on": "Danh mục có hiệu lực ngày",
-    "label.contact_masked": "Số điện thoại đã được che một phần (Nghị định 13/2023/NĐ-CP).",
+    "label.contact_masked": "Số điện thoại đã được che một phần"
+    " (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15).",
     "label.contact_full": "Báo cáo có đầy đủ thông tin liên hệ: chỉ lưu hành nội bộ"
-    " (Nghị định 13/2023/NĐ-CP).",
+    " (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15).",
     "label.empty": "Không có dữ liệu trong kỳ.",
     "label.total": "Tổng cộng",
     "label.none": "—",
