@@ -30,6 +30,9 @@ ENV_FILE_VARIABLE = "POSTLINK_ENV_FILE"
 #: ``POSTLINK_*`` variables that are not settings: the .env location and the test suite's
 #: PostgreSQL URL. Any other unknown ``POSTLINK_*`` name is a typo and stops start-up.
 NOT_SETTINGS = frozenset({ENV_FILE_VARIABLE, "POSTLINK_TEST_DATABASE_URL"})
+#: The least number of years legs, events, handovers and audit rows are kept (TT 17/2017
+#: art. 14).
+LEGAL_RECORD_YEARS = 5
 
 
 class PostalAdapterName(StrEnum):
@@ -192,6 +195,19 @@ class Settings(BaseModel):
         le=3650,
         description="Days the redacted postal exchange log is kept.",
     )
+    raw_body_retention_days: int = Field(
+        default=defaults.RAW_BODY_RETENTION_DAYS,
+        ge=0,
+        le=3650,
+        description="Days the post's bodies in the exchange log and the quarantine keep "
+        "citizens' names, phones and addresses before housekeeping masks them in place.",
+    )
+    record_retention_years: int = Field(
+        default=defaults.RECORD_RETENTION_YEARS,
+        le=100,
+        description="Years the legal records (legs, events, handovers, audit) are kept; at "
+        "least 5 (TT 17/2017 art. 14). postlink deletes and masks none of them.",
+    )
 
     office_name: str = Field(
         default="Trung tâm Phục vụ hành chính công tỉnh Cao Bằng",
@@ -300,6 +316,15 @@ class Settings(BaseModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("config.timezone") from exc
+        return value
+
+    @field_validator("record_retention_years")
+    @classmethod
+    def _legal_floor(cls, value: int) -> int:
+        """TT 17/2017 art. 14: electronic records are kept at least five years; a shorter
+        retention for the parsed legal records is refused, whatever would apply it."""
+        if value < LEGAL_RECORD_YEARS:
+            raise ValueError("privacy.record_retention_floor")
         return value
 
     @field_validator("database_url")

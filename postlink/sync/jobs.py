@@ -21,6 +21,7 @@ from postlink.catalog.resolve import Resolver
 from postlink.db import get_engine, session_scope
 from postlink.postal import exchange_log
 from postlink.postal.adapter import get_adapter
+from postlink.postal.retention import mask_old_bodies
 from postlink.settings import Settings
 from postlink.sync import leases, runs
 from postlink.sync.apply import SyncContext
@@ -78,10 +79,14 @@ def _deadlines(ctx: SyncContext, _s: Settings, counts: Counter[str], _: leases.H
 def _housekeeping(
     ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.HeldLease
 ) -> None:
-    """Exchange-log retention (postal brief §4). Dossier data is never purged here: TT 17/2017
-    art. 14 keeps records at least five years."""
+    """Exchange-log retention (postal brief §4), then the post's raw bodies lose their
+    personal data after their own retention (Law 91/2025/QH15, ``postal.retention``).
+    Dossier data is never purged or masked here: TT 17/2017 art. 14 keeps records at least
+    five years."""
     retention = timedelta(days=settings.exchange_log_retention_days)
     counts["exchanges_purged"] = exchange_log.purge(retention, ctx.engine)
+    raw = timedelta(days=settings.raw_body_retention_days)
+    counts.update(mask_old_bodies(raw, ctx.engine).as_dict())
 
 
 def _reports(
