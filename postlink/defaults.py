@@ -88,7 +88,7 @@ SANDBOX_ORDERS = 2_000
 SANDBOX_SPAN_DAYS = 60
 
 #: Seconds between the sync jobs' runs: change-feed pull, outbox push, overdue check and
-#: housekeeping (exchange-log retention).
+#: housekeeping (exchange-log retention, masking of old raw bodies).
 PULL_INTERVAL = 60
 PUSH_INTERVAL = 30
 DEADLINES_INTERVAL = 900

@@ -246,7 +246,7 @@ class Settings(BaseModel):
         default=defaults.HOUSEKEEPING_INTERVAL,
         ge=60,
         le=7 * 86_400,
-        description="Seconds between housekeeping runs (exchange-log retention).",
+        description="Seconds between housekeeping runs (exchange-log retention, masking).",
     )
     reports_interval: int = Field(
         default=defaults.REPORTS_INTERVAL,

@@ -58,7 +58,9 @@ def _mask_table(engine: Engine, table: Table, cutoff: datetime) -> int:
     statement = (
         update(table)
         .where(table.c.id == bindparam("row_id"))
-        .values({name: bindparam(f"new_{name}") for name in columns}, masked_at=bindparam("now"))
+        .values(
+            {**{name: bindparam(f"new_{name}") for name in columns}, "masked_at": bindparam("now")}
+        )
     )
     masked = 0
     while True:
