@@ -42,12 +42,12 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 #: PostgreSQL's DETAIL (and any HINT or CONTEXT after it) in an error message.
 _DETAIL = re.compile(r"\nDETAIL:.*", re.DOTALL)
-HIDDEN_DETAIL = "\nDETAIL: (hidden: it may quote a row's personal data)"
+_HIDDEN_DETAIL = "\nDETAIL: (hidden: it may quote a row's personal data)"
 
 
-def without_row_values(message: str) -> str:
+def _without_row_values(message: str) -> str:
     """``message`` without PostgreSQL's DETAIL, which quotes the failing row's values."""
-    return _DETAIL.sub(HIDDEN_DETAIL, message, count=1)
+    return _DETAIL.sub(_HIDDEN_DETAIL, message, count=1)
 
 
 def _hide_row_values(context: ExceptionContext) -> None:
@@ -55,7 +55,7 @@ def _hide_row_values(context: ExceptionContext) -> None:
     a traceback prints both (one is the other's cause)."""
     for error in (context.original_exception, context.sqlalchemy_exception):
         if error is not None and error.args and isinstance(error.args[0], str):
-            error.args = (without_row_values(error.args[0]), *error.args[1:])
+            error.args = (_without_row_values(error.args[0]), *error.args[1:])
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -63,8 +63,8 @@ EXCHANGE_LOG_RETENTION_DAYS = 90
 #: Days the post's bodies (exchange log, quarantine) keep their personal data before it is
 #: masked in place (Law 91/2025/QH15 on personal data protection; issue 13 §5).
 RAW_BODY_RETENTION_DAYS = 30
-#: Years the legal records (legs, events, handovers, audit) are kept, at least: TT 17/2017
-#: art. 14 keeps electronic records five years, so it is also the floor.
+#: Years the legal records (legs, events, handovers, audit) are kept: TT 17/2017 art. 14
+#: keeps electronic records at least five years, so this is the default and the floor.
 RECORD_RETENTION_YEARS = 5
 
 #: Milliseconds SQLite waits on a locked database before failing a statement.

@@ -30,9 +30,6 @@ ENV_FILE_VARIABLE = "POSTLINK_ENV_FILE"
 #: ``POSTLINK_*`` variables that are not settings: the .env location and the test suite's
 #: PostgreSQL URL. Any other unknown ``POSTLINK_*`` name is a typo and stops start-up.
 NOT_SETTINGS = frozenset({ENV_FILE_VARIABLE, "POSTLINK_TEST_DATABASE_URL"})
-#: The least number of years legs, events, handovers and audit rows are kept (TT 17/2017
-#: art. 14).
-LEGAL_RECORD_YEARS = 5
 
 
 class PostalAdapterName(StrEnum):
@@ -323,7 +320,7 @@ class Settings(BaseModel):
     def _legal_floor(cls, value: int) -> int:
         """TT 17/2017 art. 14: electronic records are kept at least five years; a shorter
         retention for the parsed legal records is refused, whatever would apply it."""
-        if value < LEGAL_RECORD_YEARS:
+        if value < defaults.RECORD_RETENTION_YEARS:
             raise ValueError("privacy.record_retention_floor")
         return value
 
