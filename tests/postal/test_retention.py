@@ -18,8 +18,9 @@ from postlink.errors import ConfigError
 from postlink.models import AuditEntry, Dossier, Exchange, JobRun, Quarantined
 from postlink.postal.retention import mask_old_bodies
 from postlink.settings import get_settings, load_settings
-from postlink.sync.jobs import JOBS, build_context, run_job
+from postlink.sync.jobs import build_context, run_job
 from postlink.timeutil import utcnow
+from postlink.worker import JOBS
 from tests.conftest import CliResult
 
 NAME = "Nguyễn Thị Mai Phương"

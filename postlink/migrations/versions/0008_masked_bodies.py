@@ -1,7 +1,7 @@
 """when the personal data in an exchange's or a quarantined record's body was masked
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007 (re-chained after merging main, which has core's 0007)
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from postlink.models.types import UTCDateTime
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from postlink import defaults
+from postlink.legs.status import LegStatus
 from postlink.postal.base import AdapterBase
 from postlink.postal.errors import PostalProtocolError
 from postlink.postal.fields import RecordError
@@ -20,7 +21,6 @@ from postlink.postal.models import (
     CancelOutcome,
     CancelResult,
     Event,
-    NormalizedStatus,
     Order,
     OrderRequest,
     Page,
@@ -84,7 +84,7 @@ class MyVNPostAdapter(AdapterBase):
                 f"tạo thêm đơn ({bad[0].reason}) / the post returned a record postlink cannot "
                 "read; no second order is created"
             )
-        live = [order for order in mine if order.status is not NormalizedStatus.CANCELLED]
+        live = [order for order in mine if order.status is not LegStatus.CANCELLED]
         return next(iter(live or mine), None)
 
     def create_order(self, request: OrderRequest) -> Order:
@@ -113,7 +113,7 @@ class MyVNPostAdapter(AdapterBase):
         )
         if result.outcome is CancelOutcome.REFUSED and found is not None:
             again = self.find_order(found.reference)
-            if again is not None and again.status is NormalizedStatus.CANCELLED:
+            if again is not None and again.status is LegStatus.CANCELLED:
                 return CancelResult(CancelOutcome.ACCEPTED, order_id, result.code, result.message)
         return result
 
