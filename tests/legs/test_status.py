@@ -69,5 +69,5 @@ def test_the_constraint_goes_and_comes_back_with_the_migration(tmp_path: Path) -
         command.downgrade(config, "0006")
     assert inspect(engine).get_check_constraints("leg") == []
     migrate.upgrade(engine)
-    assert migrate.current_revision(engine) == "0007"
+    assert migrate.current_revision(engine) == migrate.head_revision()
     engine.dispose()
