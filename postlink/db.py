@@ -4,10 +4,19 @@ SQLite is tuned for a daemon and a CLI sharing one file: WAL so readers never bl
 writer, foreign keys on (SQLite leaves them off by default), and a busy timeout so a short
 lock wait is not an error. PostgreSQL connections are pinged before use because a province
 server's database may restart under a long-running worker.
+
+A database error ends up in a log line, a traceback, a job run's stored error or the
+command line's one-line message, none of which may show a citizen's name, phone or address
+(Law 91/2025/QH15 on personal data protection; issue 13 §5). So every engine is made with
+``hide_parameters`` (SQLAlchemy then never prints a statement's values), and the DETAIL
+that PostgreSQL appends to a constraint error, which quotes the failing row or key
+(``Failing row contains (…, Nguyễn Thị …, 0912…)``), is cut from the driver's message and
+SQLAlchemy's before either is raised. The error's first line still names the constraint.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -15,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlmodel import Session
 
 from postlink import defaults
@@ -31,8 +40,27 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: PostgreSQL's DETAIL (and any HINT or CONTEXT after it) in an error message.
+_DETAIL = re.compile(r"\nDETAIL:.*", re.DOTALL)
+_HIDDEN_DETAIL = "\nDETAIL: (hidden: it may quote a row's personal data)"
+
+
+def _without_row_values(message: str) -> str:
+    """``message`` without PostgreSQL's DETAIL, which quotes the failing row's values."""
+    return _DETAIL.sub(_HIDDEN_DETAIL, message, count=1)
+
+
+def _hide_row_values(context: ExceptionContext) -> None:
+    """Cut the DETAIL from the driver's exception and from SQLAlchemy's, which copied it:
+    a traceback prints both (one is the other's cause)."""
+    for error in (context.original_exception, context.sqlalchemy_exception):
+        if error is not None and error.args and isinstance(error.args[0], str):
+            error.args = (_without_row_values(error.args[0]), *error.args[1:])
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with the per-backend settings described above."""
+    kwargs = {"hide_parameters": True, **kwargs}
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -45,8 +73,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             **kwargs,
         )
         event.listen(engine, "connect", _tune_sqlite)
-        return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "handle_error", _hide_row_values)
+    return engine
 
 
 @cache

@@ -60,6 +60,12 @@ EXCHANGE_BODY_MAX_CHARS = 16_000
 
 #: Days the redacted postal exchange log is kept (postal brief §4).
 EXCHANGE_LOG_RETENTION_DAYS = 90
+#: Days the post's bodies (exchange log, quarantine) keep their personal data before it is
+#: masked in place (Law 91/2025/QH15 on personal data protection; issue 13 §5).
+RAW_BODY_RETENTION_DAYS = 30
+#: Years the legal records (legs, events, handovers, audit) are kept: TT 17/2017 art. 14
+#: keeps electronic records at least five years, so this is the default and the floor.
+RECORD_RETENTION_YEARS = 5
 
 #: Milliseconds SQLite waits on a locked database before failing a statement.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -85,7 +91,7 @@ SANDBOX_ORDERS = 2_000
 SANDBOX_SPAN_DAYS = 60
 
 #: Seconds between the sync jobs' runs: change-feed pull, outbox push, overdue check and
-#: housekeeping (exchange-log retention).
+#: housekeeping (exchange-log retention, masking of old raw bodies).
 PULL_INTERVAL = 60
 PUSH_INTERVAL = 30
 DEADLINES_INTERVAL = 900

@@ -81,13 +81,26 @@ def _not_a(value: str, what: str, expected: str) -> IdentifierError:
     return IdentifierError(f"{value!r} is not {what} (expected {expected})")
 
 
+#: The letters that open a level-1 agency code. QCVN 102:2016/BTTTT (and QĐ 20/2020/QĐ-TTg,
+#: which keeps its level-1 codes) gives the level-1 code one letter for the kind of agency
+#: and two digits: ``G`` for ministries, ministry-level and government agencies
+#: (``000.00.00.G01``), ``H`` for provinces and centrally-run cities (``000.00.00.H14``, Cao
+#: Bằng; domain.md §3). Procedures reach a one-stop office from one of these two kinds only,
+#: so any other letter (an ``O`` typed for a zero, an ``I`` for a one, a stray ``X``) is a
+#: mistyped code, refused rather than stored as a new agency.
+AGENCY_LETTERS = "GH"
+_LETTER = f"[{AGENCY_LETTERS}{AGENCY_LETTERS.lower()}]"
 # Explicit ASCII classes: ``\d`` would accept other scripts' digits, and IGNORECASE would let
 # look-alikes such as the long s (U+017F) or the Kelvin sign (U+212A) pass as letters.
 _AGENCY = (
-    r"(?:[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Za-z][0-9]{2}"  # QCVN 102:2016, right to left
-    r"|[A-Za-z][0-9]{2}(?:\.[0-9]{1,3}){0,3})"  # QĐ 20/2020, left to right
+    rf"(?:[0-9]{{3}}\.[0-9]{{2}}\.[0-9]{{2}}\.{_LETTER}[0-9]{{2}}"  # QCVN 102:2016, right to left
+    rf"|{_LETTER}[0-9]{{2}}(?:\.[0-9]{{1,3}}){{0,3}})"  # QĐ 20/2020, left to right
 )
-_PROCEDURE = rf"(?P<base>[0-9]\.[0-9]{{6}})(?:\.(?P<agency>{_AGENCY})|\.(?P<suffix>[0-9]{{1,3}}))?"
+# A localised code may carry a variant too: ``2.000815.000.00.00.H55.02`` (agency, then the
+# variant). After a left-to-right agency code (``H14.12``) trailing numbers are its own levels.
+_PROCEDURE = (
+    rf"(?P<base>[0-9]\.[0-9]{{6}})(?:\.(?P<agency>{_AGENCY}))?(?:\.(?P<suffix>[0-9]{{1,3}}))?"
+)
 _DOSSIER = rf"(?P<unit>{_AGENCY})-(?P<received>[0-9]{{6}})-(?P<sequence>[0-9]{{4}})"
 
 _AGENCY_RE = re.compile(_AGENCY)
@@ -141,10 +154,13 @@ class AgencyCode:
 
 
 def parse_agency_code(value: str) -> AgencyCode:
-    """Parse an agency code in the QCVN 102:2016 or QĐ 20/2020 form; letters are upper-cased."""
+    """Parse an agency code in the QCVN 102:2016 or QĐ 20/2020 form; letters are upper-cased.
+
+    The level-1 letter must be one the scheme uses (``AGENCY_LETTERS``: G or H)."""
     text = _compact(value)
     if _AGENCY_RE.fullmatch(text) is None:
-        raise _not_a(value, "an agency code", "000.00.00.H14 or H14.12, e.g. 000.00.12.H14")
+        expected = "000.00.00.H14 or H14.12, level-1 letter G or H, e.g. 000.00.12.H14"
+        raise _not_a(value, "an agency code", expected)
     return AgencyCode(text.upper())
 
 
@@ -155,8 +171,9 @@ def parse_agency_code(value: str) -> AgencyCode:
 class ProcedureCode:
     """A procedure code (mã TTHC) of the national database of administrative procedures.
 
-    The base is ``d.dddddd``; a variant appends a 1-3 digit suffix (``1.001193.02``) and a
-    provincial localisation appends the agency code (``2.000815.000.00.00.H55``). The codes are
+    The base is ``d.dddddd``; a variant appends a 1-3 digit suffix (``1.001193.02``), a
+    provincial localisation appends the agency code (``2.000815.000.00.00.H55``), and a
+    localised variant has both, agency first (``2.000815.000.00.00.H55.02``). The codes are
     otherwise opaque: nothing is inferred from their digits.
     """
 
@@ -170,14 +187,14 @@ class ProcedureCode:
         fields = None if match is None else match.group("base", "suffix", "agency")
         if fields != parts or self.text != self.text.upper():
             raise IdentifierError(
-                f"{self!r} is not a normalised procedure code (expected base d.dddddd and at most"
-                " one of: a 1-3 digit suffix, an upper-case agency code)"
+                f"{self!r} is not a normalised procedure code (expected base d.dddddd, then"
+                " an upper-case agency code and/or a 1-3 digit suffix, in that order)"
             )
 
     @property
     def text(self) -> str:
-        """The normal form: base, then ``.suffix`` or ``.agency`` when present."""
-        return ".".join(part for part in (self.base, self.suffix, self.agency) if part is not None)
+        """The normal form: base, then ``.agency`` and ``.suffix`` when present."""
+        return ".".join(part for part in (self.base, self.agency, self.suffix) if part is not None)
 
     def __str__(self) -> str:
         return self.text

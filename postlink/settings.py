@@ -196,6 +196,19 @@ class Settings(BaseModel):
         le=3650,
         description="Days the redacted postal exchange log is kept.",
     )
+    raw_body_retention_days: int = Field(
+        default=defaults.RAW_BODY_RETENTION_DAYS,
+        ge=0,
+        le=3650,
+        description="Days the post's bodies in the exchange log and the quarantine keep "
+        "citizens' names, phones and addresses before housekeeping masks them in place.",
+    )
+    record_retention_years: int = Field(
+        default=defaults.RECORD_RETENTION_YEARS,
+        le=100,
+        description="Years the legal records (legs, events, handovers, audit) are kept; at "
+        "least 5 (TT 17/2017 art. 14). postlink deletes and masks none of them.",
+    )
 
     office_name: str = Field(
         default="Trung tâm Phục vụ hành chính công tỉnh Cao Bằng",
@@ -234,7 +247,7 @@ class Settings(BaseModel):
         default=defaults.HOUSEKEEPING_INTERVAL,
         ge=60,
         le=7 * 86_400,
-        description="Seconds between housekeeping runs (exchange-log retention).",
+        description="Seconds between housekeeping runs (exchange-log retention, masking).",
     )
     reports_interval: int = Field(
         default=defaults.REPORTS_INTERVAL,
@@ -304,6 +317,15 @@ class Settings(BaseModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("config.timezone") from exc
+        return value
+
+    @field_validator("record_retention_years")
+    @classmethod
+    def _legal_floor(cls, value: int) -> int:
+        """TT 17/2017 art. 14: electronic records are kept at least five years; a shorter
+        retention for the parsed legal records is refused, whatever would apply it."""
+        if value < defaults.RECORD_RETENTION_YEARS:
+            raise ValueError("privacy.record_retention_floor")
         return value
 
     @field_validator("database_url")

@@ -15,6 +15,7 @@ from postlink.identifiers import (
     IdentifierError,
     ItemNumber,
     ProcedureCode,
+    canonical_procedure_code,
     clean,
     find_dossier_code,
     find_procedure_code,
@@ -93,7 +94,56 @@ def test_procedure_code_constructor_rejects_a_badly_split_code() -> None:
     with pytest.raises(IdentifierError, match="not a normalised procedure code"):
         ProcedureCode("1.001193.02")
     with pytest.raises(IdentifierError, match="not a normalised procedure code"):
-        ProcedureCode("1.001193", suffix="02", agency="H14")
+        ProcedureCode("1.001193", suffix="02", agency="H14")  # reads back as agency H14.02
+
+
+# The combined form: a province's localisation of a variant (issue 13 §6), typed by hand.
+@pytest.mark.parametrize(
+    ("value", "expected", "text"),
+    [
+        (
+            "2.000815.000.00.00.H55.02",
+            ProcedureCode("2.000815", suffix="02", agency="000.00.00.H55"),
+            "2.000815.000.00.00.H55.02",
+        ),
+        (
+            f"2.000815.000.00.12.h14.1{NBSP}",
+            ProcedureCode("2.000815", suffix="1", agency="000.00.12.H14"),
+            "2.000815.000.00.12.H14.1",
+        ),
+        (
+            "1.001193.000.00.00.G01.003",
+            ProcedureCode("1.001193", suffix="003", agency="000.00.00.G01"),
+            "1.001193.000.00.00.G01.003",
+        ),
+    ],
+)
+def test_parse_localised_variant_procedure_code(
+    value: str, expected: ProcedureCode, text: str
+) -> None:
+    code = parse_procedure_code(value)
+    assert code == expected
+    assert code.text == text
+    assert canonical_procedure_code(value) == expected.base
+
+
+def test_find_localised_variant_procedure_code_in_free_text() -> None:
+    found = find_procedure_code("TTHC 2.000815.000.00.00.H55.02: Chứng thực bản sao")
+    assert found == ProcedureCode("2.000815", suffix="02", agency="000.00.00.H55")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2.000815.000.00.00.H55.0234",  # a variant has 1 to 3 digits
+        "2.000815.02.000.00.00.H55",  # the variant comes after the agency, not before
+        "2.000815.000.00.00.H55.02.03",
+        "2.000815.000.00.00.X55.02",  # X opens no level-1 code
+    ],
+)
+def test_parse_localised_variant_rejects_other_shapes(value: str) -> None:
+    with pytest.raises(IdentifierError, match="is not a procedure code"):
+        parse_procedure_code(value)
 
 
 @pytest.mark.parametrize(
@@ -140,6 +190,8 @@ def test_find_procedure_code_finds_none(text: str) -> None:
         ("h14.12.3", "H14.12.3", "H14"),
         ("H14", "H14", "H14"),
         ("000.00.00.G01", "000.00.00.G01", None),
+        ("000.00.00.g22", "000.00.00.G22", None),
+        ("g01.3", "G01.3", None),
     ],
 )
 def test_parse_agency_code(value: str, text: str, province: str | None) -> None:
@@ -150,7 +202,22 @@ def test_parse_agency_code(value: str, text: str, province: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["00.00.00.H14", "000.00.00.14", "H1", "H14.1234", "H14.1.2.3.4", "000.00.00.HH4"]
+    "value",
+    [
+        "00.00.00.H14",
+        "000.00.00.14",
+        "H1",
+        "H14.1234",
+        "H14.1.2.3.4",
+        "000.00.00.HH4",
+        # QCVN 102:2016 opens a level-1 code with G (ministries) or H (provinces) only.
+        "000.00.12.A14",
+        "000.00.12.O14",  # an O typed for a zero
+        "000.00.00.I01",  # an I typed for a one
+        "000.00.12.K14",
+        "X14.12",
+        "z14",
+    ],
 )
 def test_parse_agency_code_rejects_with_a_message(value: str) -> None:
     with pytest.raises(IdentifierError, match=r"is not an agency code \(expected 000.00.00.H14"):
@@ -301,7 +368,6 @@ def test_s10_check_digit_rejects_other_serials(serial: str) -> None:
 
 # --- strategies ----------------------------------------------------------------------------------
 
-letters = st.sampled_from(string.ascii_letters)
 upper_letters = st.sampled_from(string.ascii_uppercase)
 space_like = st.sampled_from(["", " ", NBSP, FIGURE_SPACE, NARROW_NBSP, ZWSP, BOM])
 
@@ -314,7 +380,8 @@ def number_strings(min_digits: int, max_digits: int) -> st.SearchStrategy[str]:
     return st.text(alphabet=string.digits, min_size=min_digits, max_size=max_digits)
 
 
-level1 = st.builds("{}{}".format, letters, digits(2))
+agency_letters = st.sampled_from("GHgh")  # QCVN 102:2016's level-1 letters
+level1 = st.builds("{}{}".format, agency_letters, digits(2))
 agency_rtl = st.builds("{}.{}.{}.{}".format, digits(3), digits(2), digits(2), level1)
 agency_ltr = st.builds(
     lambda head, rest: ".".join([head, *rest]),
@@ -329,6 +396,7 @@ procedure_texts = st.builds(
         st.just(""),
         number_strings(1, 3).map(".{}".format),
         agency_texts.map(".{}".format),
+        st.builds(".{}.{}".format, agency_rtl, number_strings(1, 3)),
     ),
 )
 dossier_texts = st.builds(

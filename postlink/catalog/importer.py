@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from postlink import audit
 from postlink.catalog.diff import CatalogDiff, ChangeKind, diff_against_base
+from postlink.catalog.districts import DistrictMention, warn_of_districts
 from postlink.catalog.header import HeaderError, find_header, is_header_row
 from postlink.catalog.limits import READ_CHUNK_BYTES
 from postlink.catalog.problems import (
@@ -70,6 +71,8 @@ class ParsedList:
     title_block: tuple[str, ...]
     entries: tuple[tuple[int, EntrySnapshot], ...]
     problems: Problems
+    #: Rows naming the district level (warned of when the list is effective after 2025).
+    district_rows: tuple[DistrictMention, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +128,13 @@ def _table_membership(lines: Iterable[str], sheet_name: str) -> Membership | Non
 
 
 def _read_tables(
-    source: RowSource, problems: Problems, entries: list[tuple[int, EntrySnapshot]]
+    source: RowSource,
+    problems: Problems,
+    entries: list[tuple[int, EntrySnapshot]],
+    districts: list[DistrictMention],
 ) -> list[str]:
-    """Read every table of ``source`` into ``entries``; return the title lines seen.
+    """Read every table of ``source`` into ``entries`` (and the rows naming the district
+    level into ``districts``); return the title lines seen.
 
     A table without a header (a Word layout table, a sheet of notes) is skipped, with a
     warning naming it when it has text, unless no table has a header at all: then each
@@ -160,6 +167,7 @@ def _read_tables(
                 entries.append((row.number, entry))
     if parser is not None:
         parser.finish()
+        districts.extend(parser.district_rows)
     for table, refusal in refused:
         where = table.label
         if parser is None:
@@ -184,12 +192,13 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
         raise PostlinkError(code="catalog.no_file", path=path)
     problems = Problems()
     entries: list[tuple[int, EntrySnapshot]] = []
+    districts: list[DistrictMention] = []
     description = ""
     title_lines: list[str] = []
     try:
         with open_rows(path, encoding=encoding, sheet=sheet) as source:
             description = source.description
-            title_lines = _read_tables(source, problems, entries)
+            title_lines = _read_tables(source, problems, entries, districts)
     except UnreadableError as exc:
         problems.error(exc.row, None, "", exc.reason, table=exc.table)
     except HeaderError as exc:
@@ -214,6 +223,7 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
         title_block=tuple(title_lines),
         entries=tuple(entries),
         problems=problems,
+        district_rows=tuple(districts),
     )
 
 
@@ -345,8 +355,11 @@ def import_list(
     same file imported again for the same decision and date reuses its draft (``reused``).
     With ``publish_now`` the draft is published in the same transaction (see ``publish``
     for the window rules and ``confirm``), and an identical list is refused unless ``force``.
+    A list effective after districts were abolished warns of each row naming one
+    (``catalog.districts``).
     """
     parsed = read_list(path, encoding=encoding, sheet=sheet)
+    warn_of_districts(list(parsed.district_rows), effective_from, parsed.problems)
     decision, found = _check_decision(decision, parsed)
     if signed_on is None and found is not None and found.number.casefold() == decision.casefold():
         signed_on = found.signed_on

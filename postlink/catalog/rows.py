@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from postlink.catalog.districts import DistrictMention, district_mention
 from postlink.catalog.header import Column, Header
 from postlink.catalog.limits import MAX_CELL_CHARS
 from postlink.catalog.problems import Problems, Reason
@@ -193,6 +194,8 @@ class RowParser:
         self.level: Level | None = None
         self.field = ""
         self.seen: dict[tuple[str, str], tuple[int, Reason | None]] = {}
+        #: Rows naming the district level; the importer warns of them by effective date.
+        self.district_rows: list[DistrictMention] = []
         self.mangled_rows = 0
         self.first_mangled: tuple[int, Reason | None, str] | None = None
         self._membership_told = False
@@ -215,6 +218,9 @@ class RowParser:
         if index is None or index >= len(row.cells):
             return ""
         return row.cells[index]
+
+    def _label(self, column: Column) -> str | None:
+        return self.header.label(column) if column in self.header.index else None
 
     def _error(self, row: RawRow, column: Column | None, value: str, reason: str | Reason) -> None:
         label = self.header.label(column) if column is not None else None
@@ -410,6 +416,15 @@ class RowParser:
             return None
         if agency_code is None or not self._first_time(row, code, code_raw, agency_code):
             return None
+        mention = district_mention(
+            row.number,
+            self.table,
+            (self._label(Column.AGENCY), values.get(Column.AGENCY, "")),
+            (self._label(Column.LEVEL), values.get(Column.LEVEL, "")),
+            level,
+        )
+        if mention is not None:
+            self.district_rows.append(mention)
         return EntrySnapshot(
             code=code,
             code_raw=code_raw,
@@ -473,7 +488,7 @@ class RowParser:
         try:
             return parse_agency_code(text).text
         except IdentifierError as exc:
-            vi = "không phải mã cơ quan (dạng 000.00.12.H14 hoặc H14.12)"
+            vi = "không phải mã cơ quan (dạng 000.00.12.H14 hoặc H14.12, chữ cái cấp 1 là G hoặc H)"
             self._error(row, Column.AGENCY_CODE, text, Reason(str(exc), vi))
             return None
 

@@ -13,6 +13,7 @@ from postlink.cli.framework import WordedTyper
 from postlink.cli.output import JsonOption, console, print_json, print_pairs, print_table
 from postlink.postal import exchange_log
 from postlink.postal.adapter import get_adapter
+from postlink.postal.retention import mask_old_bodies
 from postlink.settings import get_settings
 from postlink.timeutil import format_local
 from postlink.words import say
@@ -91,3 +92,22 @@ def purge_log(as_json: JsonOption = False) -> None:
         print_json({"deleted": deleted, "retention_days": days})
     else:
         console.print(say("cli.postal.purged", deleted=deleted, days=days))
+
+
+@app.command("mask-bodies", help=say("privacy.help.mask"))
+def mask_bodies(as_json: JsonOption = False) -> None:
+    """By hand what housekeeping does daily (``postal.retention``): after a shorter
+    POSTLINK_RAW_BODY_RETENTION_DAYS is set, or before handing a database copy over."""
+    days = get_settings().raw_body_retention_days
+    masked = mask_old_bodies(timedelta(days=days))
+    if as_json:
+        print_json(masked.as_dict() | {"raw_body_retention_days": days})
+    else:
+        console.print(
+            say(
+                "privacy.masked",
+                exchanges=masked.exchanges,
+                quarantined=masked.quarantined,
+                days=days,
+            )
+        )

@@ -72,6 +72,7 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=settings.web_forwarded_allow_ips,
         log_level=settings.log_level.value.lower(),
+        log_config=logs.uvicorn_config(),
     )
 
 

@@ -35,7 +35,7 @@ class MatchClass(StrEnum):
 
 
 class Dossier(SQLModel, table=True):
-    """A TTHC dossier known to the post. Citizen contact is personal data (Decree 13/2023)."""
+    """A TTHC dossier known to the post. Citizen contact is personal data (Law 91/2025/QH15)."""
 
     __tablename__ = "dossier"
 
@@ -45,9 +45,10 @@ class Dossier(SQLModel, table=True):
     procedure_code_raw: str = Field(default="", sa_type=String(80))
     procedure_name: str = Field(default="", sa_type=Text())
     agency_code: str = Field(default="", sa_type=String(40), index=True)
-    citizen_name: str = Field(default="", sa_type=String(255))
-    citizen_phone: str = Field(default="", sa_type=String(32), index=True)
-    citizen_address: str = Field(default="", sa_type=Text())
+    # Personal data: never in the repr (a log line or a traceback may print a row).
+    citizen_name: str = Field(default="", sa_type=String(255), repr=False)
+    citizen_phone: str = Field(default="", sa_type=String(32), index=True, repr=False)
+    citizen_address: str = Field(default="", sa_type=Text(), repr=False)
     commune_code: str = Field(default="", sa_type=String(8))
     channel: str = Field(default="post", sa_type=String(16))
     appointment_slip: bool = Field(

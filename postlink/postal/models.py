@@ -59,11 +59,12 @@ def leg_of_reference(reference: str) -> LegKind | None:
 
 @dataclass(frozen=True, slots=True)
 class Party:
-    """A sender or receiver. Name, phone and address are personal data (Decree 13/2023)."""
+    """A sender or receiver. Name, phone and address are personal data (Law 91/2025/QH15):
+    left out of the repr, so an order printed in a log line or a traceback shows none."""
 
-    name: str
-    phone: str
-    address: str
+    name: str = field(repr=False)
+    phone: str = field(repr=False)
+    address: str = field(repr=False)
     province_code: str = ""
     commune_code: str = ""
 

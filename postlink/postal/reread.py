@@ -16,6 +16,7 @@ from typing import Any
 
 from postlink.postal.fields import RecordError
 from postlink.postal.models import Event, Order
+from postlink.postal.personal import forget_masked
 from postlink.postal.statuses import StatusTable
 
 HISTORY_PREFIX = "history "
@@ -71,8 +72,11 @@ def _ngsp(record: Any, table: StatusTable) -> Reread:
 
 
 def reread(adapter: str, source: str, raw: str, table: StatusTable) -> Reread:
-    """The orders and events in one quarantined record; ``Unreadable`` if it still fails."""
-    record = _load(raw)
+    """The orders and events in one quarantined record; ``Unreadable`` if it still fails.
+
+    A record whose personal data was masked (``postal.retention``) reads as one whose
+    parties have no name, phone or address: everything the leg needs is still there."""
+    record = forget_masked(_load(raw))
     if adapter == "myvnpost":
         return _myvnpost(source, record, table)
     if adapter == "ngsp":

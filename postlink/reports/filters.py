@@ -115,7 +115,7 @@ class ReportFilter:
     ``as_of`` is the day the report judges open legs against (a leg is overdue when its
     deadline is before it); ``list_on`` is the day whose list in force the exclusions report
     shows (QĐ 45/2016 art. 18). ``full_contact`` shows citizens' phone numbers unmasked,
-    for staff allowed to see them (Decree 13/2023 on personal data).
+    for staff allowed to see them (Law 91/2025/QH15 on personal data protection).
     ``compensation_cases`` and ``safety_level`` are figures only the office knows, which
     the period report prints where it would leave a blank (TT 17/2017 art. 13 asks for
     compensation and for the safety of dossiers and results; no postal status records them).

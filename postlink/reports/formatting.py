@@ -2,9 +2,10 @@
 
 Dates are dd/mm/yyyy and times are shown in the province's zone (domain brief §7);
 thousands are separated by dots and decimals by a comma (1.234.567; 95,3%). Phone numbers
-are personal data (Decree 13/2023/NĐ-CP): reports mask them unless a permitted user asks
-for full contact. Spreadsheet cells that start like a formula are neutralised so that a
-citizen's name can never run as a formula in Excel (OWASP "CSV injection").
+are personal data (Law 91/2025/QH15 on personal data protection): reports mask them
+unless a permitted user asks for full contact. Spreadsheet cells that start like a formula
+are neutralised so that a citizen's name can never run as a formula in Excel (OWASP "CSV
+injection").
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Leg-by-leg lists (overdue, failed, returned, excluded) with their dossier and citizen.
 
-Lists carry personal data (Decree 13/2023/NĐ-CP): the phone number is masked here, once,
-unless the filter asks for full contact, so that no format can leak what another hides.
+Lists carry personal data (Law 91/2025/QH15 on personal data protection): the phone
+number is masked here, once, unless the filter asks for full contact, so that no format
+can leak what another hides.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from postlink.legs.apply import SyncContext
 from postlink.legs.deadlines import load_policy
 from postlink.postal import exchange_log
 from postlink.postal.adapter import get_adapter
+from postlink.postal.retention import mask_old_bodies
 from postlink.settings import Settings
 from postlink.sync import leases, runs
 from postlink.sync.outbox import push
@@ -79,12 +80,16 @@ def _deadlines(ctx: SyncContext, _s: Settings, counts: Counter[str], _: leases.H
 def _housekeeping(
     ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.HeldLease
 ) -> None:
-    """Exchange-log retention (postal brief §4), and the runs of dead workers marked
-    abandoned (``postlink status`` shows them so but writes nothing). Dossier data is never
-    purged here: TT 17/2017 art. 14 keeps records at least five years."""
+    """Exchange-log retention (postal brief §4); the post's raw bodies lose their personal
+    data after their own retention (Law 91/2025/QH15, ``postal.retention``); and the runs of
+    dead workers are marked abandoned (``postlink status`` shows them so but writes nothing).
+    Dossier data is never purged or masked here: TT 17/2017 art. 14 keeps records at least
+    five years."""
     counts["runs_abandoned"] = runs.abandon_dead(ctx.engine)
     retention = timedelta(days=settings.exchange_log_retention_days)
     counts["exchanges_purged"] = exchange_log.purge(retention, ctx.engine)
+    raw = timedelta(days=settings.raw_body_retention_days)
+    counts.update(mask_old_bodies(raw, ctx.engine).as_dict())
 
 
 _BODIES: dict[str, Body] = {

@@ -13,6 +13,8 @@ import time
 import uvicorn
 from fastapi import FastAPI
 
+from postlink import logs
+
 #: Seconds to wait for uvicorn to bind before giving up.
 START_TIMEOUT = 10.0
 
@@ -37,7 +39,9 @@ class BackgroundServer:
     """uvicorn serving ``app`` on ``host:port`` in a daemon thread until ``stop()``."""
 
     def __init__(self, app: FastAPI, host: str, port: int) -> None:
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+        config = uvicorn.Config(
+            app, host=host, port=port, log_level="warning", log_config=logs.uvicorn_config()
+        )
         self.server = uvicorn.Server(config)
         self.url = f"http://{host}:{port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True, name="web")

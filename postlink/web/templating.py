@@ -3,7 +3,8 @@
 Everything on a page that comes from the post, from an upload or from a citizen is escaped
 (autoescape on, no ``|safe`` in the console's templates), so a name like ``<script>`` shows
 as text. Dates are dd/mm/yyyy and times are shown in ``POSTLINK_TIMEZONE`` (domain brief §7);
-phone numbers are masked everywhere but the dossier page (Decree 13/2023/NĐ-CP).
+phone numbers are masked everywhere but the dossier page (Law 91/2025/QH15 on personal
+data protection).
 """
 
 from __future__ import annotations

@@ -121,6 +121,24 @@ def test_localised_code_is_reduced_to_its_base_and_kept_as_written() -> None:
     assert (entries[0].code, entries[0].code_raw) == ("2.000815", "2.000815.000.00.00.H14")
 
 
+def test_a_localised_variant_is_reduced_to_its_base_and_kept_as_written() -> None:
+    """Issue 13 §6: the combined form (agency, then the variant) is a procedure code."""
+    row = ("1", "2.000815.000.00.00.H55.02", "Chứng thực bản sao", "", "X", "X", "")
+    entries, problems = parse_all(row)
+    assert problems.errors == 0
+    assert (entries[0].code, entries[0].code_raw) == ("2.000815", "2.000815.000.00.00.H55.02")
+
+
+def test_an_agency_code_with_a_letter_qcvn_102_does_not_use_is_refused() -> None:
+    row = ("1", "1.001193", "Đăng ký khai sinh", "", "X", "X", "", "000.00.12.O14")
+    _, problems = parse_all(row)
+    (problem,) = problems.kept
+    assert (problem.column, problem.value) == ("H (Mã cơ quan)", "000.00.12.O14")
+    assert problem.reason_vi == (
+        "không phải mã cơ quan (dạng 000.00.12.H14 hoặc H14.12, chữ cái cấp 1 là G hoặc H)"
+    )
+
+
 def test_every_problem_on_a_row_is_reported_with_row_column_and_value() -> None:
     _, problems = parse_all(("7", "1.00089", "", "Quận", "Y", "", "", "H14.99.x"))
     found = {(p.row, p.column, p.value) for p in problems.kept}

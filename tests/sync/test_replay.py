@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from postlink.legs.apply import SyncContext, load_cursor
-from postlink.models import AuditEntry, Event, Leg, Quarantined, SyncCursor
+from postlink.models import AuditEntry, Dossier, Event, Leg, Quarantined, SyncCursor
 from postlink.postal.myvnpost import mapping
 from postlink.settings import get_settings
 from postlink.sync import quarantine
@@ -334,3 +334,48 @@ def test_replay_all_gives_the_webhook_lock_back_between_batches(
     batches = -(-total // 4)
     assert watched.open_when_taken == [total - 4 * n for n in range(batches)]
     assert not watched.lock.locked()
+
+
+def test_a_masked_quarantined_record_still_replays_without_personal_data(
+    cli: Cli,
+    engine: Engine,
+    sandbox_server: SandboxHandle,
+    make_context: MakeContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 13 §5: after POSTLINK_RAW_BODY_RETENTION_DAYS the stored records lose their
+    parties' names, phones and addresses; replay then brings every leg in as the post holds
+    it, and a dossier it creates has no contact rather than a mask for one."""
+    ctx = make_context(sandbox_server)
+    truth = sandbox_server.control.truth()
+    with monkeypatch.context() as old_release:
+        old_release.setattr(mapping, "_VIETNAM_TIME", MINUTES_ONLY)
+        _run_every_job(ctx)
+    assert len(_open(engine)) == len(truth["orders"])
+
+    monkeypatch.setenv("POSTLINK_RAW_BODY_RETENTION_DAYS", "0")
+    get_settings.cache_clear()
+    masked = cli("postal", "mask-bodies", "--json")
+    assert masked.code == 0, masked.stderr
+    assert json.loads(masked.stdout)["quarantined_masked"] == len(truth["orders"])
+    personal = ("Name", "Phone", "Address")
+    for row in _open(engine):
+        record = json.loads(row.raw)
+        values = [
+            record.get(f"{side}{field}") for side in ("sender", "receiver") for field in personal
+        ]
+        assert set(values) <= {"***", "", None}, row.raw
+        assert "***" in values
+
+    monkeypatch.setenv("POSTLINK_POSTAL_BASE_URL", sandbox_server.url)
+    get_settings.cache_clear()
+    replayed = cli("quarantine", "replay", "--all", "--actor", "nguyen.van.a", "--json")
+    assert replayed.code == 0, replayed.stderr + replayed.stdout
+    assert json.loads(replayed.stdout)["recovered"] == len(truth["orders"])
+    assert_equals_truth(engine, truth)
+    with Session(engine) as session:
+        dossiers = session.exec(select(Dossier)).all()
+    assert dossiers
+    for dossier in dossiers:
+        contact = (dossier.citizen_name, dossier.citizen_phone, dossier.citizen_address)
+        assert "***" not in contact

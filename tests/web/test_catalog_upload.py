@@ -13,6 +13,8 @@ from sqlmodel import Session, select
 
 from postlink import defaults
 from postlink.models import ListVersion
+from tests.catalog.conftest import csv_bytes, table
+from tests.catalog.test_districts import DISTRICT_ROWS, HEADER, ROWS
 from tests.web.conftest import ADMIN, MakeBrowser
 
 LAYOUTS = Path(__file__).parents[1] / "catalog" / "layouts"
@@ -95,3 +97,17 @@ def test_a_large_diff_shows_its_first_changes_and_all_on_demand(
         draft_id = session.exec(select(func.max(ListVersion.id))).one()
     everything = admin.get(f"/admin/catalog/versions/{draft_id}?all=1")
     assert everything.text.count('<tr class="change-') == 317
+
+
+def test_the_preview_warns_of_district_rows_in_a_list_after_july_2025(
+    browser_for: MakeBrowser,
+) -> None:
+    """Issue 13 §6: the admin sees, before publishing, each row still naming a district."""
+    admin = browser_for(*ADMIN)
+    annex = csv_bytes(table(*ROWS, header=HEADER))
+    fields = FIELDS | {"decision": "1450/QĐ-UBND"}
+    draft = admin.post("/admin/catalog/upload", fields, files={"file": ("pl.csv", annex)})
+    assert draft.status_code == 200, draft.text
+    assert draft.text.count("cấp huyện đã chấm dứt từ 01/07/2025") == len(DISTRICT_ROWS)
+    for row in DISTRICT_ROWS:
+        assert f"Dòng {row}" in draft.text

@@ -1,7 +1,8 @@
 """Staff pages: the dashboard, the search and the dossier page.
 
 The dossier page is the one place that shows a citizen's full phone number and address
-(Decree 13/2023/NĐ-CP: only to logged-in staff who need it); every list masks the phone.
+(Law 91/2025/QH15 on personal data protection: only to logged-in staff who need it);
+every list masks the phone.
 These pages open their database session in the handler rather than through a generator
 dependency, which FastAPI would enter and leave through its thread pool on every request
 (they are the pages under load: bench/web_bench.py).

@@ -2,7 +2,8 @@
 
 The filter form becomes one ``ReportFilter``, exactly as ``postlink report`` builds it, so a
 page and its CSV, XLSX or PDF export always agree. Phone numbers stay masked: a report may
-leave the office (Decree 13/2023/NĐ-CP); full contact is on the dossier page only.
+leave the office (Law 91/2025/QH15 on personal data protection); full contact is on the
+dossier page only.
 """
 
 from __future__ import annotations
