@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from postlink.models.types import BigID, UTCDateTime
+from postlink.states import OutboxState
 from postlink.timeutil import utcnow
 
 
@@ -166,13 +167,6 @@ class Event(SQLModel, table=True):
     location: str = Field(default="", sa_type=String(255))
     source: str = Field(default="poll", sa_type=String(16))
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
-
-
-class OutboxState(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    REFUSED = "refused"
-    FAILED = "failed"
 
 
 class OutboxCommand(SQLModel, table=True):
