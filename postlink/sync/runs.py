@@ -15,15 +15,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, select, update
-from sqlmodel import Session
+from sqlalchemy import Engine, and_, exists, insert, select, update
 
-from postlink.models import JobRun, Lease
+from postlink.tables import JOB_RUN as RUNS
+from postlink.tables import LEASE as LEASES
 from postlink.timeutil import utcnow
 
 log = logging.getLogger("postlink.jobs")
-RUNS = JobRun.__table__  # type: ignore[attr-defined]
-LEASES = Lease.__table__  # type: ignore[attr-defined]
 RUNNING, ABANDONED = "running", "abandoned"
 ABANDONED_NOTE = (
     "tiến trình đã dừng giữa chừng (lease hết hạn hoặc bị tiếp quản) / "
@@ -71,11 +69,20 @@ def _abandon(engine: Engine, where: Any, now: datetime) -> int:
 def recorded(engine: Engine, job: str, instance: str) -> Iterator[Counter[str]]:
     """Record a run of ``job``; the body fills the yielded counter (pages, orders, …)."""
     counts: Counter[str] = Counter()
-    with Session(engine) as session:
-        run = JobRun(job=job, instance=instance)
-        session.add(run)
-        session.commit()
-        run_id = run.id
+    started = utcnow()
+    with engine.begin() as connection:
+        run_id = connection.execute(
+            insert(RUNS)
+            .values(
+                job=job,
+                instance=instance,
+                started_at=started,
+                outcome=RUNNING,
+                counts={},
+                error="",
+            )
+            .returning(RUNS.c.id)
+        ).scalar_one()
     outcome, error = "ok", ""
     try:
         yield counts
@@ -83,16 +90,19 @@ def recorded(engine: Engine, job: str, instance: str) -> Iterator[Counter[str]]:
         outcome, error = "error", f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        with Session(engine) as session:
-            stored = session.get(JobRun, run_id)
-            assert stored is not None
-            stored.finished_at = utcnow()
-            stored.outcome = outcome
-            stored.counts = dict(counts)
-            stored.error = error[:2000]
-            session.add(stored)
-            session.commit()
-            seconds = (stored.finished_at - stored.started_at).total_seconds()
+        finished = utcnow()
+        with engine.begin() as connection:
+            connection.execute(
+                update(RUNS)
+                .where(RUNS.c.id == run_id)
+                .values(
+                    finished_at=finished,
+                    outcome=outcome,
+                    counts=dict(counts),
+                    error=error[:2000],
+                )
+            )
+        seconds = (finished - started).total_seconds()
         summary = " ".join(f"{key}={value}" for key, value in sorted(counts.items()))
         log.info(
             "job=%s instance=%s outcome=%s seconds=%.3f %s%s",

@@ -19,25 +19,27 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, func, true, union
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Engine, func, select, true, union
 
-from postlink.models import (
-    Event,
-    JobRun,
-    Leg,
-    OutboxCommand,
-    OutboxState,
-    Quarantined,
-    SyncCursor,
-)
 from postlink.settings import Settings
+from postlink.states import OutboxState
 from postlink.sync import runs
 from postlink.sync.schedule import SCHEDULE
+from postlink.tables import EVENT, JOB_RUN, LEG, OUTBOX, QUARANTINE, SYNC_CURSOR
 from postlink.timeutil import utcnow
 from postlink.words import say, say_on
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from sqlalchemy.orm import Session
+
+    #: Where the report is read from: ``postlink status`` reads through a bare connection
+    #: (the ORM and the models cost it more than SQLAlchemy itself, issue 15 §2), the
+    #: dashboard and ``refold`` through their session; both run the same Core statements.
+    Reader: TypeAlias = Connection | Session
 
 #: A job whose last this-many runs all failed is "failing" even before it turns stale.
 FAILING_RUNS = 3
@@ -114,22 +116,22 @@ class UnknownCode:
         return say("status.unknown_code", code=self.code, legs=self.legs)
 
 
-def _job_health(session: Session, name: str, interval: int, now: datetime) -> JobHealth:
-    recent = session.exec(
-        select(JobRun)
-        .where(JobRun.job == name)
-        .order_by(col(JobRun.started_at).desc())
+def _job_health(reader: Reader, name: str, interval: int, now: datetime) -> JobHealth:
+    recent = reader.execute(
+        select(JOB_RUN.c.started_at, JOB_RUN.c.outcome, JOB_RUN.c.error)
+        .where(JOB_RUN.c.job == name)
+        .order_by(JOB_RUN.c.started_at.desc())
         .limit(FAILING_RUNS)
     ).all()
     last = recent[0] if recent else None
     # The latest successful run, found by walking the (job, started_at) index back from the
     # newest: a max() over finished_at would read every run the job ever had (2,880 a day).
-    success = session.exec(
-        select(JobRun.finished_at)
-        .where(JobRun.job == name, JobRun.outcome == "ok")
-        .order_by(col(JobRun.started_at).desc())
+    success = reader.execute(
+        select(JOB_RUN.c.finished_at)
+        .where(JOB_RUN.c.job == name, JOB_RUN.c.outcome == "ok")
+        .order_by(JOB_RUN.c.started_at.desc())
         .limit(1)
-    ).first()
+    ).scalar()
     failing = 0
     for run in recent:
         if run.outcome in ("ok", runs.RUNNING):
@@ -148,59 +150,59 @@ def _job_health(session: Session, name: str, interval: int, now: datetime) -> Jo
     )
 
 
-def job_health(session: Session, settings: Settings, now: datetime) -> list[JobHealth]:
+def job_health(reader: Reader, settings: Settings, now: datetime) -> list[JobHealth]:
     """Each job's last run, last success and run of failures."""
-    return [_job_health(session, job.name, job.interval(settings), now) for job in SCHEDULE]
+    return [_job_health(reader, job.name, job.interval(settings), now) for job in SCHEDULE]
 
 
-def unknown_codes(session: Session) -> list[UnknownCode]:
+def unknown_codes(reader: Reader) -> list[UnknownCode]:
     """Codes seen on stored events, or on a leg's list record, that map to ``unknown``.
 
     A leg is counted once per code whether the code came in its history, its list record or
     both; the events are read from a partial index holding only unknown-status rows.
     """
     pairs = union(
-        select(col(Event.raw_code).label("code"), col(Event.leg_id).label("leg")).where(
-            Event.status == UNKNOWN
+        select(EVENT.c.raw_code.label("code"), EVENT.c.leg_id.label("leg")).where(
+            EVENT.c.status == UNKNOWN
         ),
-        select(col(Leg.raw_status).label("code"), col(Leg.id).label("leg")).where(
-            Leg.status == UNKNOWN
+        select(LEG.c.raw_status.label("code"), LEG.c.id.label("leg")).where(
+            LEG.c.status == UNKNOWN
         ),
     ).subquery()
-    counts = session.execute(
+    counts = reader.execute(
         select(pairs.c.code, func.count()).group_by(pairs.c.code).order_by(pairs.c.code)
     ).all()
     labels = dict(
-        session.execute(
-            select(Event.raw_code, func.max(Event.raw_label))
-            .where(Event.status == UNKNOWN)
-            .group_by(col(Event.raw_code))
+        reader.execute(
+            select(EVENT.c.raw_code, func.max(EVENT.c.raw_label))
+            .where(EVENT.c.status == UNKNOWN)
+            .group_by(EVENT.c.raw_code)
         ).all()
     )
     return [UnknownCode(str(code), str(labels.get(code) or ""), int(n)) for code, n in counts]
 
 
-def _quarantine_problems(session: Session) -> list[Problem]:
+def _quarantine_problems(reader: Reader) -> list[Problem]:
     problems: list[Problem] = []
-    open_count = session.exec(
-        select(func.count()).where(col(Quarantined.resolved_at).is_(None))
-    ).one()
-    last_pull = session.exec(
-        select(JobRun)
-        .where(JobRun.job == "pull", col(JobRun.finished_at).is_not(None))
-        .order_by(col(JobRun.started_at).desc())
+    open_count = reader.execute(
+        select(func.count()).where(QUARANTINE.c.resolved_at.is_(None))
+    ).scalar_one()
+    last_pull = reader.execute(
+        select(JOB_RUN.c.started_at, JOB_RUN.c.counts)
+        .where(JOB_RUN.c.job == "pull", JOB_RUN.c.finished_at.is_not(None))
+        .order_by(JOB_RUN.c.started_at.desc())
         .limit(1)
     ).first()
     if last_pull is not None and int(last_pull.counts.get("quarantined", 0)):
         # Those of the last pull's records still open: replayed or resolved ones are done.
         since_pull = (
-            col(Quarantined.at) >= last_pull.started_at,
-            col(Quarantined.resolved_at).is_(None),
+            QUARANTINE.c.at >= last_pull.started_at,
+            QUARANTINE.c.resolved_at.is_(None),
         )
-        still_open = session.exec(select(func.count()).where(*since_pull)).one()
-        first = session.exec(
-            select(Quarantined.reason).where(*since_pull).order_by(col(Quarantined.id)).limit(1)
-        ).first()
+        still_open = reader.execute(select(func.count()).where(*since_pull)).scalar_one()
+        first = reader.execute(
+            select(QUARANTINE.c.reason).where(*since_pull).order_by(QUARANTINE.c.id).limit(1)
+        ).scalar()
         if still_open:
             problems.append(
                 Problem(
@@ -211,12 +213,12 @@ def _quarantine_problems(session: Session) -> list[Problem]:
                 )
             )
     if open_count:
-        first = session.exec(
-            select(Quarantined.reason)
-            .where(col(Quarantined.resolved_at).is_(None))
-            .order_by(col(Quarantined.id))
+        first = reader.execute(
+            select(QUARANTINE.c.reason)
+            .where(QUARANTINE.c.resolved_at.is_(None))
+            .order_by(QUARANTINE.c.id)
             .limit(1)
-        ).one()
+        ).scalar_one()
         problems.append(
             Problem(
                 "quarantine_open",
@@ -274,13 +276,13 @@ def overall(problems: list[Problem]) -> State:
     return State.HEALTHY
 
 
-def assess(session: Session, settings: Settings, now: datetime) -> dict[str, Any]:
+def assess(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any]:
     """The state, the problems, the jobs and the unknown codes (status and dashboard)."""
-    jobs = job_health(session, settings, now)
-    codes = unknown_codes(session)
+    jobs = job_health(reader, settings, now)
+    codes = unknown_codes(reader)
     problems = [
         *_job_problems(jobs),
-        *_quarantine_problems(session),
+        *_quarantine_problems(reader),
         *_unknown_problem(codes),
     ]
     state = overall(problems)
@@ -297,12 +299,18 @@ def assess(session: Session, settings: Settings, now: datetime) -> dict[str, Any
     }
 
 
-def history(session: Session, limit: int) -> list[dict[str, Any]]:
+#: What ``--runs`` shows of each run, in this order.
+HISTORY_COLUMNS = ("job", "instance", "started_at", "finished_at", "outcome", "counts", "error")
+
+
+def history(reader: Reader, limit: int) -> list[dict[str, Any]]:
     """The newest job runs, each with its outcome (``abandoned`` for a killed worker's)."""
-    rows = session.exec(
-        select(JobRun).order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc()).limit(limit)
+    rows = reader.execute(
+        select(*(JOB_RUN.c[name] for name in HISTORY_COLUMNS))
+        .order_by(JOB_RUN.c.started_at.desc(), JOB_RUN.c.id.desc())
+        .limit(limit)
     ).all()
-    return [row.model_dump(exclude={"id"}) for row in rows]
+    return [dict(row._mapping) for row in rows]
 
 
 def collect(engine: Engine, settings: Settings, runs_shown: int = 0) -> dict[str, Any]:
@@ -311,25 +319,25 @@ def collect(engine: Engine, settings: Settings, runs_shown: int = 0) -> dict[str
     the truth."""
     now = utcnow()
     runs.abandon_dead(engine, now)
-    with Session(engine) as session:
-        report = assess(session, settings, now)
+    with engine.connect() as connection:
+        report = assess(connection, settings, now)
         if runs_shown:
-            report["history"] = history(session, runs_shown)
-        cursor_moved = session.exec(select(func.max(SyncCursor.updated_at))).one()
-        backlog = dict(
-            session.exec(
-                select(OutboxCommand.state, func.count())
-                .where(col(OutboxCommand.state).in_([OutboxState.PENDING, OutboxState.FAILED]))
-                .group_by(OutboxCommand.state)
+            report["history"] = history(connection, runs_shown)
+        cursor_moved = connection.execute(select(func.max(SYNC_CURSOR.c.updated_at))).scalar()
+        backlog: dict[str, int] = dict(
+            connection.execute(
+                select(OUTBOX.c.state, func.count())
+                .where(OUTBOX.c.state.in_([OutboxState.PENDING, OutboxState.FAILED]))
+                .group_by(OUTBOX.c.state)
             ).all()
         )
-        quarantined = session.exec(
-            select(func.count()).where(col(Quarantined.resolved_at).is_(None))
-        ).one()
-        overdue = session.exec(
+        quarantined = connection.execute(
+            select(func.count()).where(QUARANTINE.c.resolved_at.is_(None))
+        ).scalar_one()
+        overdue = connection.execute(
             # "= true", not "IS TRUE": PostgreSQL can only seek an index with the former.
-            select(func.count()).where(col(Leg.overdue) == true(), col(Leg.closed_at).is_(None))
-        ).one()
+            select(func.count()).where(LEG.c.overdue == true(), LEG.c.closed_at.is_(None))
+        ).scalar_one()
     return report | {
         "feed_lag_seconds": round((now - cursor_moved).total_seconds()) if cursor_moved else None,
         "outbox_pending": backlog.get(OutboxState.PENDING, 0),
