@@ -15,6 +15,22 @@ far less than the wall-clock time, which includes the wait for a free core.
 The database is a scratch SQLite file, migrated and holding the sample Cao Bằng lists (as
 ``postlink demo`` publishes them), so that ``status`` and ``resolve`` read real tables. Peak
 memory (max RSS) is printed too.
+
+Measured on 3 December 2026, on the 2-core machine shared with other work (load average 9
+to 15), 9 runs each, medians as multiples of ``import sqlalchemy`` in the same run:
+
+=====================================  ======================  ===========================
+command                                before (status 4.6 s)   after (status 0.71–2.9 s)
+=====================================  ======================  ===========================
+``postlink --help``                    0.5×                    0.4–0.6× (CPU 0.5×)
+``postlink status --json``             4.2×                    1.5–2.1× (CPU 1.7×)
+``postlink catalog resolve … --json``  5.8×                    1.5–2.1× (CPU 1.6×)
+=====================================  ======================  ===========================
+
+``status`` and ``resolve`` now read through SQLAlchemy Core (``postlink.tables``): no ORM,
+no models, no SQLAlchemy in ``settings``. At the 0.17 s that ``import sqlalchemy`` takes on
+a quiet machine, those ratios come to about 0.26–0.36 s for each (goal 0.5 s): an estimate
+from the ratios, since no quiet machine was to be had for this run.
 """
 
 from __future__ import annotations
