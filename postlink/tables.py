@@ -10,9 +10,21 @@ checks that against ``SQLModel.metadata``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, column, table
 
 from postlink.columns import BigID, UTCDateTime
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    #: What these clauses are read through: a bare connection (the quick commands) or the
+    #: session of a caller that has one (the dashboard, refold, the catalog's writers).
+    Reader: TypeAlias = Connection | Session
 
 JOB_RUN = table(
     "job_run",

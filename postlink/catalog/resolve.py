@@ -42,7 +42,7 @@ from postlink.settings import get_settings
 from postlink.timeutil import require_aware
 
 if TYPE_CHECKING:
-    from postlink.catalog.snapshots import Reader
+    from postlink.tables import Reader
 
 __all__ = ["Outcome", "Resolution", "Resolver", "resolve_code"]
 

@@ -18,15 +18,8 @@ from postlink.states import Level, VersionStatus
 from postlink.tables import LIST_ENTRY, LIST_VERSION
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
-    from sqlalchemy import Connection
-    from sqlalchemy.orm import Session
-
     from postlink.models import ListEntry, ListVersion
-
-    #: A bare connection (the quick commands) or a session (everything else).
-    Reader: TypeAlias = Connection | Session
+    from postlink.tables import Reader
 
 #: Entry attribute → ``list_entry`` column, where the names differ.
 _COLUMN_NAMES = {"code": "procedure_code", "code_raw": "procedure_code_raw"}

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, func, select, true, union
+from sqlalchemy import Engine, func, select, true, union
 
 from postlink.settings import Settings
 from postlink.states import OutboxState
@@ -32,14 +32,7 @@ from postlink.timeutil import utcnow
 from postlink.words import say, say_on
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
-    from sqlalchemy.orm import Session
-
-    #: Where the report is read from: ``postlink status`` reads through a bare connection
-    #: (the ORM and the models cost it more than SQLAlchemy itself, issue 15 §2), the
-    #: dashboard and ``refold`` through their session; both run the same Core statements.
-    Reader: TypeAlias = Connection | Session
+    from postlink.tables import Reader
 
 #: A job whose last this-many runs all failed is "failing" even before it turns stale.
 FAILING_RUNS = 3
