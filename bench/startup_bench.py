@@ -16,21 +16,22 @@ The database is a scratch SQLite file, migrated and holding the sample Cao Bằn
 ``postlink demo`` publishes them), so that ``status`` and ``resolve`` read real tables. Peak
 memory (max RSS) is printed too.
 
-Measured on 3 December 2026, on the 2-core machine shared with other work (load average 9
-to 15), 9 runs each, medians as multiples of ``import sqlalchemy`` in the same run:
+Measured on 3 December 2026, on the 2-core machine shared with other work (load average 6
+to 15), 9 runs each in three runs, medians as multiples of ``import sqlalchemy`` measured in
+the same run (wall-clock, then CPU time, which the load moves less):
 
 =====================================  ======================  ===========================
 command                                before (status 4.6 s)   after (status 0.71–2.9 s)
 =====================================  ======================  ===========================
-``postlink --help``                    0.5×                    0.4–0.6× (CPU 0.5×)
-``postlink status --json``             4.2×                    1.5–2.1× (CPU 1.7×)
-``postlink catalog resolve … --json``  5.8×                    1.5–2.1× (CPU 1.6×)
+``postlink --help``                    0.5×                    0.4–1.0× (CPU 0.5–0.8×)
+``postlink status --json``             4.2×                    1.5–3.9× (CPU 1.7–2.0×)
+``postlink catalog resolve … --json``  5.8×                    1.5–2.8× (CPU 1.6–1.8×)
 =====================================  ======================  ===========================
 
 ``status`` and ``resolve`` now read through SQLAlchemy Core (``postlink.tables``): no ORM,
 no models, no SQLAlchemy in ``settings``. At the 0.17 s that ``import sqlalchemy`` takes on
-a quiet machine, those ratios come to about 0.26–0.36 s for each (goal 0.5 s): an estimate
-from the ratios, since no quiet machine was to be had for this run.
+a quiet machine, the CPU ratios come to about 0.27–0.34 s for each (goal 0.5 s): an
+estimate, since no quiet machine was to be had for these runs.
 """
 
 from __future__ import annotations
