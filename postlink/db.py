@@ -21,14 +21,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
-from sqlmodel import Session
 
 from postlink import defaults
 from postlink.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -100,7 +102,12 @@ def serialize(session: Session, key: int) -> None:
 
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+    """One unit of work: commit on success, roll back on any error.
+
+    SQLModel is imported here, by the commands that use sessions: those that read through
+    SQLAlchemy Core alone (``postlink status``) start without it (issue 15 §2)."""
+    from sqlmodel import Session
+
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         try:
             yield session

@@ -10,6 +10,7 @@ what is expected, because a daemon that starts half-configured fails later and l
 from __future__ import annotations
 
 import os
+import re
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -18,8 +19,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from postlink import defaults
 from postlink.errors import ConfigError
@@ -30,6 +29,13 @@ ENV_FILE_VARIABLE = "POSTLINK_ENV_FILE"
 #: ``POSTLINK_*`` variables that are not settings: the .env location and the test suite's
 #: PostgreSQL URL. Any other unknown ``POSTLINK_*`` name is a typo and stops start-up.
 NOT_SETTINGS = frozenset({ENV_FILE_VARIABLE, "POSTLINK_TEST_DATABASE_URL"})
+#: A database URL as SQLAlchemy writes it, ``driver://user:password@host:port/db?query``,
+#: read here only as far as its driver and password, without importing SQLAlchemy: that
+#: import was a third of ``postlink status``'s start-up (issue 15 §2), and the engine still
+#: says what else is wrong with a URL when it first connects.
+DATABASE_URL = re.compile(
+    r"(?P<driver>[\w+]+)://(?:(?P<user>[^:/]*)(?::(?P<password>[^@]*))?@)?.*", re.DOTALL
+)
 
 
 class PostalAdapterName(StrEnum):
@@ -333,17 +339,18 @@ class Settings(BaseModel):
     def _supported_database(cls, value: str) -> str:
         if not value:
             return value
-        try:
-            url = make_url(value)
-        except ArgumentError as exc:
-            raise ValueError("config.database_url") from exc
-        if url.get_backend_name() not in ("sqlite", "postgresql"):
+        url = DATABASE_URL.fullmatch(value)
+        if url is None:
+            raise ValueError("config.database_url")
+        driver = url["driver"]
+        backend = driver.partition("+")[0]
+        if backend not in ("sqlite", "postgresql"):
             raise ValueError("config.database_backend")
-        if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
-            url = url.set(drivername="postgresql+psycopg")
-        elif url.get_backend_name() == "postgresql" and url.drivername != "postgresql+psycopg":
+        if driver == "postgresql":
+            return "postgresql+psycopg" + value[len(driver) :]
+        if backend == "postgresql" and driver != "postgresql+psycopg":
             raise ValueError("config.psycopg")
-        return url.render_as_string(hide_password=False)
+        return value
 
     @field_validator("postal_base_url")
     @classmethod
@@ -431,10 +438,18 @@ def masked(settings: Settings) -> dict[str, str]:
         elif field == "report_dir":
             text = str(settings.effective_report_dir)
         elif field == "database_url":
-            text = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+            text = without_password(settings.effective_database_url)
         elif value is None:
             text = ""
         else:
             text = str(value)
         shown[env_name(field)] = text
     return shown
+
+
+def without_password(url: str) -> str:
+    """A database URL fit to print: its password, if it has one, shown as ``***``."""
+    parsed = DATABASE_URL.fullmatch(url)
+    if parsed is None or parsed["password"] is None:
+        return url
+    return url[: parsed.start("password")] + "***" + url[parsed.end("password") :]

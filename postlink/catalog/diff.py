@@ -12,13 +12,20 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+from postlink.catalog.snapshots import (
+    EntrySnapshot,
+    VersionSnapshot,
+    eligibility,
+    id_of,
+    read_entries,
+)
 
-from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot
-from postlink.catalog.versions import entries_of, in_force_on
-from postlink.models import ListVersion
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from postlink.models import ListVersion
 
 
 class ChangeKind(StrEnum):
@@ -32,17 +39,6 @@ class ChangeKind(StrEnum):
 
 #: Attributes reported as ``details`` when they change (everything else stored per entry).
 DETAIL_ATTRIBUTES = ("legal_basis", "field", "level", "agency", "note", "code_raw")
-
-
-def eligibility(entry: EntrySnapshot) -> str:
-    """The service form of QĐ 45/2016 art. 5 in words: which legs may go by post."""
-    if entry.postal_submission and entry.postal_return:
-        return "submission and return"
-    if entry.postal_submission:
-        return "submission only"
-    if entry.postal_return:
-        return "return only"
-    return "excluded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +137,7 @@ def diff_entries(old: Iterable[EntrySnapshot], new: Iterable[EntrySnapshot]) -> 
 
 def diff_versions(session: Session, old: ListVersion, new: ListVersion) -> CatalogDiff:
     """``catalog diff A B``: from version ``old`` to version ``new``."""
-    changes = diff_entries(entries_of(session, old), entries_of(session, new))
+    changes = diff_entries(read_entries(session, id_of(old)), read_entries(session, id_of(new)))
     return CatalogDiff(VersionSnapshot.of(old), tuple(changes))
 
 
@@ -152,9 +148,12 @@ def diff_against_base(
 
     This is what publishing ``version`` would change for dossiers from that date on.
     """
+    # The ORM only for this query: `catalog resolve` and `diff` start without it (issue 15).
+    from postlink.catalog.versions import in_force_on
+
     base = in_force_on(session, version.effective_from)
     if base is None or base.id == version.id:
         return CatalogDiff(None, tuple(diff_entries([], entries)))
     return CatalogDiff(
-        VersionSnapshot.of(base), tuple(diff_entries(entries_of(session, base), entries))
+        VersionSnapshot.of(base), tuple(diff_entries(read_entries(session, id_of(base)), entries))
     )

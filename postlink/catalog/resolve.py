@@ -11,7 +11,8 @@ brief §1). Codes are normalised first: a variant (``1.001193.02``) or a localis
 The sync daemon resolves every record it sees, so ``Resolver`` keeps the whole timeline in
 memory (published versions are immutable; only their windows move) and re-reads it only
 when the timeline's fingerprint changes, checked at most every ``RESOLVER_REFRESH_SECONDS``
-or at once after ``invalidate()``. ``resolve_code`` answers one question from a session.
+or at once after ``invalidate()``. ``resolve_code`` answers one question from a connection
+or a session.
 """
 
 from __future__ import annotations
@@ -24,18 +25,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from postlink.catalog.limits import RESOLVER_REFRESH_SECONDS
-from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot
-from postlink.catalog.versions import entries_of, published_versions
+from postlink.catalog.snapshots import (
+    EntrySnapshot,
+    VersionSnapshot,
+    read_entries,
+    read_published,
+)
 from postlink.identifiers import IdentifierError, parse_agency_code, parse_procedure_code
-from postlink.models import ListVersion
 from postlink.settings import get_settings
 from postlink.timeutil import require_aware
+
+if TYPE_CHECKING:
+    from postlink.tables import Reader
 
 __all__ = ["Outcome", "Resolution", "Resolver", "resolve_code"]
 
@@ -96,14 +103,14 @@ class CatalogIndex:
         return window.general.get(code, window.not_on_list)
 
 
-def _fingerprint(versions: Iterable[ListVersion]) -> Fingerprint:
+def _fingerprint(versions: Iterable[VersionSnapshot]) -> Fingerprint:
     """What an index depends on: the published versions and their windows (their entries
     never change once published, so ids and windows are enough to tell staleness)."""
     return tuple((v.id, v.effective_from, v.effective_to) for v in versions)
 
 
-def current_fingerprint(session: Session) -> Fingerprint:
-    return _fingerprint(published_versions(session))
+def current_fingerprint(reader: Reader) -> Fingerprint:
+    return _fingerprint(read_published(reader))
 
 
 def _window(
@@ -126,13 +133,13 @@ def _window(
     )
 
 
-def load_index(session: Session, code: str | None = None) -> CatalogIndex:
+def load_index(reader: Reader, code: str | None = None) -> CatalogIndex:
     """Read the published timeline (all entries, or only those of one base code)."""
-    versions = published_versions(session)
+    versions = read_published(reader)
     windows = [
         _window(
-            VersionSnapshot.of(version),
-            entries_of(session, version, code),
+            version,
+            read_entries(reader, version.id, code),
             version.effective_from,
             version.effective_to,
         )
@@ -225,18 +232,18 @@ class Resolver:
             return index
         with self._lock:
             if self._index is None or self._clock() >= self._check_due:
-                with Session(self._engine) as session:
+                with self._engine.connect() as connection:
                     if (
                         self._index is None
-                        or current_fingerprint(session) != self._index.fingerprint
+                        or current_fingerprint(connection) != self._index.fingerprint
                     ):
-                        self._index = load_index(session)
+                        self._index = load_index(connection)
                 self._check_due = self._clock() + self._refresh_seconds
             return self._index
 
 
 def resolve_code(
-    session: Session,
+    reader: Reader,
     code: str,
     at: datetime,
     agency: str | None = None,
@@ -245,4 +252,4 @@ def resolve_code(
 ) -> Resolution:
     """One resolution straight from the database, for the CLI and other one-off questions."""
     day, base, agency_code = _question(code, at, agency, tz or get_settings().tz)
-    return load_index(session, code=base).lookup(day, base, agency_code)
+    return load_index(reader, code=base).lookup(day, base, agency_code)

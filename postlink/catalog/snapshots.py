@@ -1,19 +1,25 @@
 """Immutable copies of versions and entries, safe to share across threads and sessions.
 
 The sync daemon keeps these in memory for hours; ORM objects would tie it to a session and
-could be changed under it, so the catalog hands out frozen values instead.
+could be changed under it, so the catalog hands out frozen values instead. They are read
+through SQLAlchemy Core (``postlink.tables``), so that ``postlink catalog resolve`` starts
+without the ORM and the models (issue 15 §2).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row
-from sqlmodel import col
+from sqlalchemy import Row, select
 
-from postlink.models import Level, ListEntry, ListVersion
+from postlink.states import Level, VersionStatus
+from postlink.tables import LIST_ENTRY, LIST_VERSION
+
+if TYPE_CHECKING:
+    from postlink.models import ListEntry, ListVersion
+    from postlink.tables import Reader
 
 #: Entry attribute → ``list_entry`` column, where the names differ.
 _COLUMN_NAMES = {"code": "procedure_code", "code_raw": "procedure_code_raw"}
@@ -98,6 +104,38 @@ class EntrySnapshot:
         return values | {"version_id": version_id, "source_row": source_row}
 
 
+def eligibility(entry: EntrySnapshot) -> str:
+    """The service form of QĐ 45/2016 art. 5 in words: which legs may go by post."""
+    if entry.postal_submission and entry.postal_return:
+        return "submission and return"
+    if entry.postal_submission:
+        return "submission only"
+    if entry.postal_return:
+        return "return only"
+    return "excluded"
+
+
 #: The ``list_entry`` columns an ``EntrySnapshot`` is made of; reading only these (rather
 #: than ORM objects) keeps loading a 20,000-entry list fast and out of the identity map.
-ENTRY_COLUMNS = tuple(col(getattr(ListEntry, _column(f.name))) for f in fields(EntrySnapshot))
+ENTRY_COLUMNS = tuple(LIST_ENTRY.c[_column(f.name)] for f in fields(EntrySnapshot))
+#: The ``list_version`` columns a ``VersionSnapshot`` is made of.
+VERSION_COLUMNS = tuple(LIST_VERSION.c[f.name] for f in fields(VersionSnapshot))
+
+
+def read_published(reader: Reader) -> list[VersionSnapshot]:
+    """The timeline: published versions by start date."""
+    rows = reader.execute(
+        select(*VERSION_COLUMNS)
+        .where(LIST_VERSION.c.status == VersionStatus.PUBLISHED)
+        .order_by(LIST_VERSION.c.effective_from)
+    )
+    return [VersionSnapshot(**row._mapping) for row in rows]
+
+
+def read_entries(reader: Reader, version_id: int, code: str | None = None) -> list[EntrySnapshot]:
+    """A version's entries in the order of the source file (or those of one base code)."""
+    query = select(*ENTRY_COLUMNS).where(LIST_ENTRY.c.version_id == version_id)
+    if code is not None:
+        query = query.where(LIST_ENTRY.c.procedure_code == code)
+    query = query.order_by(LIST_ENTRY.c.source_row, LIST_ENTRY.c.id)
+    return [EntrySnapshot.of(row) for row in reader.execute(query)]

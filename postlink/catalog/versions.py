@@ -12,14 +12,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import or_
-from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
-from postlink.catalog.snapshots import ENTRY_COLUMNS, EntrySnapshot, id_of
+from postlink.catalog.snapshots import EntrySnapshot, id_of, read_entries
 from postlink.db import serialize
 from postlink.errors import PostlinkError
 from postlink.identifiers import clean
-from postlink.models import ListEntry, ListVersion, VersionStatus
+from postlink.models import ListVersion, VersionStatus
 
 #: Key of the PostgreSQL advisory lock that serialises changes to the timeline.
 _TIMELINE_LOCK = 0x706C_6361  # "plca"
@@ -82,11 +81,7 @@ def entries_of(
     session: Session, version: ListVersion, code: str | None = None
 ) -> list[EntrySnapshot]:
     """A version's entries in the order of the source file (or those of one base code)."""
-    query = sql_select(*ENTRY_COLUMNS).where(col(ListEntry.version_id) == id_of(version))
-    if code is not None:
-        query = query.where(col(ListEntry.procedure_code) == code)
-    query = query.order_by(col(ListEntry.source_row), col(ListEntry.id))
-    return [EntrySnapshot.of(row) for row in session.execute(query)]
+    return read_entries(session, id_of(version), code)
 
 
 def lock_timeline(session: Session) -> None:

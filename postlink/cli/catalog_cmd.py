@@ -17,19 +17,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from postlink.catalog.diff import CatalogDiff, Change, ChangeKind, diff_versions, eligibility
-from postlink.catalog.history import procedure_history
+from postlink.catalog.diff import CatalogDiff, Change, ChangeKind, diff_versions
 from postlink.catalog.problems import CatalogValidationError, Problem, Reason
-from postlink.catalog.publish import (
-    ConfirmationNeeded,
-    PublishOutcome,
-    PublishPlan,
-    publish,
-    withdraw,
-)
 from postlink.catalog.resolve import Outcome, Resolution, resolve_code
-from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot
-from postlink.catalog.versions import all_versions, entries_of, find_version, in_force_on
+from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot, eligibility
 from postlink.cli.framework import WordedTyper
 from postlink.cli.output import (
     JsonOption,
@@ -39,16 +30,20 @@ from postlink.cli.output import (
     print_pairs,
     print_table,
 )
-from postlink.db import session_scope
+from postlink.db import get_engine, session_scope
 from postlink.errors import PostlinkError
 from postlink.identifiers import parse_agency_code, parse_procedure_code
-from postlink.models import ListVersion
 from postlink.settings import get_settings
 from postlink.timeutil import format_local, utcnow
 from postlink.words import language, say
 
-if TYPE_CHECKING:  # importing, exporting and editing read spreadsheets: openpyxl on demand
+# Importing, exporting and editing read spreadsheets: openpyxl on demand. The ORM models, and
+# the modules that query them, are imported by the commands that use them too: `catalog
+# resolve` reads through SQLAlchemy Core alone (issue 15 §2).
+if TYPE_CHECKING:
     from postlink.catalog.importer import ImportOutcome
+    from postlink.catalog.publish import ConfirmationNeeded, PublishOutcome, PublishPlan
+    from postlink.models import ListVersion
 
 app = WordedTyper(help=say("cli.help.catalog"), no_args_is_help=True)
 
@@ -400,6 +395,7 @@ def import_command(
     and nothing is stored.
     """
     from postlink.catalog.importer import import_list
+    from postlink.catalog.publish import ConfirmationNeeded
 
     who = _actor(actor)
     try:
@@ -501,6 +497,9 @@ def publish_command(
     saying which versions are cut or superseded and how many legs would be judged
     differently.
     """
+    from postlink.catalog.publish import ConfirmationNeeded, publish
+    from postlink.catalog.versions import find_version
+
     who = _actor(actor)
     try:
         with session_scope() as session:
@@ -533,6 +532,9 @@ def withdraw_command(
 
     Leaving dates with no list in force asks for --force, after saying which dates.
     """
+    from postlink.catalog.publish import withdraw
+    from postlink.catalog.versions import find_version
+
     with session_scope() as session:
         outcome = withdraw(
             session,
@@ -563,6 +565,8 @@ def _version_json(version: ListVersion) -> dict[str, Any]:
 @app.command("list", help=say("cli.help.catalog.list"))
 def list_command(as_json: JsonOption = False) -> None:
     """All list versions, newest first; * marks the one in force today."""
+    from postlink.catalog.versions import all_versions, in_force_on
+
     today = utcnow().astimezone(get_settings().tz).date()
     with session_scope() as session:
         versions = all_versions(session)
@@ -622,6 +626,8 @@ def _level(entry: EntrySnapshot) -> str:
 @app.command("show", help=say("cli.help.catalog.show"))
 def show_command(version: VersionArg, as_json: JsonOption = False) -> None:
     """One version: its decision, window, status and every entry."""
+    from postlink.catalog.versions import entries_of, find_version
+
     with session_scope() as session:
         found = find_version(session, version)
         entries = entries_of(session, found)
@@ -656,6 +662,8 @@ def diff_command(
     as_json: JsonOption = False,
 ) -> None:
     """What changed from version OLD to version NEW."""
+    from postlink.catalog.versions import find_version
+
     with session_scope() as session:
         before, after = find_version(session, old), find_version(session, new)
         diff = diff_versions(session, before, after)
@@ -703,8 +711,8 @@ def resolve_command(
     try:
         if agency:
             parse_agency_code(agency)  # a typo here should be said, not answered generally
-        with session_scope() as session:
-            answer = resolve_code(session, code, instant, agency)
+        with get_engine().connect() as connection:
+            answer = resolve_code(connection, code, instant, agency)
     except ValueError as exc:
         raise PostlinkError(str(exc)) from None
     if as_json:
@@ -748,6 +756,7 @@ def export_command(
 ) -> None:
     """Write a version as .xlsx or .csv (it re-imports to the same list)."""
     from postlink.catalog.export import export_version
+    from postlink.catalog.versions import find_version
 
     with session_scope() as session:
         found = find_version(session, version)
@@ -761,6 +770,8 @@ def history_command(
     as_json: JsonOption = False,
 ) -> None:
     """How one procedure's eligibility changed across list versions."""
+    from postlink.catalog.history import procedure_history
+
     try:
         with session_scope() as session:
             base, steps = procedure_history(session, code)
@@ -827,6 +838,7 @@ def edit_command(
 ) -> None:
     """Correct one entry of a draft before publishing it (published lists are never edited)."""
     from postlink.catalog.edit import edit_entry
+    from postlink.catalog.versions import find_version
 
     given: dict[str, str | bool | None] = {
         "name": name,

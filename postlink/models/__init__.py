@@ -1,7 +1,7 @@
 """All tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
 from postlink.models.audit import ApiToken, AuditEntry, LoginAttempt, Role, User
-from postlink.models.catalog import Level, ListEntry, ListVersion, VersionStatus
+from postlink.models.catalog import ListEntry, ListVersion
 from postlink.models.exchange import Exchange, Quarantined
 from postlink.models.handover import Direction, Handover, HandoverItem, ItemState
 from postlink.models.scheduling import JobRun, Lease, SyncCursor
@@ -12,9 +12,9 @@ from postlink.models.tracking import (
     LegKind,
     MatchClass,
     OutboxCommand,
-    OutboxState,
 )
 from postlink.models.webhooks import WebhookReceipt
+from postlink.states import Level, OutboxState, VersionStatus
 
 __all__ = [
     "ApiToken",

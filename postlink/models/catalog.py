@@ -10,28 +10,13 @@ against the list that was in force when it happened.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from postlink.models.types import UTCDateTime
+from postlink.states import VersionStatus
 from postlink.timeutil import utcnow
-
-
-class VersionStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    SUPERSEDED = "superseded"
-    WITHDRAWN = "withdrawn"
-
-
-class Level(StrEnum):
-    """Cấp thực hiện. Districts were abolished on 1/7/2025; ``huyen`` is kept for history."""
-
-    TINH = "tinh"
-    HUYEN = "huyen"
-    XA = "xa"
 
 
 class ListVersion(SQLModel, table=True):

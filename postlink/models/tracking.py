@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from postlink.legs.status import LegStatus
 from postlink.models.types import BigID, LegStatusType, UTCDateTime, leg_status_check
+from postlink.states import OutboxState
 from postlink.timeutil import utcnow
 
 
@@ -201,13 +202,6 @@ class Event(SQLModel, table=True):
     location: str = Field(default="", sa_type=String(255))
     source: str = Field(default="poll", sa_type=String(16))
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
-
-
-class OutboxState(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    REFUSED = "refused"
-    FAILED = "failed"
 
 
 class OutboxCommand(SQLModel, table=True):

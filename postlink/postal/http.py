@@ -212,7 +212,7 @@ class HttpClient:
             fixed["Content-Type"] = "application/json"
         else:
             data = None
-        started = time.monotonic()
+        started = self.waiter.clock()
         attempt = replayed = lapses = 0
         while True:
             self.waiter.check()
@@ -258,7 +258,8 @@ class HttpClient:
                 raise OutcomeUnknown(f"{self.adapter} {operation}: {result.outcome}")
             if not result.retryable:
                 raise PostalError(f"{self.adapter} {operation} {method} {url}: {result.outcome}")
-            delay = self.policy.retry.next_wait(attempt, started, result.wait)
+            elapsed = self.waiter.clock() - started
+            delay = self.policy.retry.next_wait(attempt, elapsed, result.wait)
             if delay is None:
                 raise PostalUnavailable(self._gave_up(result, operation, attempt, started))
             log.warning(
@@ -318,7 +319,7 @@ class HttpClient:
 
     def _gave_up(self, result: _Attempt, operation: str, attempt: int, started: float) -> str:
         """One line for a call that used up its retry budget, Vietnamese first."""
-        elapsed, budget = time.monotonic() - started, self.policy.retry_budget
+        elapsed, budget = self.waiter.clock() - started, self.policy.retry_budget
         tried_vi = (
             f"{operation}: bỏ cuộc sau {attempt} lần thử trong {elapsed:.1f} s, "
             f"giới hạn POSTLINK_POSTAL_RETRY_BUDGET {budget:g} s"

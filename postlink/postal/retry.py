@@ -21,6 +21,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from postlink import defaults
@@ -46,12 +47,12 @@ class RetryPolicy:
         return float(min(self.cap, self.base * 2.0 ** (retry - 1))) * (0.5 + share / 2)
 
     def next_wait(
-        self, retry: int, started: float, retry_after: float | None = None
+        self, retry: int, elapsed: float, retry_after: float | None = None
     ) -> float | None:
-        """The wait before retry ``retry`` of a call begun at ``started`` (monotonic), or
-        None when it would end past the budget: the caller then gives up."""
+        """The wait before retry ``retry`` of a call begun ``elapsed`` seconds ago, or None
+        when it would end past the budget: the caller then gives up."""
         wait = self.delay(retry, retry_after)
-        if time.monotonic() - started + wait > self.budget:
+        if elapsed + wait > self.budget:
             return None
         return wait
 
@@ -61,10 +62,14 @@ class Waiter:
     """Sleeps between attempts, unless the worker is stopping: then ``PostalStopped``.
 
     ``stop`` is the worker's stop flag (``sync.jobs.stop_requested``) when the adapter runs
-    inside the worker, a private event otherwise (the web app, the CLI).
+    inside the worker, a private event otherwise (the web app, the CLI). ``clock`` tells
+    the seconds the retry budget is counted in: monotonic time, or in tests a clock that
+    moves only by the waits, so that a loaded machine's slow requests cannot change how
+    many attempts a budget allows (issue 15 §5).
     """
 
     stop: threading.Event = field(default_factory=threading.Event)
+    clock: Callable[[], float] = time.monotonic
 
     def check(self) -> None:
         """Raise ``PostalStopped`` if the worker is stopping: no new attempt starts then."""

@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, and_, exists, select, update
-from sqlmodel import Session
+from sqlalchemy import Engine, and_, exists, insert, select, update
 
-from postlink.models import JobRun, Lease
+from postlink.tables import JOB_RUN as RUNS
+from postlink.tables import LEASE as LEASES
 from postlink.timeutil import utcnow
 
+if TYPE_CHECKING:
+    from postlink.tables import Reader
+
 log = logging.getLogger("postlink.jobs")
-RUNS = JobRun.__table__  # type: ignore[attr-defined]
-LEASES = Lease.__table__  # type: ignore[attr-defined]
 RUNNING, ABANDONED = "running", "abandoned"
 ABANDONED_NOTE = (
     "tiến trình đã dừng giữa chừng (lease hết hạn hoặc bị tiếp quản) / "
@@ -55,18 +56,18 @@ def abandon_dead(engine: Engine, now: datetime | None = None) -> int:
     return _abandon(engine, _dead(now), now)
 
 
-def dead_runs(session: Session, now: datetime) -> set[int]:
+def dead_runs(reader: Reader, now: datetime) -> set[int]:
     """The ids of the runs ``abandon_dead`` would mark now, read without writing."""
-    return set(session.execute(select(RUNS.c.id).where(_dead(now))).scalars())
+    return set(reader.execute(select(RUNS.c.id).where(_dead(now))).scalars())
 
 
-def seen_as(run: JobRun, dead: set[int], now: datetime) -> JobRun:
-    """``run`` as it reads once the worker has marked it: a dead run abandoned at ``now``.
-    A detached copy, so that nothing is written back through the session."""
-    if run.id not in dead:
-        return run
-    marked = {"outcome": ABANDONED, "finished_at": now, "error": ABANDONED_NOTE}
-    return JobRun(**(run.model_dump() | marked))
+def seen_as(run: Mapping[Any, Any], dead: set[int], now: datetime) -> dict[str, Any]:
+    """A run's columns as they read once the worker has marked it: a dead run abandoned at
+    ``now``. A copy, so that nothing is written back."""
+    shown = dict(run)
+    if shown["id"] in dead:
+        shown |= {"outcome": ABANDONED, "finished_at": now, "error": ABANDONED_NOTE}
+    return shown
 
 
 def abandon_taken_over(engine: Engine, job: str) -> int:
@@ -93,11 +94,20 @@ def _abandon(engine: Engine, where: Any, now: datetime) -> int:
 def recorded(engine: Engine, job: str, instance: str) -> Iterator[Counter[str]]:
     """Record a run of ``job``; the body fills the yielded counter (pages, orders, …)."""
     counts: Counter[str] = Counter()
-    with Session(engine) as session:
-        run = JobRun(job=job, instance=instance)
-        session.add(run)
-        session.commit()
-        run_id = run.id
+    started = utcnow()
+    with engine.begin() as connection:
+        run_id = connection.execute(
+            insert(RUNS)
+            .values(
+                job=job,
+                instance=instance,
+                started_at=started,
+                outcome=RUNNING,
+                counts={},
+                error="",
+            )
+            .returning(RUNS.c.id)
+        ).scalar_one()
     outcome, error = "ok", ""
     try:
         yield counts
@@ -105,16 +115,19 @@ def recorded(engine: Engine, job: str, instance: str) -> Iterator[Counter[str]]:
         outcome, error = "error", f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        with Session(engine) as session:
-            stored = session.get(JobRun, run_id)
-            assert stored is not None
-            stored.finished_at = utcnow()
-            stored.outcome = outcome
-            stored.counts = dict(counts)
-            stored.error = error[:2000]
-            session.add(stored)
-            session.commit()
-            seconds = (stored.finished_at - stored.started_at).total_seconds()
+        finished = utcnow()
+        with engine.begin() as connection:
+            connection.execute(
+                update(RUNS)
+                .where(RUNS.c.id == run_id)
+                .values(
+                    finished_at=finished,
+                    outcome=outcome,
+                    counts=dict(counts),
+                    error=error[:2000],
+                )
+            )
+        seconds = (finished - started).total_seconds()
         summary = " ".join(f"{key}={value}" for key, value in sorted(counts.items()))
         log.info(
             "job=%s instance=%s outcome=%s seconds=%.3f %s%s",

@@ -19,26 +19,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, func, true, union
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, func, select, true, union
 
 from postlink.legs.status import LegStatus
-from postlink.models import (
-    Event,
-    JobRun,
-    Leg,
-    OutboxCommand,
-    OutboxState,
-    Quarantined,
-    SyncCursor,
-)
 from postlink.settings import Settings
+from postlink.states import OutboxState
 from postlink.sync import runs
 from postlink.sync.schedule import SCHEDULE
+from postlink.tables import EVENT, JOB_RUN, LEG, OUTBOX, QUARANTINE, SYNC_CURSOR
 from postlink.timeutil import utcnow
 from postlink.words import say, say_on
+
+if TYPE_CHECKING:
+    from postlink.tables import Reader
 
 #: A job whose last this-many runs all failed is "failing" even before it turns stale.
 FAILING_RUNS = 3
@@ -131,99 +126,99 @@ class UnknownCode:
 
 
 def _job_health(
-    session: Session, name: str, interval: int, now: datetime, dead: set[int]
+    reader: Reader, name: str, interval: int, now: datetime, dead: set[int]
 ) -> JobHealth:
     recent = [
-        runs.seen_as(run, dead, now)
-        for run in session.exec(
-            select(JobRun)
-            .where(JobRun.job == name)
-            .order_by(col(JobRun.started_at).desc())
+        runs.seen_as(row._mapping, dead, now)
+        for row in reader.execute(
+            select(JOB_RUN.c.id, JOB_RUN.c.started_at, JOB_RUN.c.outcome, JOB_RUN.c.error)
+            .where(JOB_RUN.c.job == name)
+            .order_by(JOB_RUN.c.started_at.desc())
             .limit(FAILING_RUNS)
         ).all()
     ]
     last = recent[0] if recent else None
     # The latest successful run, found by walking the (job, started_at) index back from the
     # newest: a max() over finished_at would read every run the job ever had (2,880 a day).
-    success = session.exec(
-        select(JobRun.finished_at)
-        .where(JobRun.job == name, JobRun.outcome == "ok")
-        .order_by(col(JobRun.started_at).desc())
+    success = reader.execute(
+        select(JOB_RUN.c.finished_at)
+        .where(JOB_RUN.c.job == name, JOB_RUN.c.outcome == "ok")
+        .order_by(JOB_RUN.c.started_at.desc())
         .limit(1)
-    ).first()
+    ).scalar()
     failing = 0
     for run in recent:
-        if run.outcome in ("ok", runs.RUNNING):
+        if run["outcome"] in ("ok", runs.RUNNING):
             break
         failing += 1
     healthy = success is not None and now - success <= timedelta(seconds=2 * interval)
     return JobHealth(
         job=name,
         interval_seconds=interval,
-        last_run_at=last.started_at if last else None,
-        last_outcome=last.outcome if last else None,
-        last_error=last.error if last else "",
+        last_run_at=last["started_at"] if last else None,
+        last_outcome=last["outcome"] if last else None,
+        last_error=last["error"] if last else "",
         last_success_at=success,
         healthy=healthy,
         failing_runs=failing,
     )
 
 
-def job_health(session: Session, settings: Settings, now: datetime) -> list[JobHealth]:
+def job_health(reader: Reader, settings: Settings, now: datetime) -> list[JobHealth]:
     """Each job's last run, last success and run of failures; a dead worker's run counts as
     abandoned (read only: the worker's housekeeping writes the mark)."""
-    dead = runs.dead_runs(session, now)
-    return [_job_health(session, job.name, job.interval(settings), now, dead) for job in SCHEDULE]
+    dead = runs.dead_runs(reader, now)
+    return [_job_health(reader, job.name, job.interval(settings), now, dead) for job in SCHEDULE]
 
 
-def unknown_codes(session: Session) -> list[UnknownCode]:
+def unknown_codes(reader: Reader) -> list[UnknownCode]:
     """Codes seen on stored events, or on a leg's list record, that map to ``unknown``.
 
     A leg is counted once per code whether the code came in its history, its list record or
     both; the events are read from a partial index holding only unknown-status rows.
     """
     pairs = union(
-        select(col(Event.raw_code).label("code"), col(Event.leg_id).label("leg")).where(
-            Event.status == LegStatus.UNKNOWN
+        select(EVENT.c.raw_code.label("code"), EVENT.c.leg_id.label("leg")).where(
+            EVENT.c.status == LegStatus.UNKNOWN
         ),
-        select(col(Leg.raw_status).label("code"), col(Leg.id).label("leg")).where(
-            Leg.status == LegStatus.UNKNOWN
+        select(LEG.c.raw_status.label("code"), LEG.c.id.label("leg")).where(
+            LEG.c.status == LegStatus.UNKNOWN
         ),
     ).subquery()
-    counts = session.execute(
+    counts = reader.execute(
         select(pairs.c.code, func.count()).group_by(pairs.c.code).order_by(pairs.c.code)
     ).all()
     labels = dict(
-        session.execute(
-            select(Event.raw_code, func.max(Event.raw_label))
-            .where(Event.status == LegStatus.UNKNOWN)
-            .group_by(col(Event.raw_code))
+        reader.execute(
+            select(EVENT.c.raw_code, func.max(EVENT.c.raw_label))
+            .where(EVENT.c.status == LegStatus.UNKNOWN)
+            .group_by(EVENT.c.raw_code)
         ).all()
     )
     return [UnknownCode(str(code), str(labels.get(code) or ""), int(n)) for code, n in counts]
 
 
-def _quarantine_problems(session: Session) -> list[Problem]:
+def _quarantine_problems(reader: Reader) -> list[Problem]:
     problems: list[Problem] = []
-    open_count = session.exec(
-        select(func.count()).where(col(Quarantined.resolved_at).is_(None))
-    ).one()
-    last_pull = session.exec(
-        select(JobRun)
-        .where(JobRun.job == "pull", col(JobRun.finished_at).is_not(None))
-        .order_by(col(JobRun.started_at).desc())
+    open_count = reader.execute(
+        select(func.count()).where(QUARANTINE.c.resolved_at.is_(None))
+    ).scalar_one()
+    last_pull = reader.execute(
+        select(JOB_RUN.c.started_at, JOB_RUN.c.counts)
+        .where(JOB_RUN.c.job == "pull", JOB_RUN.c.finished_at.is_not(None))
+        .order_by(JOB_RUN.c.started_at.desc())
         .limit(1)
     ).first()
     if last_pull is not None and int(last_pull.counts.get("quarantined", 0)):
         # Those of the last pull's records still open: replayed or resolved ones are done.
         since_pull = (
-            col(Quarantined.at) >= last_pull.started_at,
-            col(Quarantined.resolved_at).is_(None),
+            QUARANTINE.c.at >= last_pull.started_at,
+            QUARANTINE.c.resolved_at.is_(None),
         )
-        still_open = session.exec(select(func.count()).where(*since_pull)).one()
-        first = session.exec(
-            select(Quarantined.reason).where(*since_pull).order_by(col(Quarantined.id)).limit(1)
-        ).first()
+        still_open = reader.execute(select(func.count()).where(*since_pull)).scalar_one()
+        first = reader.execute(
+            select(QUARANTINE.c.reason).where(*since_pull).order_by(QUARANTINE.c.id).limit(1)
+        ).scalar()
         if still_open:
             problems.append(
                 Problem(
@@ -234,12 +229,12 @@ def _quarantine_problems(session: Session) -> list[Problem]:
                 )
             )
     if open_count:
-        first = session.exec(
-            select(Quarantined.reason)
-            .where(col(Quarantined.resolved_at).is_(None))
-            .order_by(col(Quarantined.id))
+        first = reader.execute(
+            select(QUARANTINE.c.reason)
+            .where(QUARANTINE.c.resolved_at.is_(None))
+            .order_by(QUARANTINE.c.id)
             .limit(1)
-        ).one()
+        ).scalar_one()
         problems.append(
             Problem(
                 "quarantine_open",
@@ -297,13 +292,13 @@ def overall(problems: list[Problem]) -> State:
     return State.HEALTHY
 
 
-def assess(session: Session, settings: Settings, now: datetime) -> dict[str, Any]:
+def assess(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any]:
     """The state, the problems, the jobs and the unknown codes (status and dashboard)."""
-    jobs = job_health(session, settings, now)
-    codes = unknown_codes(session)
+    jobs = job_health(reader, settings, now)
+    codes = unknown_codes(reader)
     problems = [
         *_job_problems(jobs),
-        *_quarantine_problems(session),
+        *_quarantine_problems(reader),
         *_unknown_problem(codes),
     ]
     state = overall(problems)
@@ -320,13 +315,20 @@ def assess(session: Session, settings: Settings, now: datetime) -> dict[str, Any
     }
 
 
-def history(session: Session, limit: int, now: datetime) -> list[dict[str, Any]]:
+#: What ``--runs`` shows of each run, in this order.
+HISTORY_COLUMNS = ("job", "instance", "started_at", "finished_at", "outcome", "counts", "error")
+
+
+def history(reader: Reader, limit: int, now: datetime) -> list[dict[str, Any]]:
     """The newest job runs, each with its outcome (``abandoned`` for a killed worker's)."""
-    dead = runs.dead_runs(session, now)
-    rows = session.exec(
-        select(JobRun).order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc()).limit(limit)
+    dead = runs.dead_runs(reader, now)
+    rows = reader.execute(
+        select(JOB_RUN.c.id, *(JOB_RUN.c[name] for name in HISTORY_COLUMNS))
+        .order_by(JOB_RUN.c.started_at.desc(), JOB_RUN.c.id.desc())
+        .limit(limit)
     ).all()
-    return [runs.seen_as(row, dead, now).model_dump(exclude={"id"}) for row in rows]
+    shown = (runs.seen_as(row._mapping, dead, now) for row in rows)
+    return [{name: run[name] for name in HISTORY_COLUMNS} for run in shown]
 
 
 def collect(engine: Engine, settings: Settings, runs_shown: int = 0) -> dict[str, Any]:
@@ -335,25 +337,25 @@ def collect(engine: Engine, settings: Settings, runs_shown: int = 0) -> dict[str
     read-only database user): runs whose worker died show as abandoned, as the worker's
     housekeeping will mark them."""
     now = utcnow()
-    with Session(engine) as session:
-        report = assess(session, settings, now)
+    with engine.connect() as connection:
+        report = assess(connection, settings, now)
         if runs_shown:
-            report["history"] = history(session, runs_shown, now)
-        cursor_moved = session.exec(select(func.max(SyncCursor.updated_at))).one()
-        backlog = dict(
-            session.exec(
-                select(OutboxCommand.state, func.count())
-                .where(col(OutboxCommand.state).in_([OutboxState.PENDING, OutboxState.FAILED]))
-                .group_by(OutboxCommand.state)
+            report["history"] = history(connection, runs_shown, now)
+        cursor_moved = connection.execute(select(func.max(SYNC_CURSOR.c.updated_at))).scalar()
+        backlog: dict[str, int] = dict(
+            connection.execute(
+                select(OUTBOX.c.state, func.count())
+                .where(OUTBOX.c.state.in_([OutboxState.PENDING, OutboxState.FAILED]))
+                .group_by(OUTBOX.c.state)
             ).all()
         )
-        quarantined = session.exec(
-            select(func.count()).where(col(Quarantined.resolved_at).is_(None))
-        ).one()
-        overdue = session.exec(
+        quarantined = connection.execute(
+            select(func.count()).where(QUARANTINE.c.resolved_at.is_(None))
+        ).scalar_one()
+        overdue = connection.execute(
             # "= true", not "IS TRUE": PostgreSQL can only seek an index with the former.
-            select(func.count()).where(col(Leg.overdue) == true(), col(Leg.closed_at).is_(None))
-        ).one()
+            select(func.count()).where(LEG.c.overdue == true(), LEG.c.closed_at.is_(None))
+        ).scalar_one()
     return report | {
         "feed_lag_seconds": round((now - cursor_moved).total_seconds()) if cursor_moved else None,
         "outbox_pending": backlog.get(OutboxState.PENDING, 0),

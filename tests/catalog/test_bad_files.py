@@ -119,9 +119,9 @@ def test_a_zip_bomb_is_refused_from_its_directory_at_once(tmp_path: Path) -> Non
     shutil.copy(JANUARY_XLSX, path)
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as package:
         package.writestr("xl/media/image1.bin", b"\0" * (8 * 1024 * 1024))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine's waits do not count
     (problem,) = refusal(path)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     assert "expands to" in problem.reason
     assert "times its packed size" in problem.reason
     assert "giải nén" in problem.reason_vi

@@ -22,10 +22,31 @@ import pytest
 from postlink.postal.http import ExchangeRecord, Recorder
 from postlink.postal.myvnpost.adapter import MyVNPostAdapter
 from postlink.postal.ngsp.adapter import NgspAdapter
+from postlink.postal.retry import Waiter
 from postlink.postal.sandbox.control import SandboxControl
 from postlink.postal.sandbox.faults import FaultSettings
 from postlink.postal.sandbox.server import RunningSandbox, SandboxConfig, start_in_thread
 from postlink.settings import Settings, load_settings
+
+
+class SteppedWaiter(Waiter):
+    """A waiter whose clock moves only when the client waits, by what it waits, and which
+    never sleeps: a retry budget is then spent by the waits the policy asks for alone, not
+    by a loaded machine's slow requests (issue 15 §5). ``waits`` lists them in order."""
+
+    def __init__(self) -> None:
+        super().__init__(clock=self.now)
+        self.time = 0.0
+        self.waits: list[float] = []
+
+    def now(self) -> float:
+        return self.time
+
+    def wait(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.time += seconds
+        self.check()
+
 
 #: A Monday, so that working-day gaps are easy to read in failures.
 WORLD_START = date(2026, 1, 5)

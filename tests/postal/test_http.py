@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -12,7 +11,7 @@ from postlink.postal.errors import PostalAuthError, PostalUnavailable
 from postlink.postal.http import ExchangeRecord, HttpClient, HttpPolicy
 from postlink.postal.sandbox.accounts import Credentials
 from postlink.postal.sandbox.faults import FaultSettings
-from tests.postal.fixtures import SandboxHandle
+from tests.postal.fixtures import SandboxHandle, SteppedWaiter
 
 
 def test_retry_after_is_honoured_and_the_budget_bounds_the_wait(
@@ -20,22 +19,21 @@ def test_retry_after_is_honoured_and_the_budget_bounds_the_wait(
 ) -> None:
     sandbox = sandbox_factory(faults=FaultSettings(retry_after_seconds=0.2))
     records: list[ExchangeRecord] = []
-    adapter = sandbox.adapter(records.append, POSTLINK_POSTAL_RETRY_BUDGET="1")
+    adapter = sandbox.adapter(records.append, POSTLINK_POSTAL_RETRY_BUDGET="0.9")
+    adapter.http.waiter = waiter = SteppedWaiter()
     adapter.history("EB100000005VN")  # log in while the post still answers
     sandbox.control.faults(rates={"rate_limit": 1.0})
     records.clear()
-    started = time.monotonic()
     with pytest.raises(PostalUnavailable) as failure:
         adapter.history("EB100000005VN")
-    elapsed = time.monotonic() - started
-    assert len(records) == 5, "one try, then one every Retry-After (0.2 s) within 1 s"
-    assert 0.8 <= elapsed < 1.5
+    assert waiter.waits == [0.2] * 4, "Retry-After, not the backoff; a fifth would pass 0.9 s"
+    assert len(records) == 5, "one try, then one after each wait"
     message = str(failure.value)
     assert message.startswith(f"bưu điện {sandbox.url.removeprefix('http://')} không sẵn sàng")
     assert "bỏ cuộc sau 5 lần thử" in message
     assert "gave up after 5 attempt(s)" in message
     assert "HTTP 429" in message
-    assert "retry budget 1 s" in message
+    assert "in 0.8 s, retry budget 0.9 s" in message
     assert "\n" not in message
 
 
@@ -45,12 +43,15 @@ def test_server_errors_back_off_then_fail_saying_what_was_tried(
     sandbox = sandbox_factory()
     records: list[ExchangeRecord] = []
     adapter = sandbox.adapter(records.append, POSTLINK_POSTAL_RETRY_BUDGET="0.5")
+    adapter.http.waiter = waiter = SteppedWaiter()
     sandbox.control.faults(rates={"server_error": 1.0})
-    started = time.monotonic()
     with pytest.raises(PostalUnavailable, match=r"HTTP 503 \(GetAccessToken: "):
         adapter.find_order("000.00.01.H14-260105-0001-R1")
-    assert time.monotonic() - started < 1.0
-    assert len(records) >= 3, "exponential backoff from 10 ms fits several tries in 0.5 s"
+    assert sum(waiter.waits) <= 0.5, "the budget bounds the waits"
+    for retry, wait in enumerate(waiter.waits):
+        assert 0.01 * 2**retry / 2 <= wait <= 0.01 * 2**retry, "from 10 ms, doubling, jittered"
+    assert len(waiter.waits) >= 5, "exponential backoff from 10 ms fits several tries in 0.5 s"
+    assert len(records) == len(waiter.waits) + 1
     assert {record.status_code for record in records} == {503}
 
 

@@ -15,7 +15,7 @@ import pytest
 from postlink.legs.apply import fetch_histories
 from postlink.postal.errors import PostalStopped, PostalUnavailable
 from tests.conftest import CliResult
-from tests.postal.fixtures import SandboxHandle
+from tests.postal.fixtures import SandboxHandle, SteppedWaiter
 from tests.sync.daemons import free_port
 
 
@@ -57,6 +57,9 @@ def test_a_network_failure_is_one_line_naming_host_cause_and_setting(
 
 def test_a_stalled_post_names_the_read_timeout(sandbox_server: SandboxHandle) -> None:
     adapter = sandbox_server.adapter(POSTLINK_POSTAL_RETRY_BUDGET="0.5")
+    # The budget counts the waits alone: the first call, meant to succeed, may then outlast
+    # the 0.5 s read timeout on a loaded machine and still be retried (issue 15 §5).
+    adapter.http.waiter = SteppedWaiter()
     adapter.history("EB100000005VN")
     sandbox_server.control.faults(rates={"read_timeout": 1.0})
     with pytest.raises(PostalUnavailable, match=r"bưu điện không trả lời trong 0\.5 s") as failure:
@@ -81,17 +84,58 @@ def test_postal_check_and_sync_once_print_the_one_line(
         assert all("Max retries" not in line for line in lines)
 
 
+class StopFlag(threading.Event):
+    """The worker's stop flag; ``waiting`` is set once the adapter waits on it, which it does
+    only in a retry backoff."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting = threading.Event()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waiting.set()
+        return super().wait(timeout)
+
+
+def _history_calls(sandbox: SandboxHandle) -> int:
+    requests = sandbox.control.stats()["requests"]
+    return sum(n for call, n in requests.items() if "/_sandbox/" not in call)
+
+
 def test_a_stopping_worker_ends_the_retries_at_once(sandbox_server: SandboxHandle) -> None:
-    """Issue 11 §4: SIGTERM must not sit out the retry budget."""
-    adapter = sandbox_server.adapter(POSTLINK_POSTAL_RETRY_BUDGET="60")
+    """Issue 11 §4: SIGTERM must not sit out the retry budget, nor the backoff it lands in.
+
+    The stop is raised once the adapter is provably backing off (it waits on the flag), not
+    after a guessed delay that a loaded machine may overrun (issue 15 §5). That backoff is
+    30 to 60 s long, so a stop that did not cut it short could not pass the 20 s bound."""
+    adapter = sandbox_server.adapter(POSTLINK_POSTAL_RETRY_BUDGET="600")
+    adapter.http.policy = dataclasses.replace(
+        adapter.http.policy, backoff_base=60.0, backoff_max=60.0
+    )
+    stop = StopFlag()
+    adapter.http.waiter.stop = stop
     adapter.history("EB100000005VN")
     sandbox_server.control.faults(rates={"server_error": 1.0})
-    timer = threading.Timer(0.5, adapter.http.waiter.stop.set)
-    timer.start()
-    started = time.monotonic()
-    with pytest.raises(PostalStopped):
-        adapter.history("EB100000005VN")
-    assert time.monotonic() - started < 1.5
+    calls_before = _history_calls(sandbox_server)
+    raised: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            adapter.history("EB100000005VN")
+        except BaseException as exc:  # handed to the test's thread
+            raised.append(exc)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    assert stop.waiting.wait(timeout=60), "the failing call never backed off"
+    stopped = time.monotonic()
+    stop.set()
+    caller.join(timeout=60)
+    assert not caller.is_alive()
+    assert time.monotonic() - stopped < 20, "the stop did not cut the backoff short"
+    assert len(raised) == 1
+    assert isinstance(raised[0], PostalStopped)
+    assert _history_calls(sandbox_server) - calls_before == 1, "no call after the stop"
 
 
 def test_parallel_fetchers_log_in_once_per_expired_token(

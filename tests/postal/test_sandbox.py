@@ -4,8 +4,9 @@ memory, control endpoints, and the ``postlink sandbox`` command."""
 from __future__ import annotations
 
 import os
+import re
 import resource
-import socket
+import select
 import subprocess
 import sys
 import time
@@ -61,7 +62,7 @@ def test_a_million_orders_cost_little_memory_and_answer_fast() -> None:
     """A window maps to a range of indices: the first day's feed scans one day of orders,
     not the world; lookups by reference and item number are arithmetic."""
     grown_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine's waits do not count
     world = World(seed=1, size=1_000_000, start=date(2026, 1, 1), span_days=60)
     origin = datetime(2026, 1, 1, tzinfo=VIETNAM)
     post = Post(world, SimClock(origin + timedelta(days=60)))
@@ -69,7 +70,7 @@ def test_a_million_orders_cost_little_memory_and_answer_fast() -> None:
     last = world.order(world.size - 1)
     assert post.find_by_reference(last.reference) == ([last] if last.reference else [])
     assert post.find_by_item(last.item_code) == last
-    assert time.monotonic() - started < 15
+    assert time.process_time() - started < 15
     assert len(page) == 50
     assert all(world.day_of(post.state(order, post.minute())[1]) == world.start for order in page)
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - grown_before
@@ -103,19 +104,15 @@ def test_orders_created_through_the_api_move_along(sandbox_server: SandboxHandle
     assert moved.status.terminal
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+#: Seconds the sandbox command may take to start: ample, since only a hang should fail.
+STARTUP_WAIT = 120
 
 
 def test_postlink_sandbox_command_serves_until_stopped(tmp_path: Path) -> None:
-    port = _free_port()
     key = tmp_path / "key.pem"
     script = Path(sys.executable).parent / "postlink"
     env = {k: v for k, v in os.environ.items() if not k.startswith("POSTLINK_")}
-    command = [str(script), "sandbox", "--port", str(port), "--orders", "50", "--frozen"]
+    command = [str(script), "sandbox", "--port", "0", "--orders", "50", "--frozen"]
     process = subprocess.Popen(
         [*command, "--faults", "flaky", "--public-key-out", str(key)],
         env=env,
@@ -123,16 +120,17 @@ def test_postlink_sandbox_command_serves_until_stopped(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
     )
     try:
-        url = f"http://127.0.0.1:{port}/customer-partner/GetAccessToken"
+        # The sandbox names its URL once its port (any free one) is bound: wait for that line
+        # however long a loaded machine takes, rather than poll for a guessed few seconds.
+        assert process.stdout is not None
+        said = select.select([process.stdout], [], [], STARTUP_WAIT)[0]
+        assert said, f"the sandbox said nothing in {STARTUP_WAIT} s"
+        ready = process.stdout.readline().decode()
+        bound = re.search(r"POSTLINK_POSTAL_BASE_URL=(http://[\d.]+:\d+)", ready)
+        assert bound, ready or (process.stderr.read() if process.stderr else "")
+        url = f"{bound.group(1)}/customer-partner/GetAccessToken"
         body = {"username": "sandbox", "password": "sandbox", "customerCode": "SANDBOX"}
-        for _ in range(100):
-            try:
-                answer = requests.post(url, json=body, timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("the sandbox did not start")
+        answer = requests.post(url, json=body, timeout=30)
         assert answer.status_code in (200, 429, 503)
         assert key.read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
     finally:

@@ -38,6 +38,7 @@ from tests.sync.daemons import (
     SandboxProcess,
     Worker,
     caught_up,
+    finished_runs,
     wait_for,
     write_registrations,
 )
@@ -154,7 +155,13 @@ def test_sigkilled_worker_under_every_fault_loses_and_duplicates_nothing(
     assert set(fired) == set(KINDS), f"faults never fired: {set(KINDS) - set(fired)}"
     calm = utcnow()
     final = daemons.worker(env, "final")
-    wait_for(partial(caught_up, engine, final.instance, calm), 60, "the catch-up", final)
+    wait_for(
+        partial(caught_up, engine, final.instance, calm),
+        60,
+        "the catch-up",
+        final,
+        progress=partial(finished_runs, engine, final.instance),
+    )
     final.stop()
 
     assert_equals_truth(engine, sandbox.control.truth())

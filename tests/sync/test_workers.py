@@ -24,7 +24,14 @@ from postlink.models import JobRun, Lease, SyncCursor
 from postlink.settings import get_settings
 from postlink.timeutil import utcnow
 from tests.conftest import CliResult
-from tests.sync.daemons import Daemons, Worker, caught_up, wait_for, write_registrations
+from tests.sync.daemons import (
+    Daemons,
+    Worker,
+    caught_up,
+    finished_runs,
+    wait_for,
+    write_registrations,
+)
 from tests.sync.truth import assert_equals_truth
 
 ORDERS = 2_000
@@ -132,7 +139,13 @@ def test_two_workers_share_the_jobs_and_take_over_a_dead_holder(
     assert lapses <= taken <= lapses + timedelta(seconds=INTERVAL) + SLACK, (lapses, taken)
     assert taken - killed_at <= timedelta(seconds=LEASE_TTL + INTERVAL) + SLACK
 
-    wait_for(partial(caught_up, engine, survivor.instance, taken), 60, "the catch-up", survivor)
+    wait_for(
+        partial(caught_up, engine, survivor.instance, taken),
+        60,
+        "the catch-up",
+        survivor,
+        progress=partial(finished_runs, engine, survivor.instance),
+    )
     survivor.stop()
 
     assert _overlaps(engine, killed, killed_at) == []

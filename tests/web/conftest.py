@@ -71,7 +71,6 @@ def sandbox_context(engine: Engine, sandbox: SandboxHandle) -> SyncContext:
             DatabaseRecorder(engine),
             POSTLINK_POSTAL_WEBHOOK_VERIFICATION="hmac",
             POSTLINK_POSTAL_WEBHOOK_SECRET="sandbox",
-            POSTLINK_POSTAL_RETRY_BUDGET="1",
         ),
         resolver=Resolver(engine),
         policy=load_policy(defaults.DEADLINES_FILE),

@@ -3,7 +3,7 @@ today, for the lists and the receiving desk at scale (issue 14 §2)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import Engine
 
@@ -24,13 +24,22 @@ def s10(serial: int, prefix: str = "EB") -> str:
 
 
 def arrivals(
-    engine: Engine, count: int, *, procedures: tuple[str, ...] = ("1.001193",)
+    engine: Engine,
+    count: int,
+    *,
+    procedures: tuple[str, ...] = ("1.001193",),
+    now: datetime | None = None,
 ) -> list[str]:
-    """``count`` dossiers whose pickup reached the office's delivery point today, the
-    procedures taken in turn and every third one overdue; their waybill numbers, newest
-    status first (the receiving desk's order)."""
-    now = utcnow()
-    today = local_date(now, get_settings().tz)
+    """``count`` dossiers whose pickup reached the office's delivery point today (the local
+    day of ``now``), the procedures taken in turn and every third one overdue; their waybill
+    numbers, newest status first (the receiving desk's order)."""
+    now = now or utcnow()
+    tz = get_settings().tz
+    today = local_date(now, tz)
+    # A second apart, but all since the local midnight: a round seeded just after midnight
+    # must not spill into yesterday, as it did in a suite run at 00:02 (issue 15 §5).
+    since_midnight = now - datetime.combine(today, time(0), tzinfo=tz)
+    step = min(timedelta(seconds=1), since_midnight / (count + 1))
     codes = []
     with session_scope(engine) as session:
         for n in range(count):
@@ -53,7 +62,7 @@ def arrivals(
                     item_code=item,
                     procedure_code=dossier.procedure_code,
                     status="at_delivery_office",
-                    status_at=now - timedelta(seconds=n),
+                    status_at=now - step * n,
                     j_date=today,
                     deadline=today,
                     overdue=n % 3 == 0,

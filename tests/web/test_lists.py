@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from postlink.db import session_scope
 from postlink.models import Dossier, Handover, HandoverItem, Leg
 from postlink.timeutil import utcnow
-from postlink.web import desk
+from postlink.web import dashboard, desk
 from tests.web.conftest import STAFF, MakeBrowser
 from tests.web.seed import arrivals
 
@@ -26,9 +26,13 @@ def _section(html: str, css: str) -> str:
 
 
 def test_dashboard_panels_say_how_many_they_show_and_link_the_full_list(
-    browser_for: MakeBrowser, engine: Engine
+    browser_for: MakeBrowser, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    arrivals(engine, 130, procedures=("1.001193", "1.001193", "2.000908"))
+    now = utcnow()
+    # "Today" on the dashboard is the seeded round's day, even if midnight passes between
+    # seeding and reading (the panels' clock is the module's ``utcnow``).
+    monkeypatch.setattr(dashboard, "utcnow", lambda: now)
+    arrivals(engine, 130, procedures=("1.001193", "1.001193", "2.000908"), now=now)
     staff = browser_for(*STAFF)
     board = staff.get("/").text
     assert "20 / 130" in board  # arrivals today

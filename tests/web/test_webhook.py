@@ -34,7 +34,7 @@ from postlink.legs.apply import SyncContext
 from postlink.models import Dossier, Event, Leg, Quarantined
 from postlink.sync.pull import pull
 from postlink.web.server import BackgroundServer, free_port
-from tests.postal.fixtures import SandboxHandle, WebhookReceiver
+from tests.postal.fixtures import SandboxHandle, SteppedWaiter, WebhookReceiver
 
 VIETNAM = timezone(timedelta(hours=7))
 SECRET = b"sandbox"
@@ -323,7 +323,11 @@ def test_webhook_left_to_the_poll_when_the_post_fails(
     sandbox_server: SandboxHandle,
     sandbox_ctx: SyncContext,
 ) -> None:
-    """The post's API fails: the webhook writes nothing, and the next poll reads it all."""
+    """The post's API fails: the webhook writes nothing, and the next poll reads it all.
+
+    The retry budget is spent on a clock that moves by the waits alone, so the failure comes
+    at once without a budget so small that a slow answer would pass for an outage."""
+    sandbox_ctx.adapter.http.waiter = SteppedWaiter()  # type: ignore[attr-defined]
     body = capture(truth[4]["reference"])
     sandbox_server.control.faults(rates={"server_error": 1.0})
     assert poster.post("/webhooks/postal", content=body).status_code == 202
