@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, column, table
 
-from postlink.columns import BigID, UTCDateTime
+from postlink.columns import BigID, LegStatusType, UTCDateTime
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -50,7 +50,7 @@ SYNC_CURSOR = table("sync_cursor", column("updated_at", UTCDateTime()))
 LEG = table(
     "leg",
     column("id", BigID),
-    column("status", String),
+    column("status", LegStatusType()),
     column("raw_status", String),
     column("overdue", Boolean),
     column("closed_at", UTCDateTime()),

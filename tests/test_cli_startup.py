@@ -120,7 +120,7 @@ def test_status_and_resolve_read_through_core_alone(
     if "--json" in args:
         json.loads(shown)  # the command really ran and answered
     else:
-        assert "No list was in force on" in shown  # the test database holds no list
+        assert "Không có danh mục nào áp dụng lúc" in shown  # the test database holds no list
     assert loaded == set()
 
 

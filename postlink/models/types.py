@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, String
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import CheckConstraint
 from sqlmodel import SQLModel
 
-from postlink.columns import BigID, UTCDateTime
+from postlink.columns import BigID, LegStatusType, UTCDateTime
 from postlink.legs.status import LegStatus
 
-__all__ = ["BigID", "UTCDateTime"]
-
-
-class LegStatusType(TypeDecorator[LegStatus]):
-    """A leg's status: text in the database, a ``LegStatus`` in Python (issue 13 §1).
-
-    Writing a value that is not a member fails here, before the database; the database
-    refuses it too (``leg_status_check``), for writes that do not come through postlink.
-    """
-
-    impl = String(32)
-    cache_ok = True
-
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else LegStatus(value).value
-
-    def process_result_value(self, value: str | None, dialect: Dialect) -> LegStatus | None:
-        return None if value is None else LegStatus(value)
+__all__ = ["BigID", "LegStatusType", "UTCDateTime"]
 
 
 def leg_status_check(column: str = "status") -> CheckConstraint:
