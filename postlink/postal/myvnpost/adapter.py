@@ -53,6 +53,7 @@ class MyVNPostAdapter(AdapterBase):
         self.proxy = MyVNPostProxy(self.http, self.login)
         self.overlap_days = settings.postal_feed_overlap_days
         self.verifier: Verifier = verifier_from_settings(settings)
+        self.read_before = mapping.ReadBefore(defaults.POSTAL_FEED_RECORDS_KEPT)
 
     # --- Orders ----------------------------------------------------------------------------
 
@@ -124,14 +125,17 @@ class MyVNPostAdapter(AdapterBase):
 
         Pages are fetched by a background thread (``_pages``) while earlier ones are parsed
         and applied, so reading the feed costs about what the post takes to answer. Records
-        repeated from the previous page are dropped.
+        repeated from the previous page are dropped; a record equal to one read before (the
+        overlap window's, read again on every poll) is not read again (``ReadBefore``).
         """
         today = self.clock().astimezone(mapping.VIETNAM).date()
         previous: set[tuple[str, str]] = set()
         for position, payload, following in self._pages(
             feed_cursor.begin(cursor, today, self.lookback_days)
         ):
-            orders, bad = mapping.parse_list_response(payload, self.table, position.feed)
+            orders, bad = mapping.parse_list_response(
+                payload, self.table, position.feed, self.read_before
+            )
             keys = {(order.order_id, order.raw_status) for order in orders}
             fresh = [o for o in orders if (o.order_id, o.raw_status) not in previous]
             previous = keys
