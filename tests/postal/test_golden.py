@@ -231,3 +231,22 @@ def test_a_record_read_before_is_reused_only_while_it_is_the_same() -> None:
     assert before.read(other, TABLE, feed) is kept
     assert before.read(record, TABLE, feed) is not first
     assert before.read(record, TABLE, mapping.FeedType.NHAN) is not first, "one per feed"
+
+
+def test_a_record_the_next_pass_will_not_read_is_not_kept() -> None:
+    """Only orders updated inside the next pass's window are kept (the adapter sets where
+    it starts); an older one is read each time it comes, which is once per backfill."""
+    record = {
+        "orderHdrID": "8a7f1c2e-5b0d-4c1e-9f3a-2d7e6b1c0a94",
+        "itemCode": "EL123456785VN",
+        "saleOrderCode": "000.00.12.H14-240105-0007-R1",
+        "status": 10,
+        "lastUpdateTime": "05/01/2024 09:30",
+    }
+    before = mapping.ReadBefore(size=10)
+    before.keep_from = datetime(2024, 1, 5, 10, 0, tzinfo=mapping.VIETNAM)
+    old = before.read(record, TABLE, mapping.FeedType.GUI)
+    assert before.read(record, TABLE, mapping.FeedType.GUI) is not old
+    recent = {**record, "lastUpdateTime": "05/01/2024 10:00"}
+    kept = before.read(recent, TABLE, mapping.FeedType.GUI)
+    assert before.read(recent, TABLE, mapping.FeedType.GUI) is kept

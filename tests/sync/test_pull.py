@@ -8,13 +8,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from postlink.db import session_scope
 from postlink.models import Leg, LegKind, MatchClass, SyncCursor
 from postlink.postal.models import Party
 from postlink.postal.sandbox.world import World
 from postlink.settings import get_settings
+from postlink.sync.backfill import backfill
 from postlink.sync.outbox import Registration, push, register
 from postlink.sync.pull import pull
 from tests.postal.fixtures import WORLD_START, SandboxHandle
@@ -39,11 +40,38 @@ def test_full_sync_equals_truth_and_repeats_as_a_no_op(
     pull(ctx, second)
     assert second["legs_new"] == 0
     assert second["events_new"] == 0
+    assert second["unchanged"] == second["orders"] > 0, "an unchanged order costs a comparison"
     with Session(engine) as session:
         after = {leg.id: leg.model_dump() for leg in session.exec(select(Leg)).all()}
     for leg_id, fields in before.items():
         fields.pop("updated_at"), after[leg_id].pop("updated_at")
         assert after[leg_id] == fields
+
+
+def test_a_record_is_skipped_only_when_it_changes_nothing(
+    engine: Engine, sandbox_server: SandboxHandle, make_context: MakeContext
+) -> None:
+    """Issue 15 §3: reading the whole feed again skips every order whose leg holds what its
+    record says, and rewrites those whose leg does not (here a fee and a judgement lost)."""
+    ctx = make_context(sandbox_server)
+    pull(ctx, Counter())
+    with Session(engine) as session:
+        legs = session.exec(select(Leg).order_by(col(Leg.id))).all()
+        before = {leg.id: leg.model_dump(exclude={"updated_at"}) for leg in legs}
+        fee = next(leg for leg in legs if leg.total_fee)
+        judged = next(leg for leg in legs if leg.id != fee.id)
+        fee.total_fee = 1
+        judged.match_class = None
+        session.add_all([fee, judged])
+        session.commit()
+    again = backfill(ctx, WORLD_START)
+    assert again["orders"] - again["unchanged"] == 2
+    assert again["events_new"] == again["legs_new"] == 0
+    with Session(engine) as session:
+        after = {
+            leg.id: leg.model_dump(exclude={"updated_at"}) for leg in session.exec(select(Leg))
+        }
+    assert after == before
 
 
 def test_time_moves_on_and_the_sync_follows(

@@ -10,6 +10,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from postlink import defaults
@@ -129,6 +130,9 @@ class MyVNPostAdapter(AdapterBase):
         overlap window's, read again on every poll) is not read again (``ReadBefore``).
         """
         today = self.clock().astimezone(mapping.VIETNAM).date()
+        self.read_before.keep_from = datetime.combine(
+            today - timedelta(days=self.overlap_days), time(0), mapping.VIETNAM
+        )  # where the next pass starts (cursor.after_page)
         previous: set[tuple[str, str]] = set()
         for position, payload, following in self._pages(
             feed_cursor.begin(cursor, today, self.lookback_days)

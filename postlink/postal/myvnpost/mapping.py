@@ -339,12 +339,15 @@ class ReadBefore:
     """The orders read from the latest feed records, to reuse when a record comes back
     unchanged: an overlapping poll re-reads a day and more of orders that did not move, and
     reading a record cost about what fetching and decoding it did (issue 15 §3). A record
-    is reused only when it equals, key for key, the one read before; at most ``size`` are
-    kept (the oldest go first), so memory stays flat through a backfill. One per adapter,
-    whose status table is fixed, so a reading stays right for as long as it is kept."""
+    is reused only when it equals, key for key, the one read before. Only orders updated
+    since ``keep_from`` (set by the adapter to the start of the next pass's window) are
+    kept, at most ``size`` of them (the oldest go first), so memory stays flat through a
+    backfill. One per adapter, whose status table is fixed, so a reading stays right for
+    as long as it is kept."""
 
     def __init__(self, size: int) -> None:
         self.size = size
+        self.keep_from: datetime | None = None
         self._orders: OrderedDict[tuple[FeedType | None, str], Order] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -360,6 +363,9 @@ class ReadBefore:
                 self._orders.move_to_end(key)
                 return kept
         order = parse_order(record, table, feed)
+        since, updated = self.keep_from, order.updated_at
+        if since is not None and updated is not None and updated < since:
+            return order  # the next pass will not read it again
         with self._lock:
             self._orders[key] = order
             self._orders.move_to_end(key)
