@@ -34,11 +34,11 @@ from sqlalchemy.engine import make_url
 from postlink import migrate
 from postlink.db import make_engine
 from postlink.defaults import DEADLINES_FILE
+from postlink.legs.deadlines import load_policy
 from postlink.reports.filters import ReportFilter, quarter, year
 from postlink.reports.registry import ReportName, build_report
 from postlink.reports.render import Format, render
 from postlink.settings import load_settings
-from postlink.sync.deadlines import load_policy
 
 AS_OF = date(2027, 1, 5)
 FIRST_DAY = date(2025, 1, 1)

@@ -26,8 +26,8 @@ import requests
 from sqlalchemy import Engine, func, insert, select
 from sqlmodel import SQLModel
 
+from postlink.legs.apply import HISTORY_FETCHERS
 from postlink.models import Exchange
-from postlink.sync.apply import HISTORY_FETCHERS
 
 FEED = "GetListOrder"
 

@@ -30,11 +30,11 @@ from postlink import defaults, migrate
 from postlink.catalog.importer import import_list
 from postlink.catalog.resolve import Resolver
 from postlink.db import make_engine, session_scope
+from postlink.legs.apply import SyncContext
+from postlink.legs.deadlines import load_policy
 from postlink.postal.myvnpost.adapter import MyVNPostAdapter
 from postlink.postal.sandbox.server import SandboxConfig, start_in_thread
 from postlink.settings import load_settings
-from postlink.sync.apply import SyncContext
-from postlink.sync.deadlines import load_policy
 from postlink.web.app import create_app
 from postlink.web.server import BackgroundServer, free_port
 

@@ -25,14 +25,14 @@ from postlink import defaults, migrate
 from postlink.catalog.importer import import_list
 from postlink.catalog.resolve import Resolver
 from postlink.db import session_scope
+from postlink.legs.apply import SyncContext
+from postlink.legs.deadlines import load_policy
 from postlink.models import Leg, ListVersion, OutboxCommand, User
 from postlink.postal.adapter import get_adapter
 from postlink.postal.exchange_log import DatabaseRecorder
 from postlink.postal.models import LegKind, Party
 from postlink.postal.sandbox.server import RunningSandbox, SandboxConfig, start_in_thread
 from postlink.settings import Settings
-from postlink.sync.apply import SyncContext
-from postlink.sync.deadlines import load_policy
 from postlink.sync.outbox import Registration, register
 from postlink.web.accounts import add_user, find_user
 from postlink.web.app import create_app

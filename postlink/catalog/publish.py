@@ -240,8 +240,8 @@ def legs_judged_differently(
     the legs whose date may fall there and the sync's own ``judge`` (over a what-if
     timeline) says how each would be judged; nothing is written.
     """
+    from postlink.legs.match import judge, match_date  # the sync layer, only when asked
     from postlink.models import LegKind
-    from postlink.sync.match import judge, match_date  # the sync layer, only when asked
 
     resolver = Resolver.fixed(session.get_bind(), index_from(version, entries), tz)  # type: ignore[arg-type]
     start = version.effective_from

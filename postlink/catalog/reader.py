@@ -471,8 +471,7 @@ def _csv_rows(path: Path, encoding: str | None, budget: ReadBudget) -> Iterator[
             None,
             Reason(
                 f"the file read as {chosen} contains NUL characters; it is not CSV text in "
-                "that encoding (export the list from Excel as CSV, or pass the right "
-                "--encoding)",
+                "that encoding (export the list from Excel as CSV, or name its encoding)",
                 f"đọc theo bảng mã {chosen}, tệp không phải văn bản CSV; xuất lại danh mục "
                 "từ Excel dưới dạng CSV UTF-8",
             ),
@@ -483,7 +482,7 @@ def _csv_rows(path: Path, encoding: str | None, budget: ReadBudget) -> Iterator[
             None,
             Reason(
                 f"line {bad_line} is not valid {chosen}; save the file as CSV UTF-8 from "
-                "Excel or pass --encoding (utf-8, utf-16, cp1258)",
+                "Excel or name its encoding (utf-8, utf-16, cp1258)",
                 f"dòng {bad_line} không đúng bảng mã {chosen}; lưu tệp từ Excel dưới dạng "
                 "CSV UTF-8",
             ),

@@ -12,6 +12,7 @@ from postlink.cli.output import console, print_table
 from postlink.db import get_engine
 from postlink.settings import get_settings
 from postlink.sync.scheduler import run_worker
+from postlink.worker import JOBS
 
 
 def _show(snapshot: dict[str, dict[str, int]]) -> None:
@@ -48,7 +49,7 @@ def demo_command(
         target=demo.watch, args=(engine, _show, watching), daemon=True, name="demo-watch"
     ).start()
     try:
-        run_worker(ctx, settings, duration)
+        run_worker(ctx, settings, JOBS, duration)
     finally:
         watching.set()
         _show(demo.snapshot(engine))

@@ -17,10 +17,10 @@ from sqlmodel import Session, col, func, select
 from postlink.cli.output import JsonOption, console, print_json, print_table
 from postlink.db import get_engine, session_scope
 from postlink.errors import PostlinkError
+from postlink.legs.handover import ItemSpec, create_handover
 from postlink.models import Direction, Handover, HandoverItem, ItemState
 from postlink.reports.files import format_for, write_report
 from postlink.reports.filters import ReportFilter, between
-from postlink.reports.handover import ItemSpec, create_handover
 from postlink.reports.registry import ReportName
 from postlink.settings import get_settings
 from postlink.timeutil import local_date, utcnow

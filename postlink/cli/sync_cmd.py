@@ -28,10 +28,11 @@ def worker() -> None:
     """Run the sync daemon in the foreground until SIGTERM/SIGINT."""
     from postlink.sync.jobs import build_context
     from postlink.sync.scheduler import run_worker
+    from postlink.worker import JOBS
 
     settings = get_settings()
     logs.configure(settings)
-    run_worker(build_context(settings), settings)
+    run_worker(build_context(settings), settings, JOBS)
 
 
 def sync(
@@ -42,7 +43,8 @@ def sync(
     """Run every job once (--once) and exit, or re-read a past window (backfill).
 
     ``--once`` runs pull, push, deadlines and housekeeping once; for cron and tests."""
-    from postlink.sync.jobs import JOBS, build_context, run_job
+    from postlink.sync.jobs import build_context, run_job
+    from postlink.worker import JOBS
 
     if context.invoked_subcommand is not None:
         return

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from postlink.models.types import BigID, UTCDateTime
+from postlink.legs.status import LegStatus
+from postlink.models.types import BigID, LegStatusType, UTCDateTime, leg_status_check
 from postlink.timeutil import utcnow
 
 
@@ -62,6 +63,7 @@ class Leg(SQLModel, table=True):
     __tablename__ = "leg"
     __table_args__ = (
         UniqueConstraint("adapter", "reference"),
+        leg_status_check(),
         Index("ix_leg_status_deadline", "status", "deadline"),
         Index("ix_leg_j_date", "j_date"),
         Index("ix_leg_match", "match_class", "j_date"),
@@ -114,7 +116,7 @@ class Leg(SQLModel, table=True):
         default=None, sa_type=String(40), description="canonical (national base) code"
     )
     procedure_code_raw: str = Field(default="", sa_type=String(80), description="as received")
-    status: str = Field(default="unknown", sa_type=String(32))
+    status: LegStatus = Field(default=LegStatus.UNKNOWN, sa_type=LegStatusType())
     raw_status: str = Field(default="", sa_type=String(32))
     raw_label: str = Field(default="", sa_type=String(255))
     status_at: datetime | None = Field(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Integer, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
+from postlink.legs.status import LegStatus
 from postlink.timeutil import require_aware
 
 #: 64-bit keys on PostgreSQL for the high-volume tables; plain INTEGER on SQLite, where only
@@ -39,6 +40,30 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class LegStatusType(TypeDecorator[LegStatus]):
+    """A leg's status: text in the database, a ``LegStatus`` in Python (issue 13 §1).
+
+    Writing a value that is not a member fails here, before the database; the database
+    refuses it too (``leg_status_check``), for writes that do not come through postlink.
+    """
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else LegStatus(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> LegStatus | None:
+        return None if value is None else LegStatus(value)
+
+
+def leg_status_check(column: str = "status") -> CheckConstraint:
+    """``column`` holds a ``LegStatus`` value (NULL passes a CHECK, as SQL has it); named
+    ``ck_leg_status`` by the convention below, as migration 0007 creates it."""
+    values = ", ".join(f"'{status.value}'" for status in LegStatus)
+    return CheckConstraint(f"{column} IN ({values})", name="status")
 
 
 #: Deterministic constraint names, so that migrations (and SQLite batch rebuilds) can refer

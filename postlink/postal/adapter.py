@@ -34,7 +34,7 @@ class PostalAdapter(Protocol):
     values; ``PostalError`` subclasses mean no usable answer (see ``postal.errors``)."""
 
     name: str
-    #: Raw codes → normalised statuses, and which statuses are terminal or money events.
+    #: Raw codes → normalised statuses (their meaning is on ``LegStatus``).
     table: StatusTable
     #: Now, as the feed window and the webhook's freshness check see it.
     clock: Clock

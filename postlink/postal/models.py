@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from postlink.legs.status import LegStatus
 from postlink.models.tracking import LegKind
 
 __all__ = [
@@ -21,7 +22,6 @@ __all__ = [
     "CancelResult",
     "Event",
     "LegKind",
-    "NormalizedStatus",
     "Order",
     "OrderRequest",
     "Page",
@@ -30,36 +30,6 @@ __all__ = [
     "leg_of_reference",
     "reference_for",
 ]
-
-
-class NormalizedStatus(StrEnum):
-    """postlink's status of a leg, whatever the carrier (postal brief §3).
-
-    ``payment`` marks money events (COD, fee, cancellation fee paid), which change no state;
-    ``unknown`` is any code the carrier's table does not list. Which statuses end a leg is
-    data, in the carrier's status table (``config/postal/``).
-    """
-
-    DRAFT = "draft"
-    CREATED = "created"
-    PICKUP_SCHEDULED = "pickup_scheduled"
-    PICKUP_IN_PROGRESS = "pickup_in_progress"
-    PICKUP_FAILED_ATTEMPT = "pickup_failed_attempt"
-    PICKUP_FAILED = "pickup_failed"
-    PICKED_UP = "picked_up"
-    ACCEPTED = "accepted"
-    IN_TRANSIT = "in_transit"
-    AT_DELIVERY_OFFICE = "at_delivery_office"
-    OUT_FOR_DELIVERY = "out_for_delivery"
-    DELIVERY_FAILED_ATTEMPT = "delivery_failed_attempt"
-    DELIVERED = "delivered"
-    PARTIALLY_DELIVERED = "partially_delivered"
-    RETURN_PENDING = "return_pending"
-    RETURNING = "returning"
-    RETURNED = "returned"
-    CANCELLED = "cancelled"
-    PAYMENT = "payment"
-    UNKNOWN = "unknown"
 
 
 _LEG_LETTER = {LegKind.PICKUP: "P", LegKind.RETURN: "R"}
@@ -137,7 +107,7 @@ class Order:
     leg: LegKind | None
     raw_status: str
     raw_label: str
-    status: NormalizedStatus
+    status: LegStatus
     updated_at: datetime | None
     dossier_code: str | None
     procedure_code: str | None
@@ -156,7 +126,7 @@ class Event:
     item_code: str
     raw_code: str
     raw_label: str
-    status: NormalizedStatus
+    status: LegStatus
     occurred_at: datetime
     location: str
 

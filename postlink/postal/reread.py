@@ -66,7 +66,7 @@ def _ngsp(record: Any, table: StatusTable) -> Reread:
         event = mapping.parse_event(record, table)
     except RecordError as exc:
         raise Unreadable(str(exc)) from None
-    orders = [] if table.is_money(event.status) else [mapping.order_from(event, record)]
+    orders = [] if event.status.money else [mapping.order_from(event, record)]
     return Reread(orders=orders, events=[event])
 
 

@@ -2,7 +2,9 @@
 
 The table lives in ``config/postal/<carrier>-status.toml`` so that a code VNPost adds can be
 mapped by editing a file, not the code (issue 4; postal brief §3). A code the table does not
-list maps to ``unknown`` and is counted: a new code must never stop a batch.
+list maps to ``unknown`` and is counted: a new code must never stop a batch. The table only
+maps codes to ``LegStatus`` members; what a status means (phase, terminal, money) is on the
+enum (issue 13 §1), so a row naming anything else is refused when the table is read.
 """
 
 from __future__ import annotations
@@ -13,43 +15,58 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from threading import Lock
+from typing import Any
 
 from postlink.errors import ConfigError
-from postlink.postal.models import NormalizedStatus
+from postlink.legs.status import LegStatus
 
 
 @dataclass
 class StatusTable:
-    """Raw code → normalised status, labels, and which statuses end a leg or move money."""
+    """Raw code → normalised status, and the post's label of each code."""
 
-    statuses: dict[str, NormalizedStatus]
+    statuses: dict[str, LegStatus]
     labels: dict[str, str]
-    terminal: frozenset[NormalizedStatus]
-    money: frozenset[NormalizedStatus]
     unknown: Counter[str] = field(default_factory=Counter)
     _lock: Lock = field(default_factory=Lock, repr=False)
 
-    def status(self, raw_code: str) -> NormalizedStatus:
+    def status(self, raw_code: str) -> LegStatus:
         """The normalised status of ``raw_code``; ``unknown`` (and counted) when not listed."""
         found = self.statuses.get(raw_code)
         if found is None:
             with self._lock:
                 self.unknown[raw_code] += 1
-            return NormalizedStatus.UNKNOWN
+            return LegStatus.UNKNOWN
         return found
 
     def label(self, raw_code: str) -> str:
         return self.labels.get(raw_code, "")
 
-    def is_terminal(self, status: NormalizedStatus) -> bool:
-        return status in self.terminal
-
-    def is_money(self, status: NormalizedStatus) -> bool:
-        return status in self.money
-
 
 def _fail(path: Path, message: str) -> ConfigError:
     return ConfigError(f"{path}: {message}")
+
+
+_KEYS = frozenset({"name", "codes"})
+
+
+def _member(path: Path, number: int, entry: dict[str, Any]) -> LegStatus:
+    """The enum member a ``[[status]]`` row names; the row and the reason when it names none."""
+    extra = sorted(set(entry) - _KEYS)
+    if extra:
+        raise _fail(
+            path,
+            f"status #{number}: unexpected key(s) {', '.join(extra)}; a row only maps codes "
+            "to a status (whether it ends a leg or is a payment is fixed by the status itself)",
+        )
+    name = entry.get("name")
+    try:
+        return LegStatus(str(name))
+    except ValueError:
+        names = ", ".join(s.value for s in LegStatus)
+        raise _fail(
+            path, f"status #{number}: name={name!r} is not a leg status; use one of: {names}"
+        ) from None
 
 
 def read_status_table(path: Path) -> StatusTable:
@@ -58,28 +75,18 @@ def read_status_table(path: Path) -> StatusTable:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise _fail(path, f"cannot read the status table ({exc})") from None
-    statuses: dict[str, NormalizedStatus] = {}
+    statuses: dict[str, LegStatus] = {}
     labels: dict[str, str] = {}
-    terminal: set[NormalizedStatus] = set()
-    money: set[NormalizedStatus] = set()
     for number, entry in enumerate(data.get("status", []), start=1):
-        try:
-            status = NormalizedStatus(entry["name"])
-        except (KeyError, ValueError):
-            names = ", ".join(s.value for s in NormalizedStatus)
-            raise _fail(path, f"status #{number} needs a name among: {names}") from None
+        status = _member(path, number, entry)
         for code, label in dict(entry.get("codes", {})).items():
             if code in statuses:
                 raise _fail(path, f"code {code} is listed under {statuses[code]} and {status}")
             statuses[code] = status
             labels[code] = str(label)
-        if entry.get("terminal", False):
-            terminal.add(status)
-        if entry.get("money", False):
-            money.add(status)
     if not statuses:
         raise _fail(path, "no [[status]] entries")
-    return StatusTable(statuses, labels, frozenset(terminal), frozenset(money))
+    return StatusTable(statuses, labels)
 
 
 @cache

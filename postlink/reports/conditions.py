@@ -18,15 +18,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, text
 from sqlmodel import col
 
+from postlink.legs.status import LegStatus, statuses
 from postlink.models import Leg
 from postlink.reports.filters import ReportFilter
-
-#: Statuses that end a leg with the item in the recipient's hands.
-DELIVERED = ("delivered", "partially_delivered")
-#: Statuses of a result on its way back to the office (QĐ 45/2016 art. 10).
-RETURNED = ("return_pending", "returning", "returned")
-PICKUP_FAILED = "pickup_failed"
-CANCELLED = "cancelled"
 
 
 def in_period(flt: ReportFilter, tz: ZoneInfo) -> ColumnElement[bool]:
@@ -65,7 +59,7 @@ def delivered_by_deadline(dialect: str, tz: ZoneInfo, on: date) -> ColumnElement
         cutoff = text("leg.closed_at < datetime(leg.deadline, '+1 day', :report_offset)")
         condition = cutoff.bindparams(report_offset=f"{-minutes:+d} minutes")
     return and_(
-        col(Leg.status).in_(DELIVERED),
+        col(Leg.status).in_(statuses(lambda s: s.delivered)),
         col(Leg.deadline).is_not(None),
         condition,
     )
@@ -75,7 +69,7 @@ def due(as_of: date) -> ColumnElement[bool]:
     """Legs with a verdict: a deadline, not cancelled, and closed or past the deadline."""
     return and_(
         col(Leg.deadline).is_not(None),
-        col(Leg.status) != CANCELLED,
+        col(Leg.status) != LegStatus.CANCELLED,
         or_(col(Leg.closed_at).is_not(None), col(Leg.deadline) < as_of),
     )
 

@@ -16,18 +16,18 @@ from datetime import date
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col
 
+from postlink.legs.calendar import WorkingDayCounter
+from postlink.legs.deadlines import load_policy
+from postlink.legs.status import LegStatus, statuses
 from postlink.models import Leg, LegKind
 from postlink.reports import charts
-from postlink.reports.conditions import PICKUP_FAILED, RETURNED, open_and_late
+from postlink.reports.conditions import open_and_late
 from postlink.reports.document import Cell, Chart, Column, Kind, Report, Table
 from postlink.reports.filters import ReportFilter
 from postlink.reports.listing import LegLine, leg_lines
 from postlink.reports.strings import label, text
 from postlink.reports.tally import Counts, day_of, tally, total
-from postlink.reports.workdays import WorkingDayCounter
 from postlink.settings import Settings
-from postlink.sync.deadlines import load_policy
-from postlink.sync.lifecycle import FAILED_DELIVERY, RANK
 
 _ON_TIME_COLUMNS = (
     Column("col.agency"),
@@ -42,7 +42,8 @@ _ON_TIME_COLUMNS = (
 
 
 def _status_order(status: str) -> tuple[int, str]:
-    return (RANK.get(status, 50), status)
+    rank = LegStatus(status).rank
+    return (50 if rank is None else rank, status)
 
 
 def _status_table(groups: list[tuple[tuple[object, ...], Counts]]) -> Table:
@@ -177,10 +178,12 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
         tz,
         {
             "overdue": open_and_late(flt.as_of),
-            "failed": or_(col(Leg.invitations) > 0, col(Leg.status) == FAILED_DELIVERY),
-            "returned": col(Leg.status).in_(RETURNED),
+            "failed": or_(
+                col(Leg.invitations) > 0, col(Leg.status) == LegStatus.DELIVERY_FAILED_ATTEMPT
+            ),
+            "returned": col(Leg.status).in_(statuses(lambda s: s.returning)),
             "failed_pickup": and_(
-                col(Leg.kind) == LegKind.PICKUP.value, col(Leg.status) == PICKUP_FAILED
+                col(Leg.kind) == LegKind.PICKUP.value, col(Leg.status) == LegStatus.PICKUP_FAILED
             ),
         },
     )

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from postlink.catalog.versions import in_force_on
+from postlink.legs.status import LegStatus
 from postlink.models import (
     Dossier,
     Leg,
@@ -33,7 +34,6 @@ from postlink.reports.formatting import contact
 from postlink.reports.listing import leg_lines
 from postlink.reports.strings import label, text
 from postlink.settings import Settings
-from postlink.sync.lifecycle import TERMINAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,9 @@ class Case:
             return text("action.refused")
         if self.kind == "pickup":
             return text("action.pickup")
-        return text("action.return_closed" if self.status in TERMINAL else "action.return_open")
+        return text(
+            "action.return_closed" if LegStatus(self.status).terminal else "action.return_open"
+        )
 
 
 def _excluded_part(entry: ListEntry) -> str:

@@ -10,18 +10,18 @@ for the office to fill in before sending (art. 13 asks for them; no system here 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from postlink.legs.status import LegStatus
 from postlink.models import Leg, LegKind, ListEntry
-from postlink.reports.conditions import CANCELLED, DELIVERED, PICKUP_FAILED, RETURNED
 from postlink.reports.document import Cell, Column, Kind, Report, Table
 from postlink.reports.filters import ReportFilter
 from postlink.reports.strings import label, text
 from postlink.reports.tally import Counts, tally, total
 from postlink.settings import Settings
-from postlink.sync.lifecycle import TERMINAL
 
 _MANUAL = (
     "manual.complaints",
@@ -73,21 +73,21 @@ def _procedure_table(session: Session, per: dict[str, dict[str, Counts]]) -> Tab
 
 
 def _volume_row(kind: str, statuses: dict[str, Counts]) -> tuple[Cell, ...]:
-    def among(names: tuple[str, ...] | frozenset[str]) -> int:
-        return sum(counts.legs for status, counts in statuses.items() if status in names)
+    def among(which: Callable[[LegStatus], bool]) -> int:
+        return sum(counts.legs for status, counts in statuses.items() if which(LegStatus(status)))
 
     everything = total(statuses.values())
-    open_legs = sum(c.legs for status, c in statuses.items() if status not in TERMINAL)
+    open_legs = among(lambda s: not s.terminal)
     return (
         kind,
         everything.legs,
-        among(DELIVERED),
+        among(lambda s: s.delivered),
         everything.on_time,
         everything.on_time_rate,
         open_legs,
-        among((PICKUP_FAILED,)),
-        among(RETURNED),
-        among((CANCELLED,)),
+        among(lambda s: s is LegStatus.PICKUP_FAILED),
+        among(lambda s: s.returning),
+        among(lambda s: s is LegStatus.CANCELLED),
         everything.open_late,
         everything.fees,
     )

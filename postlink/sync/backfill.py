@@ -2,7 +2,7 @@
 
 The pull's cursor only moves forward, so orders it passed (quarantined then, or missed by
 an old version) are not read again. A backfill walks the feed from a chosen date through
-the same ingest path as the pull (``sync.ingest``: history fetched, legs and
+the same ingest path as the pull (``legs.ingest``: history fetched, legs and
 events upserted idempotently) but never writes the cursor: re-running it, or running it
 while the worker pulls, changes nothing already stored and cannot move the cursor back.
 """
@@ -14,8 +14,8 @@ from dataclasses import replace
 from datetime import date
 
 from postlink.errors import PostlinkError
-from postlink.sync.apply import SyncContext
-from postlink.sync.ingest import ingest
+from postlink.legs.apply import SyncContext
+from postlink.legs.ingest import ingest
 from postlink.timeutil import local_date, utcnow
 
 

@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,12 +19,12 @@ from sqlalchemy import Engine
 
 from postlink.catalog.resolve import Resolver
 from postlink.db import get_engine, session_scope
+from postlink.legs.apply import SyncContext
+from postlink.legs.deadlines import load_policy
 from postlink.postal import exchange_log
 from postlink.postal.adapter import get_adapter
 from postlink.settings import Settings
 from postlink.sync import leases, runs
-from postlink.sync.apply import SyncContext
-from postlink.sync.deadlines import load_policy
 from postlink.sync.outbox import push
 from postlink.sync.overdue import flag_overdue
 from postlink.sync.pull import pull
@@ -84,25 +84,20 @@ def _housekeeping(
     counts["exchanges_purged"] = exchange_log.purge(retention, ctx.engine)
 
 
-def _reports(
-    ctx: SyncContext, settings: Settings, counts: Counter[str], _: leases.HeldLease
-) -> None:
-    """The daily set staff open each morning (issue 6), rendered by date into the report folder."""
-    from postlink.reports.daily import render_daily  # here: the daemon alone renders reports
-
-    render_daily(ctx.engine, settings, local_date(utcnow(), ctx.tz))
-    counts["rendered"] = 1
-
-
 _BODIES: dict[str, Body] = {
     "pull": _pull,
     "push": _push,
     "deadlines": _deadlines,
     "housekeeping": _housekeeping,
-    "reports": _reports,
 }
-#: The jobs in ``SCHEDULE``'s order, each with its interval from there (one table of names).
-JOBS: tuple[Job, ...] = tuple(Job(s.name, s.interval, _BODIES[s.name]) for s in SCHEDULE)
+
+
+def compose(more: Mapping[str, Body]) -> tuple[Job, ...]:
+    """The jobs in ``SCHEDULE``'s order, each with its interval from there (one table of
+    names): the sync's own bodies plus ``more``, the jobs composed above ``sync/`` (the
+    daily reports, ``postlink/worker.py``), since ``sync/`` never imports ``reports/``."""
+    bodies = {**_BODIES, **more}
+    return tuple(Job(s.name, s.interval, bodies[s.name]) for s in SCHEDULE)
 
 
 def run_job(job: Job, ctx: SyncContext, settings: Settings) -> bool:

@@ -25,6 +25,8 @@ from postlink import defaults
 from postlink.db import session_scope
 from postlink.errors import PostlinkError
 from postlink.identifiers import IdentifierError, parse_dossier_code, parse_procedure_code
+from postlink.legs.apply import SyncContext, apply_orders
+from postlink.legs.match import judge
 from postlink.models import Dossier, LegKind, MatchClass, OutboxCommand, OutboxState
 from postlink.postal.errors import (
     PostalAuthError,
@@ -35,8 +37,6 @@ from postlink.postal.errors import (
 )
 from postlink.postal.models import Order, OrderRequest, Party, reference_for
 from postlink.settings import Settings
-from postlink.sync.apply import SyncContext, apply_orders
-from postlink.sync.match import judge
 from postlink.timeutil import local_date, utcnow
 
 CREATE = "create"

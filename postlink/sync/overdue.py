@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from postlink.legs.deadlines import DeadlinePolicy
+from postlink.legs.status import LegStatus
 from postlink.models import Leg
-from postlink.sync.deadlines import DeadlinePolicy
-from postlink.sync.lifecycle import FAILED_DELIVERY
 from postlink.timeutil import local_date
 
 
@@ -40,7 +40,7 @@ def flag_overdue(
         select(Leg).where(
             col(Leg.overdue).is_(False),
             col(Leg.closed_at).is_(None),
-            Leg.status == FAILED_DELIVERY,
+            Leg.status == LegStatus.DELIVERY_FAILED_ATTEMPT,
         )
     ).all()
     for leg in waiting:

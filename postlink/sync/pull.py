@@ -1,6 +1,6 @@
 """The pull job: read the post's change feed from the persisted cursor and apply it.
 
-Per page: read the orders (HTTP), then ``sync.ingest`` (the same steps as a webhook's
+Per page: read the orders (HTTP), then ``legs.ingest`` (the same steps as a webhook's
 orders): fetch the tracking history of those that moved, apply everything and move the
 cursor in one transaction. Killed between any two of those steps, the next run starts
 again from the last committed cursor.
@@ -23,11 +23,11 @@ import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from postlink.legs.apply import SyncContext, load_cursor
+from postlink.legs.ingest import Prepared, prepare, write
 from postlink.postal import exchange_log
 from postlink.postal.errors import PostalStopped
 from postlink.postal.models import Page
-from postlink.sync.apply import SyncContext, load_cursor
-from postlink.sync.ingest import Prepared, prepare, write
 from postlink.sync.leases import HeldLease
 
 
@@ -45,7 +45,7 @@ def pull(
     lease: HeldLease | None = None,
     stop: threading.Event | None = None,
 ) -> None:
-    """Read the feed to its end, one committed page at a time (``sync.ingest``); ``stop``
+    """Read the feed to its end, one committed page at a time (``legs.ingest``); ``stop``
     ends it between pages, or between two tracking calls of a page (which is then left for
     the next run, its cursor unmoved), as the worker does on SIGTERM."""
     feed = feed_name(ctx)

@@ -1,6 +1,6 @@
 """The quarantine as a work queue: list, show, replay and resolve unreadable records.
 
-A record the adapter could not read is kept raw with its reason (``sync.apply``), and the
+A record the adapter could not read is kept raw with its reason (``legs.apply``), and the
 feed cursor moves past it: the post will not send it again. So after an upgrade that fixes
 a parser, ``replay`` re-reads the stored record with the code installed now
 (``postal.reread``) and applies it through the path the pull uses (``sync.pull.prepare``
@@ -21,11 +21,11 @@ from sqlmodel import Session, col, func, select
 from postlink import audit
 from postlink.db import session_scope
 from postlink.errors import PostlinkError
+from postlink.legs.apply import SyncContext, apply_events, apply_orders, legless_reason
+from postlink.legs.ingest import prepare
 from postlink.models import Leg, Quarantined
 from postlink.postal.models import Event, Order
 from postlink.postal.reread import Unreadable, reread
-from postlink.sync.apply import SyncContext, apply_events, apply_orders, legless_reason
-from postlink.sync.ingest import prepare
 from postlink.timeutil import utcnow
 
 #: Records replayed per transaction (each may cost one history call to the post).

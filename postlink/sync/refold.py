@@ -1,7 +1,7 @@
 """Re-fold legs carrying status codes the table did not know, once an admin maps them.
 
 The post adds codes without notice; an event with an unmapped code is stored with status
-``unknown`` and changes no leg (``sync.lifecycle``). When the admin adds the code to the
+``unknown`` and changes no leg (``legs.lifecycle``). When the admin adds the code to the
 status table (``config/postal/``), this command re-reads those events' status from the table,
 re-folds their legs (status, closing, deadline, match) and leaves one audit row, as
 ``rematch`` does for lists (issue 16).
@@ -15,9 +15,10 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from postlink import audit
+from postlink.legs.apply import SyncContext, refold_legs
+from postlink.legs.status import LegStatus
 from postlink.models import Event, Leg
-from postlink.sync.apply import SyncContext, refold_legs
-from postlink.sync.status import UNKNOWN, unknown_codes
+from postlink.sync.status import unknown_codes
 
 EVENTS = Event.__table__  # type: ignore[attr-defined]
 
@@ -35,23 +36,25 @@ def refold(session: Session, ctx: SyncContext, *, actor: str, reason: str) -> di
     codes = sorted(mapped)
     leg_ids = set(
         session.exec(
-            select(Event.leg_id).where(Event.status == UNKNOWN, col(Event.raw_code).in_(codes))
+            select(Event.leg_id).where(
+                Event.status == LegStatus.UNKNOWN, col(Event.raw_code).in_(codes)
+            )
         ).all()
     )
-    listed = select(Leg.id).where(Leg.status == UNKNOWN, col(Leg.raw_status).in_(codes))
+    listed = select(Leg.id).where(Leg.status == LegStatus.UNKNOWN, col(Leg.raw_status).in_(codes))
     leg_ids.update(i for i in session.exec(listed).all() if i is not None)
     legs = list(session.exec(select(Leg).where(col(Leg.id).in_(sorted(leg_ids)))).all())
     before = {leg.id: leg.status for leg in legs}
     for code, status in mapped.items():
         result = session.connection().execute(
             update(EVENTS)
-            .where(EVENTS.c.status == UNKNOWN, EVENTS.c.raw_code == code)
+            .where(EVENTS.c.status == LegStatus.UNKNOWN, EVENTS.c.raw_code == code)
             .values(status=status.value)
         )
         counts["events"] += result.rowcount or 0
     for leg in legs:
-        if leg.status == UNKNOWN and leg.raw_status in mapped:
-            leg.status = mapped[leg.raw_status].value  # the list record's code, now known
+        if leg.status == LegStatus.UNKNOWN and leg.raw_status in mapped:
+            leg.status = mapped[leg.raw_status]  # the list record's code, now known
     counts.update(refold_legs(session, ctx, legs))
     counts["changed"] = sum(1 for leg in legs if before[leg.id] != leg.status)
     summary: dict[str, object] = {"codes": codes, **counts}

@@ -13,9 +13,9 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from postlink import audit
+from postlink.legs.apply import SyncContext
+from postlink.legs.match import judge_leg
 from postlink.models import Dossier, Leg
-from postlink.sync.apply import SyncContext
-from postlink.sync.match import judge_leg
 
 BATCH = 1000
 

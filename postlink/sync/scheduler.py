@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from types import FrameType
 
@@ -19,9 +20,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from postlink import defaults
 from postlink.errors import PostlinkError
+from postlink.legs.apply import SyncContext
 from postlink.settings import Settings
-from postlink.sync.apply import SyncContext
-from postlink.sync.jobs import JOBS, Job, run_job, stop_requested
+from postlink.sync.jobs import Job, run_job, stop_requested
 
 log = logging.getLogger("postlink.worker")
 
@@ -36,7 +37,7 @@ def _guarded(job: Job, ctx: SyncContext, settings: Settings) -> None:
         log.exception("job=%s failed", job.name)
 
 
-def build_scheduler(ctx: SyncContext, settings: Settings) -> BlockingScheduler:
+def build_scheduler(ctx: SyncContext, settings: Settings, jobs: Sequence[Job]) -> BlockingScheduler:
     scheduler = BlockingScheduler(
         timezone=settings.tz,
         job_defaults={
@@ -45,7 +46,7 @@ def build_scheduler(ctx: SyncContext, settings: Settings) -> BlockingScheduler:
             "misfire_grace_time": defaults.MISFIRE_GRACE,
         },
     )
-    for job in JOBS:
+    for job in jobs:
         scheduler.add_job(
             _guarded,
             "interval",
@@ -58,10 +59,12 @@ def build_scheduler(ctx: SyncContext, settings: Settings) -> BlockingScheduler:
     return scheduler
 
 
-def run_worker(ctx: SyncContext, settings: Settings, duration: float = 0) -> None:
-    """Run until SIGTERM/SIGINT (or ``duration`` seconds, if given), then let the current
-    job commit its page and stop."""
-    scheduler = build_scheduler(ctx, settings)
+def run_worker(
+    ctx: SyncContext, settings: Settings, jobs: Sequence[Job], duration: float = 0
+) -> None:
+    """Run ``jobs`` (``postlink.worker.JOBS``) until SIGTERM/SIGINT (or ``duration`` seconds,
+    if given), then let the current job commit its page and stop."""
+    scheduler = build_scheduler(ctx, settings, jobs)
     stop_requested.clear()
 
     def _signal(signum: int, _frame: FrameType | None) -> None:
@@ -76,7 +79,7 @@ def run_worker(ctx: SyncContext, settings: Settings, duration: float = 0) -> Non
     signal.signal(signal.SIGTERM, _signal)
     signal.signal(signal.SIGINT, _signal)
     threading.Thread(target=_stop_when_asked, name="worker-stop", daemon=True).start()
-    log.info("worker starting jobs=%s", ",".join(j.name for j in JOBS))
+    log.info("worker starting jobs=%s", ",".join(j.name for j in jobs))
     try:
         scheduler.start()
     finally:

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, func, true, union
 from sqlmodel import Session, col, select
 
+from postlink.legs.status import LegStatus
 from postlink.models import (
     Event,
     JobRun,
@@ -41,7 +42,6 @@ from postlink.words import say, say_on
 
 #: A job whose last this-many runs all failed is "failing" even before it turns stale.
 FAILING_RUNS = 3
-UNKNOWN = "unknown"
 
 
 class State(StrEnum):
@@ -161,10 +161,10 @@ def unknown_codes(session: Session) -> list[UnknownCode]:
     """
     pairs = union(
         select(col(Event.raw_code).label("code"), col(Event.leg_id).label("leg")).where(
-            Event.status == UNKNOWN
+            Event.status == LegStatus.UNKNOWN
         ),
         select(col(Leg.raw_status).label("code"), col(Leg.id).label("leg")).where(
-            Leg.status == UNKNOWN
+            Leg.status == LegStatus.UNKNOWN
         ),
     ).subquery()
     counts = session.execute(
@@ -173,7 +173,7 @@ def unknown_codes(session: Session) -> list[UnknownCode]:
     labels = dict(
         session.execute(
             select(Event.raw_code, func.max(Event.raw_label))
-            .where(Event.status == UNKNOWN)
+            .where(Event.status == LegStatus.UNKNOWN)
             .group_by(col(Event.raw_code))
         ).all()
     )

@@ -15,9 +15,9 @@ from starlette.staticfiles import StaticFiles
 
 from postlink import __version__, logs
 from postlink.db import get_engine
+from postlink.legs.apply import SyncContext
 from postlink.reports.render import TEMPLATES_DIR
 from postlink.settings import Settings, get_settings
-from postlink.sync.apply import SyncContext
 from postlink.sync.jobs import build_context
 from postlink.web import errors
 from postlink.web.inputs import refuse_nul

@@ -21,18 +21,18 @@ from sqlalchemy import Engine, Select, bindparam, func, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from postlink.legs.status import LegStatus
 from postlink.models import Dossier, Leg, LegKind, MatchClass, OutboxCommand, OutboxState
-from postlink.postal.models import NormalizedStatus
 from postlink.settings import Settings
 from postlink.sync.status import assess
 from postlink.timeutil import local_date, utcnow
 
 #: Statuses of a pickup leg that mean the dossier is at (or handed to) the office.
 ARRIVED = (
-    NormalizedStatus.AT_DELIVERY_OFFICE,
-    NormalizedStatus.OUT_FOR_DELIVERY,
-    NormalizedStatus.DELIVERED,
-    NormalizedStatus.PARTIALLY_DELIVERED,
+    LegStatus.AT_DELIVERY_OFFICE,
+    LegStatus.OUT_FOR_DELIVERY,
+    LegStatus.DELIVERED,
+    LegStatus.PARTIALLY_DELIVERED,
 )
 #: Rows shown per panel; the count above it says how many there are in all.
 PANEL_ROWS = 20

@@ -3,7 +3,7 @@
 Receiving (QĐ 45/2016 art. 7): the pickup legs the post says have reached the office and
 that no signed record holds yet; staff tick each complete, incomplete or missing — or scan
 the barcode on each item, which finds and ticks it — and sign, and
-``reports.handover.create_handover`` stores the record with the signing time as the filing
+``legs.handover.create_handover`` stores the record with the signing time as the filing
 time (cl. 4). A round may bring hundreds of items, so the list is paginated and says how
 many there are in all (issue 14 §2). Handing results (arts. 8-9): dossiers already filed
 without a return order become return orders through the outbox (``sync.outbox.register``,
@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from postlink.legs.status import LegStatus
 from postlink.models import (
     Direction,
     Dossier,
@@ -32,7 +33,7 @@ from postlink.models import (
     OutboxCommand,
     OutboxState,
 )
-from postlink.postal.models import NormalizedStatus, Party
+from postlink.postal.models import Party
 from postlink.sync.outbox import Registration
 from postlink.web.dashboard import ARRIVED, AnySelect, LegRow, legs_with_dossiers
 
@@ -40,14 +41,14 @@ T = TypeVar("T")
 
 #: Pickup legs the post has accepted and not yet handed over: at the delivery office or
 #: delivered to ours, or still on the way (the worker may bring them before the feed says so).
-RECEIVABLE = (NormalizedStatus.ACCEPTED, NormalizedStatus.IN_TRANSIT, *ARRIVED)
+RECEIVABLE = (LegStatus.ACCEPTED, LegStatus.IN_TRANSIT, *ARRIVED)
 #: Return legs whose order exists but whose item the postal worker has not collected yet.
 AWAITING_COLLECTION = (
-    NormalizedStatus.DRAFT,
-    NormalizedStatus.CREATED,
-    NormalizedStatus.PICKUP_SCHEDULED,
-    NormalizedStatus.PICKUP_IN_PROGRESS,
-    NormalizedStatus.PICKUP_FAILED_ATTEMPT,
+    LegStatus.DRAFT,
+    LegStatus.CREATED,
+    LegStatus.PICKUP_SCHEDULED,
+    LegStatus.PICKUP_IN_PROGRESS,
+    LegStatus.PICKUP_FAILED_ATTEMPT,
 )
 #: Rows the results lists show at most (results leave a few at a time).
 DESK_ROWS = 200

@@ -9,8 +9,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
+from postlink.legs.apply import SyncContext
 from postlink.settings import Settings
-from postlink.sync.apply import SyncContext
 from postlink.web.dashboard import JobHealth
 from postlink.web.throttle import LoginThrottle
 

@@ -12,7 +12,7 @@ body is new. So the receiver
    could pass step 1, and refuses one seen before (409 ``replayed_webhook``);
 3. answers 202 at once, then treats the signed item as a hint only: it asks the post's API
    for that item's order and tracking history and applies what the API says through
-   ``sync.ingest``, the steps of a feed page. Unsigned records are counted and dropped.
+   ``legs.ingest``, the steps of a feed page. Unsigned records are counted and dropped.
 
 What the API fetch proves: the order and its history as the post holds them now, over
 TLS to the configured base URL with postlink's own credentials. A webhook can therefore
@@ -37,10 +37,10 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from postlink.db import session_scope
+from postlink.legs.ingest import ingest
 from postlink.models import WebhookReceipt
 from postlink.postal.errors import PostalError, WebhookRejected
 from postlink.postal.models import Quarantined, WebhookHint
-from postlink.sync.ingest import ingest
 from postlink.upsert import insert_for
 from postlink.web.state import WebState
 

@@ -17,9 +17,9 @@ from sqlmodel import Session, select
 from postlink.catalog.publish import ConfirmationNeeded, GapError, publish, withdraw
 from postlink.catalog.resolve import Resolver
 from postlink.db import session_scope
+from postlink.legs.match import judge_leg
 from postlink.models import AuditEntry, Leg, ListVersion
 from postlink.settings import get_settings
-from postlink.sync.match import judge_leg
 from tests.catalog.conftest import JANUARY_CSV, JULY_CSV, ImportFn, table, write_csv
 from tests.catalog.helpers import published_windows
 from tests.catalog.test_catalog_cmd import JANUARY, JULY, Cli, ok

@@ -8,7 +8,8 @@ import pytest
 
 from postlink import defaults
 from postlink.errors import ConfigError
-from postlink.postal.models import LegKind, NormalizedStatus, leg_of_reference, reference_for
+from postlink.legs.status import LegStatus
+from postlink.postal.models import LegKind, leg_of_reference, reference_for
 from postlink.postal.statuses import read_status_table
 
 
@@ -25,19 +26,19 @@ def test_reference_names_dossier_leg_and_attempt() -> None:
 
 def test_status_table_covers_the_brief_and_counts_unknown_codes() -> None:
     table = read_status_table(defaults.MYVNPOST_STATUS_FILE)
-    assert table.status("14") is NormalizedStatus.DELIVERED
-    assert table.status("-8") is NormalizedStatus.CANCELLED
-    assert table.status("105") is NormalizedStatus.IN_TRANSIT
-    assert table.is_money(table.status("28"))
-    assert {s.value for s in table.terminal} == {
+    assert table.status("14") is LegStatus.DELIVERED
+    assert table.status("-8") is LegStatus.CANCELLED
+    assert table.status("105") is LegStatus.IN_TRANSIT
+    assert table.status("28").money
+    assert {s.value for s in table.statuses.values() if s.terminal} == {
         "pickup_failed",
         "delivered",
         "partially_delivered",
         "returned",
         "cancelled",
     }
-    assert table.status("99") is NormalizedStatus.UNKNOWN
-    assert table.status("99") is NormalizedStatus.UNKNOWN
+    assert table.status("99") is LegStatus.UNKNOWN
+    assert table.status("99") is LegStatus.UNKNOWN
     assert table.unknown == {"99": 2}
     assert table.label("15") == "Giao không thành công"
 
@@ -48,7 +49,10 @@ def test_a_bad_status_file_names_the_file_and_the_entry(tmp_path: Path) -> None:
         '[[status]]\nname = "delivered"\ncodes = { "14" = "x" }\n'
         '[[status]]\nname = "lost"\ncodes = { "30" = "y" }\n'
     )
-    with pytest.raises(ConfigError, match=r"status.toml: status #2 needs a name"):
+    with pytest.raises(ConfigError, match=r"status.toml: status #2: name='lost' is not a leg"):
+        read_status_table(path)
+    path.write_text('[[status]]\nname = "delivered"\nterminal = true\ncodes = { "14" = "x" }\n')
+    with pytest.raises(ConfigError, match=r"status #1: unexpected key\(s\) terminal"):
         read_status_table(path)
     path.write_text(
         '[[status]]\nname = "delivered"\ncodes = { "14" = "x" }\n'

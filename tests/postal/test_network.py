@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import pytest
 
+from postlink.legs.apply import fetch_histories
 from postlink.postal.errors import PostalStopped, PostalUnavailable
-from postlink.sync.apply import fetch_histories
 from tests.conftest import CliResult
 from tests.postal.fixtures import SandboxHandle
 from tests.sync.daemons import free_port

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
+from postlink.legs.apply import fetch_histories
 from postlink.postal.http import ExchangeRecord
 from postlink.postal.rate import RateLimit
-from postlink.sync.apply import fetch_histories
 from tests.postal.fixtures import SandboxHandle
 
 

@@ -100,7 +100,7 @@ def test_orders_created_through_the_api_move_along(sandbox_server: SandboxHandle
     sandbox_server.control.advance(days=20)
     moved = adapter.find_order(order.reference)
     assert moved is not None
-    assert adapter.table.is_terminal(moved.status)
+    assert moved.status.terminal
 
 
 def _free_port() -> int:

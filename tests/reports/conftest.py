@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from postlink.defaults import DEADLINES_FILE
+from postlink.legs.deadlines import load_policy
 from postlink.models import (
     Dossier,
     Event,
@@ -31,7 +32,6 @@ from postlink.reports.document import Report
 from postlink.reports.filters import ReportFilter, between
 from postlink.reports.registry import ReportName, build_report
 from postlink.settings import Settings, get_settings
-from postlink.sync.deadlines import load_policy
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 AGENCY_A = "000.00.12.H14"

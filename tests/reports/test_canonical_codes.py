@@ -20,13 +20,13 @@ from sqlmodel import Session, select
 
 from postlink import migrate
 from postlink.db import make_engine, session_scope
+from postlink.legs.apply import apply_orders
 from postlink.models import Dossier, Leg
 from postlink.postal.myvnpost import mapping
 from postlink.reports.document import Report, Table
 from postlink.reports.filters import ReportFilter, between, quarter
 from postlink.reports.registry import ReportName, build_report
 from postlink.settings import get_settings
-from postlink.sync.apply import apply_orders
 from tests.postal.fixtures import SandboxHandle, sandbox_factory, sandbox_server
 from tests.sync.conftest import MakeContext, make_context, published_list
 

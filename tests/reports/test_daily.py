@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from postlink.legs.handover import ItemSpec, create_handover
 from postlink.models import Direction
 from postlink.reports.daily import render_daily
-from postlink.reports.handover import ItemSpec, create_handover
 from tests.reports.conftest import AS_OF, Scenario, local
 
 

@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
+from postlink.legs.handover import ItemSpec, create_handover
 from postlink.models import Direction, Leg
 from postlink.reports.filters import ReportFilter, between
-from postlink.reports.handover import ItemSpec, create_handover
 from postlink.reports.registry import ReportName, build_report
 from postlink.reports.render import Format, render
 from postlink.settings import get_settings

@@ -23,11 +23,11 @@ from PIL import Image
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from postlink.legs.handover import ItemSpec, create_handover
 from postlink.models import Direction, Dossier
 from postlink.reports.document import Report
 from postlink.reports.filters import ReportFilter
 from postlink.reports.formatting import FORMULA_TRIGGERS
-from postlink.reports.handover import ItemSpec, create_handover
 from postlink.reports.render import Format, render
 from tests.reports.conftest import FORMULA_NAME, XSS_NAME, Scenario, local
 

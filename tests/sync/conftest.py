@@ -13,10 +13,10 @@ from postlink import defaults
 from postlink.catalog.importer import import_list
 from postlink.catalog.resolve import Resolver
 from postlink.db import session_scope
+from postlink.legs.apply import SyncContext
+from postlink.legs.deadlines import load_policy
 from postlink.postal.exchange_log import DatabaseRecorder
 from postlink.settings import get_settings
-from postlink.sync.apply import SyncContext
-from postlink.sync.deadlines import load_policy
 from tests.postal.fixtures import SandboxHandle, sandbox_factory, sandbox_server
 from tests.sync.daemons import daemons
 

@@ -28,14 +28,14 @@ from sqlmodel import Session, select
 
 from postlink import defaults
 from postlink.catalog.resolve import Resolver
+from postlink.legs.apply import SyncContext
+from postlink.legs.deadlines import load_policy
 from postlink.models import Dossier, Event, Leg, Quarantined
 from postlink.postal.errors import PostalProtocolError
 from postlink.postal.exchange_log import DatabaseRecorder
 from postlink.postal.models import LegKind, OrderRequest, Party
 from postlink.postal.myvnpost.adapter import MyVNPostAdapter
 from postlink.settings import get_settings, load_settings
-from postlink.sync.apply import SyncContext
-from postlink.sync.deadlines import load_policy
 from postlink.sync.pull import pull
 from tests.postal.fixtures import CLIENT_ENV
 

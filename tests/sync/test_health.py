@@ -14,17 +14,18 @@ from sqlmodel import Session, col, select
 
 from postlink import defaults
 from postlink.db import session_scope
+from postlink.legs.apply import SyncContext, orders_needing_history
 from postlink.models import AuditEntry, Event, JobRun, Lease, Leg, LegKind
 from postlink.postal.myvnpost import mapping
 from postlink.postal.statuses import read_status_table
 from postlink.settings import get_settings
 from postlink.sync import runs
-from postlink.sync.apply import SyncContext, orders_needing_history
-from postlink.sync.jobs import JOBS, run_job
+from postlink.sync.jobs import run_job
 from postlink.sync.pull import pull
 from postlink.sync.refold import refold
 from postlink.sync.status import unknown_codes
 from postlink.timeutil import utcnow
+from postlink.worker import JOBS
 from tests.conftest import CliResult
 from tests.postal.fixtures import SandboxHandle
 from tests.sync.conftest import MakeContext
@@ -122,7 +123,7 @@ def test_taking_a_lapsed_lease_over_abandons_the_dead_run(
 def _mapped_table(tmp_path: Path, code: str, under: str) -> Path:
     """The installed status table with ``code`` added, as an admin edits the file."""
     text = defaults.MYVNPOST_STATUS_FILE.read_text(encoding="utf-8")
-    anchor = f'name = "{under}"\nterminal = false\ncodes = {{ '
+    anchor = f'name = "{under}"\ncodes = {{ '
     assert anchor in text
     path = tmp_path / "myvnpost-status.toml"
     path.write_text(text.replace(anchor, f'{anchor}"{code}" = "Mã mới", '), encoding="utf-8")

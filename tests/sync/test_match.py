@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 
 from postlink.catalog.resolve import Resolver
+from postlink.legs.match import judge
 from postlink.models import LegKind, MatchClass
-from postlink.sync.match import judge
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 

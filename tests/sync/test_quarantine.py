@@ -8,9 +8,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from postlink.db import session_scope
+from postlink.legs.apply import apply_orders
 from postlink.models import Quarantined
 from postlink.postal.models import Quarantined as PostalQuarantined
-from postlink.sync.apply import apply_orders
 from tests.postal.fixtures import SandboxHandle
 from tests.sync.conftest import MakeContext
 

@@ -23,13 +23,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from postlink.legs.apply import SyncContext, load_cursor
 from postlink.models import AuditEntry, Event, Leg, Quarantined, SyncCursor
 from postlink.postal.myvnpost import mapping
 from postlink.settings import get_settings
-from postlink.sync.apply import SyncContext, load_cursor
 from postlink.sync.backfill import backfill
-from postlink.sync.jobs import JOBS, run_job
+from postlink.sync.jobs import run_job
 from postlink.sync.pull import feed_name, pull
+from postlink.worker import JOBS
 from tests.conftest import CliResult
 from tests.postal.fixtures import SandboxHandle
 from tests.sync.conftest import MakeContext

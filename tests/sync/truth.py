@@ -1,7 +1,7 @@
 """Compare what the sync stored with the sandbox's ground truth (``GET /_sandbox/truth``).
 
 The expected status of a leg is not the post's current code but the lifecycle fold of the
-post's events (``sync.lifecycle``): an unknown code or a money event changes no status, so
+post's events (``legs.lifecycle``): an unknown code or a money event changes no status, so
 a leg in transit whose last event is an unknown code stays "in transit" with that raw code.
 """
 
@@ -14,9 +14,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from postlink import defaults
+from postlink.legs.lifecycle import Step, fold
 from postlink.models import Event, Leg
 from postlink.postal.statuses import StatusTable, load_status_table
-from postlink.sync.lifecycle import FAILED_DELIVERY, Step, fold
 
 EventKey = tuple[str, str, datetime]
 
@@ -57,7 +57,7 @@ def assert_equals_truth(
             expected.status,
             expected.status_step.raw_code,
         ), where
-        assert leg.invitations == sum(s.status == FAILED_DELIVERY for s in steps), where
+        assert leg.invitations == sum(s.status.failed_delivery for s in steps), where
     truth_events = {
         (o["item_code"], str(e["code"]), datetime.fromisoformat(e["at"]))
         for o in orders

@@ -20,10 +20,10 @@ from sqlalchemy import Engine
 from postlink import defaults
 from postlink.catalog.resolve import Resolver
 from postlink.db import session_scope
+from postlink.legs.apply import SyncContext
+from postlink.legs.deadlines import load_policy
 from postlink.postal.exchange_log import DatabaseRecorder
 from postlink.settings import get_settings
-from postlink.sync.apply import SyncContext
-from postlink.sync.deadlines import load_policy
 from postlink.sync.jobs import build_context
 from postlink.web import accounts
 from postlink.web.app import create_app

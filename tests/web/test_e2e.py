@@ -20,8 +20,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from postlink import defaults
+from postlink.legs.apply import SyncContext
 from postlink.models import Dossier, HandoverItem, Leg, ListVersion
-from postlink.sync.apply import SyncContext
 from postlink.sync.pull import pull
 from postlink.web.server import BackgroundServer, free_port
 from tests.web.conftest import ADMIN, STAFF

@@ -16,9 +16,9 @@ from playwright.sync_api import Dialog, Page, expect
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from postlink.legs.apply import SyncContext
 from postlink.models import AuditEntry, Quarantined
 from postlink.postal.myvnpost import mapping
-from postlink.sync.apply import SyncContext
 from postlink.sync.pull import pull
 from postlink.web.routes.admin_quarantine import PAGE_ROWS
 from postlink.web.templating import vietnamese_part

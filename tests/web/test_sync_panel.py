@@ -9,7 +9,7 @@ from collections import Counter
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from postlink.sync.apply import SyncContext
+from postlink.legs.apply import SyncContext
 from postlink.sync.pull import pull
 from tests.postal.fixtures import SandboxHandle
 from tests.web.conftest import STAFF, MakeBrowser

@@ -25,8 +25,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from postlink.legs.apply import SyncContext
 from postlink.models import Dossier, Event, Leg, Quarantined
-from postlink.sync.apply import SyncContext
 from postlink.sync.pull import pull
 from tests.postal.fixtures import SandboxHandle, WebhookReceiver
 

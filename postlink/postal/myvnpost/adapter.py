@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from postlink import defaults
+from postlink.legs.status import LegStatus
 from postlink.postal.base import AdapterBase
 from postlink.postal.errors import PostalProtocolError
 from postlink.postal.fields import RecordError
@@ -21,7 +22,6 @@ from postlink.postal.models import (
     CancelOutcome,
     CancelResult,
     Event,
-    NormalizedStatus,
     Order,
     OrderRequest,
     Page,
@@ -86,7 +86,7 @@ class MyVNPostAdapter(AdapterBase):
                 f"tạo thêm đơn ({bad[0].reason}) / the post returned a record postlink cannot "
                 "read; no second order is created"
             )
-        live = [order for order in mine if order.status is not NormalizedStatus.CANCELLED]
+        live = [order for order in mine if order.status is not LegStatus.CANCELLED]
         return next(iter(live or mine), None)
 
     def create_order(self, request: OrderRequest) -> Order:
@@ -115,7 +115,7 @@ class MyVNPostAdapter(AdapterBase):
         )
         if result.outcome is CancelOutcome.REFUSED and found is not None:
             again = self.find_order(found.reference)
-            if again is not None and again.status is NormalizedStatus.CANCELLED:
+            if again is not None and again.status is LegStatus.CANCELLED:
                 return CancelResult(CancelOutcome.ACCEPTED, order_id, result.code, result.message)
         return result
 

@@ -231,7 +231,7 @@ def latest_orders(
     latest: dict[str, tuple[Event, dict[str, Any]]] = {}
     money_only: dict[str, None] = {}
     for event, document in sorted(read, key=lambda pair: pair[0].occurred_at):
-        if table.is_money(event.status):
+        if event.status.money:
             money_only.setdefault(event.item_code, None)
             continue
         latest[event.item_code] = (event, document)

@@ -1,6 +1,6 @@
 """The counter: receiving dossiers from the post and handing results to it.
 
-Both end in a signed handover record made by ``reports.handover.create_handover`` (the
+Both end in a signed handover record made by ``legs.handover.create_handover`` (the
 signing time is the filing time of complete incoming dossiers, QĐ 45/2016 art. 7 cl. 4) and
 printed by the reports' handover record. Results become return orders through the outbox,
 which refuses an excluded procedure with the list's reason (QĐ 45/2016 art. 1 cl. 2).
@@ -19,9 +19,9 @@ from starlette.responses import RedirectResponse, Response
 
 from postlink.db import session_scope
 from postlink.errors import PostlinkError
+from postlink.legs.handover import ItemSpec, create_handover
 from postlink.models import Direction, Handover, ItemState, Leg, User
 from postlink.reports.filters import ReportFilter, between
-from postlink.reports.handover import ItemSpec, create_handover
 from postlink.reports.registry import ReportName, build_report
 from postlink.reports.render import Format, render
 from postlink.sync.outbox import register

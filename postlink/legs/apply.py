@@ -32,15 +32,16 @@ from sqlmodel import Session, col, select
 
 from postlink.catalog.resolve import Resolver
 from postlink.identifiers import IdentifierError, canonical_procedure_code, parse_dossier_code
+from postlink.legs.deadlines import DeadlinePolicy
+from postlink.legs.lifecycle import Step, fold
+from postlink.legs.match import judge_leg
+from postlink.legs.status import LegStatus
 from postlink.models import Dossier, Event, Leg, LegKind, Quarantined, SyncCursor
 from postlink.postal import exchange_log
 from postlink.postal.adapter import PostalAdapter
 from postlink.postal.models import Event as PostalEvent
 from postlink.postal.models import Order, Party
 from postlink.postal.models import Quarantined as PostalQuarantined
-from postlink.sync.deadlines import DeadlinePolicy
-from postlink.sync.lifecycle import FAILED_DELIVERY, Step, fold
-from postlink.sync.match import judge_leg
 from postlink.timeutil import local_date, utcnow
 from postlink.upsert import insert_for
 
@@ -281,7 +282,9 @@ def _store_events(
     known: set[tuple[str, str, datetime]] = set()
     connection = session.connection()
     for leg_id, item_code, occurred_at, status, raw_code, raw_label in connection.execute(query):
-        steps.setdefault(leg_id, []).append(Step(occurred_at, status, raw_code, raw_label))
+        steps.setdefault(leg_id, []).append(
+            Step(occurred_at, LegStatus(status), raw_code, raw_label)
+        )
         known.add((item_code, raw_code, occurred_at))
     new = {
         key: row
@@ -296,7 +299,7 @@ def _store_events(
             list(new.values()),
         )
     for row in new.values():
-        step = Step(row["occurred_at"], row["status"], row["raw_code"], row["raw_label"])
+        step = Step(row["occurred_at"], LegStatus(row["status"]), row["raw_code"], row["raw_label"])
         steps.setdefault(row["leg_id"], []).append(step)
     return steps, len(new)
 
@@ -342,7 +345,7 @@ def _fold_leg(leg: Leg, order: Order | None, events: Sequence[Step], tz: ZoneInf
         leg.raw_label = state.status_step.raw_label
     elif order is not None and leg.status_at is None:
         leg.status, leg.raw_status, leg.raw_label = order.status, order.raw_status, order.raw_label
-    leg.invitations = sum(1 for e in events if e.status == FAILED_DELIVERY)
+    leg.invitations = sum(1 for e in events if e.status.failed_delivery)
     leg.closed_at = state.closed_at
     leg.last_event_at = max((e.occurred_at for e in events), default=leg.last_event_at)
     if state.taken_at is not None and leg.j_date is None:

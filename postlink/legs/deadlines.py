@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from postlink.errors import ConfigError
-from postlink.sync.calendar import WorkingCalendar
+from postlink.legs.calendar import WorkingCalendar
 
 
 @dataclass(frozen=True, slots=True)

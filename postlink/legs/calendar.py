@@ -4,6 +4,9 @@ A working day is a weekday that is not a public holiday (Labour Code 2019 art. 1
 ``holidays`` package knows it, including Tết and its substituted days), plus any weekend day
 the government turned into a make-up working day. Provinces also announce days off and
 make-up days the package cannot know; those come from configuration.
+
+Lateness is counted the same way as deadlines (``WorkingDayCounter``): a result due on the
+last working day before Tết is not a week late after the holiday.
 """
 
 from __future__ import annotations
@@ -61,3 +64,28 @@ class WorkingCalendar:
             if self.is_working_day(current):
                 remaining -= 1
         return current
+
+
+class WorkingDayCounter:
+    """Working days in ``(after, until]`` for any ``after`` on or after ``first``.
+
+    For "days overdue" in the delivery report: a running count over the range is built
+    once, so each line costs a subtraction.
+    """
+
+    def __init__(self, calendar: WorkingCalendar, first: date, until: date) -> None:
+        self._first = first
+        self._until = until
+        running, count = [], 0
+        day = first
+        while day <= until:
+            count += calendar.is_working_day(day)
+            running.append(count)
+            day += timedelta(days=1)
+        self._running = running
+
+    def after(self, start: date) -> int:
+        """Working days after ``start`` up to and including ``until``; 0 if not before it."""
+        if start >= self._until:
+            return 0
+        return self._running[-1] - self._running[(start - self._first).days]

@@ -9,8 +9,8 @@ import pytest
 
 from postlink import defaults
 from postlink.errors import ConfigError
-from postlink.sync.calendar import WorkingCalendar
-from postlink.sync.deadlines import load_policy
+from postlink.legs.calendar import WorkingCalendar
+from postlink.legs.deadlines import load_policy
 
 
 @pytest.fixture

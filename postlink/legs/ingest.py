@@ -6,7 +6,7 @@ The steps: keep the newest record per reference, find those that may hold events
 fetch their tracking history (HTTP, before any transaction opens, so a slow post never
 holds database locks), then in one transaction quarantine what cannot be read, upsert
 dossiers, legs and events, fold each leg's lifecycle, set its J date and deadline, judge it
-against the list in force, and, for a feed page, move the cursor (``sync/apply.py`` holds
+against the list in force, and, for a feed page, move the cursor (``legs/apply.py`` holds
 each step). Nothing is written until the history is in hand: if the post fails meanwhile,
 the batch changes nothing and is read again on the next run.
 """
@@ -20,10 +20,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from postlink.db import session_scope
-from postlink.postal.models import Event as PostalEvent
-from postlink.postal.models import Order
-from postlink.postal.models import Quarantined as PostalQuarantined
-from postlink.sync.apply import (
+from postlink.legs.apply import (
     SyncContext,
     apply_orders,
     fetch_histories,
@@ -31,6 +28,9 @@ from postlink.sync.apply import (
     orders_needing_history,
     save_cursor,
 )
+from postlink.postal.models import Event as PostalEvent
+from postlink.postal.models import Order
+from postlink.postal.models import Quarantined as PostalQuarantined
 
 
 @dataclass(frozen=True)

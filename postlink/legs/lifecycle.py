@@ -10,7 +10,7 @@ events in time order with three rules from the sync issue:
 * money events (COD, fee paid) and unknown codes are kept as events but change nothing.
 
 Because the fold is over the whole set, the result is the same whatever order the events
-were received in.
+were received in. What each status means (phase, terminal, money) is on ``LegStatus``.
 """
 
 from __future__ import annotations
@@ -19,28 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-#: Phase of each non-terminal status along the lifecycle (postal brief §3). Within a phase
-#: the post moves both ways (a failed pickup is rescheduled; a failed delivery waits at the
-#: office for the next invitation), so only a lower phase counts as going backwards.
-RANK: dict[str, int] = {
-    "draft": 0,
-    "created": 1,
-    "pickup_scheduled": 2,
-    "pickup_in_progress": 2,
-    "pickup_failed_attempt": 2,
-    "picked_up": 3,
-    "accepted": 4,
-    "in_transit": 5,
-    "at_delivery_office": 5,
-    "out_for_delivery": 5,
-    "delivery_failed_attempt": 5,
-    "return_pending": 6,
-    "returning": 7,
-}
-TERMINAL = frozenset({"delivered", "partially_delivered", "returned", "cancelled", "pickup_failed"})
-#: The J date of TT 17/2017 art. 7 is the day the post took the item into its hands.
-TAKEN_BY_POST = frozenset({"picked_up", "accepted"})
-FAILED_DELIVERY = "delivery_failed_attempt"
+from postlink.legs.status import LegStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +27,7 @@ class Step:
     """A status at an instant, with the carrier's raw code and label it came from."""
 
     occurred_at: datetime
-    status: str
+    status: LegStatus
     raw_code: str = ""
     raw_label: str = ""
 
@@ -62,12 +41,21 @@ class LegState:
     last_event_at: datetime | None
 
     @property
-    def status(self) -> str | None:
+    def status(self) -> LegStatus | None:
         return self.status_step.status if self.status_step else None
 
 
-def _changes_state(status: str) -> bool:
-    return status in RANK or status in TERMINAL
+def _order(step: Step) -> tuple[datetime, int, str]:
+    """A total order (time, lifecycle rank, name) so that simultaneous events fold the same."""
+    rank = step.status.rank
+    return (step.occurred_at, 99 if rank is None else rank, step.status.value)
+
+
+def _moves_forward(step: Step, current: Step) -> bool:
+    """Terminal always wins; otherwise no lower phase than the current one."""
+    if step.status.terminal:
+        return True
+    return (step.status.rank or 0) >= (current.status.rank or 0)
 
 
 def fold(steps: Iterable[Step]) -> LegState:
@@ -75,18 +63,16 @@ def fold(steps: Iterable[Step]) -> LegState:
     current: Step | None = None
     taken_at = closed_at = last_at = None
     failed = 0
-    # A total order (time, lifecycle rank, name) so that simultaneous events fold the same.
-    ordered = sorted(steps, key=lambda s: (s.occurred_at, RANK.get(s.status, 99), s.status))
-    for step in ordered:
+    for step in sorted(steps, key=_order):
         last_at = step.occurred_at
-        if step.status == FAILED_DELIVERY:
+        if step.status.failed_delivery:
             failed += 1
-        if step.status in TAKEN_BY_POST and taken_at is None:
+        if step.status.taken_by_post and taken_at is None:
             taken_at = step.occurred_at
-        if not _changes_state(step.status) or (current and current.status in TERMINAL):
+        if not step.status.changes_state or (current and current.status.terminal):
             continue
-        if current is None or step.status in TERMINAL or RANK[step.status] >= RANK[current.status]:
+        if current is None or _moves_forward(step, current):
             current = step
-            if step.status in TERMINAL:
+            if step.status.terminal:
                 closed_at = step.occurred_at
     return LegState(current, taken_at, failed, closed_at, last_at)
