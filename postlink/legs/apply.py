@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, bindparam
+from sqlalchemy import Engine, Row, bindparam
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm.base import NO_VALUE
@@ -189,7 +190,9 @@ def _agency_of(dossier_code: str) -> str:
         return ""
 
 
+@lru_cache(maxsize=4096)
 def _canonical(code: str | None) -> str | None:
+    """Procedure codes repeat across a page's orders: each is made canonical once."""
     return canonical_procedure_code(code) if code else None
 
 
@@ -233,33 +236,68 @@ def _legs(session: Session, adapter: str, orders: Sequence[Order]) -> dict[str, 
     return {leg.reference: leg for leg in session.exec(query).all()}
 
 
-def _upsert_legs(
-    session: Session, adapter: str, orders: Sequence[Order]
+def _create_legs(
+    session: Session,
+    ctx: SyncContext,
+    orders: Sequence[Order],
+    dossiers: dict[str, Dossier],
+    histories: dict[str, list[PostalEvent]],
+    now: datetime,
 ) -> tuple[dict[str, Leg], int]:
-    """The legs of these orders, creating those first seen; and how many were created.
+    """Insert the legs of orders first seen here, each already refreshed from its record,
+    folded from its fetched history, dated and judged; return them by reference (with
+    their ids, outside the session: nothing is left to write) and how many were judged.
 
-    ``ON CONFLICT DO NOTHING`` because the push job records the orders it creates through
-    this same path, possibly at the same moment as the pull reads them in the feed: the
-    second to commit then finds the leg instead of failing its whole page. A leg whose kind
-    the record does not tell is not created (the caller quarantines the record). The
-    insert has no RETURNING: with it, psycopg re-parses each many-row statement, which cost
-    more than the insert itself.
+    One complete row per leg: inserting a blank leg, loading it and updating it with its
+    fold wrote and indexed each new leg twice and built an ORM object for it, the larger
+    part of a backfill's page write (issue 15 §3 profile). ``ON CONFLICT DO NOTHING``
+    because the push job records the orders it creates through this same path, possibly
+    at the same moment as the pull reads them in the feed: a leg whose row another
+    transaction wrote first (its ``updated_at`` is not ``now``) is left out of the answer,
+    for the caller to treat as stored. The insert has no RETURNING: with it, psycopg
+    re-parses each many-row statement, which cost more than the insert itself.
     """
-    legs = _legs(session, adapter, orders)
-    missing = [o for o in orders if o.reference not in legs and o.leg is not None]
-    if missing:
-        template = Leg(kind=LegKind.PICKUP, adapter=adapter, reference="").model_dump(
-            exclude={"id"}
+    if not orders:
+        return {}, 0
+    fresh: dict[str, Leg] = {}
+    matched = 0
+    for order in orders:
+        assert order.leg is not None
+        leg = Leg(
+            kind=order.leg,
+            adapter=ctx.adapter.name,
+            reference=order.reference,
+            created_at=now,
+            updated_at=now,
         )
-        connection = session.connection()
-        connection.execute(
-            insert_for(connection, LEGS).on_conflict_do_nothing(
-                index_elements=[LEGS.c.adapter, LEGS.c.reference]
-            ),
-            [dict(template, kind=o.leg, reference=o.reference) for o in missing],
-        )
-        legs.update(_legs(session, adapter, missing))
-    return legs, len(missing)
+        dossier = dossiers.get(order.dossier_code or "")
+        _refresh_leg(leg, order, dossier, ctx)
+        events = {
+            (e.item_code, e.raw_code, e.occurred_at): Step(
+                e.occurred_at, e.status, e.raw_code, e.raw_label
+            )
+            for e in histories.get(order.item_code or "", [])
+        }
+        _fold_leg(leg, order, list(events.values()), ctx.tz)
+        _apply_deadline(leg, ctx.policy, ctx.tz)
+        matched += _match_leg(leg, dossier, ctx)
+        fresh[order.reference] = leg
+    connection = session.connection()
+    connection.execute(
+        insert_for(connection, LEGS).on_conflict_do_nothing(
+            index_elements=[LEGS.c.adapter, LEGS.c.reference]
+        ),
+        [leg.model_dump(exclude={"id"}) for leg in fresh.values()],
+    )
+    written = sa_select(LEGS.c.reference, LEGS.c.id, LEGS.c.updated_at).where(
+        LEGS.c.adapter == ctx.adapter.name, LEGS.c.reference.in_(list(fresh))
+    )
+    created: dict[str, Leg] = {}
+    for reference, leg_id, updated_at in connection.execute(written):
+        if updated_at == now:
+            created[reference] = fresh[reference]
+            created[reference].id = leg_id
+    return created, matched
 
 
 def _store_events(
@@ -269,7 +307,7 @@ def _store_events(
     lifecycle steps by leg, and how many were new.
 
     Reading the legs' events first tells which rows are new without RETURNING (see
-    ``_upsert_legs``), and the same read feeds the fold. ``ON CONFLICT DO NOTHING`` still
+    ``_create_legs``), and the same read feeds the fold. ``ON CONFLICT DO NOTHING`` still
     guards against a webhook storing the same event meanwhile. One executemany rather than
     a multi-row VALUES: SQLAlchemy compiles one small statement instead of one with a bound
     parameter per cell, which made that compilation the sync's largest cost.
@@ -311,18 +349,38 @@ def _route(order: Order, policy: DeadlinePolicy) -> str:
     return policy.default_route
 
 
-def _refresh_leg(leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncContext) -> None:
-    leg.dossier_id = dossier.id if dossier else leg.dossier_id
-    leg.order_id = order.order_id or leg.order_id
-    leg.item_code = order.item_code or leg.item_code
-    leg.item_check_ok = order.item_check_ok
+@dataclass(frozen=True, slots=True)
+class _Registered:
+    """The registered dossier's columns a record reads (``Dossier`` without the ORM)."""
+
+    id: int | None
+    procedure_code: str | None
+    agency_code: str
+
+
+def _record_values(
+    leg: Leg | Row[Any], order: Order, dossier: Dossier | _Registered | None, ctx: SyncContext
+) -> dict[str, Any]:
+    """The columns an order's record sets on its leg, from the leg's current values (a
+    loaded ``Leg`` or a row of ``_LEG_STATE``) and its registered dossier."""
     registered = dossier.procedure_code if dossier else None
-    leg.procedure_code = _canonical(order.procedure_code) or leg.procedure_code or registered
-    leg.procedure_code_raw = order.procedure_code or leg.procedure_code_raw
-    leg.agency_code = dossier.agency_code if dossier else leg.agency_code
-    leg.main_fee = order.main_fee if order.main_fee is not None else leg.main_fee
-    leg.total_fee = order.total_fee if order.total_fee is not None else leg.total_fee
-    leg.route = leg.route or _route(order, ctx.policy)
+    return {
+        "dossier_id": dossier.id if dossier else leg.dossier_id,
+        "order_id": order.order_id or leg.order_id,
+        "item_code": order.item_code or leg.item_code,
+        "item_check_ok": order.item_check_ok,
+        "procedure_code": _canonical(order.procedure_code) or leg.procedure_code or registered,
+        "procedure_code_raw": order.procedure_code or leg.procedure_code_raw,
+        "agency_code": dossier.agency_code if dossier else leg.agency_code,
+        "main_fee": order.main_fee if order.main_fee is not None else leg.main_fee,
+        "total_fee": order.total_fee if order.total_fee is not None else leg.total_fee,
+        "route": leg.route or _route(order, ctx.policy),
+    }
+
+
+def _refresh_leg(leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncContext) -> None:
+    for name, value in _record_values(leg, order, dossier, ctx).items():
+        setattr(leg, name, value)
 
 
 def _fold_leg(leg: Leg, order: Order | None, events: Sequence[Step], tz: ZoneInfo) -> None:
@@ -352,17 +410,30 @@ def _fold_leg(leg: Leg, order: Order | None, events: Sequence[Step], tz: ZoneInf
         leg.j_date = local_date(state.taken_at, tz)
 
 
+def _deadline(
+    leg: Leg | Row[Any], policy: DeadlinePolicy, tz: ZoneInfo
+) -> tuple[date | None, bool]:
+    """TT 17/2017 art. 7: deadline J + n; a leg closed after it stays flagged overdue.
+    The leg's (deadline, overdue) from its J date, route and closing time."""
+    deadline, overdue = leg.deadline, leg.overdue
+    if leg.j_date is not None and deadline is None:
+        deadline = policy.deadline(leg.j_date, leg.route or None)
+    if deadline is not None and leg.closed_at is not None:
+        overdue = local_date(leg.closed_at, tz) > deadline
+    return deadline, overdue
+
+
 def _apply_deadline(leg: Leg, policy: DeadlinePolicy, tz: ZoneInfo) -> None:
-    """TT 17/2017 art. 7: deadline J + n; a leg closed after it stays flagged overdue."""
-    if leg.j_date is not None and leg.deadline is None:
-        leg.deadline = policy.deadline(leg.j_date, leg.route or None)
-    if leg.deadline is not None and leg.closed_at is not None:
-        leg.overdue = local_date(leg.closed_at, tz) > leg.deadline
+    leg.deadline, leg.overdue = _deadline(leg, policy, tz)
+
+
+def _match_due(leg: Leg | Row[Any]) -> bool:
+    """A leg is judged once provisionally and once more when its J date becomes known."""
+    return leg.match_class is None or (leg.j_date is not None and leg.matched_on != leg.j_date)
 
 
 def _match_leg(leg: Leg, dossier: Dossier | None, ctx: SyncContext) -> bool:
-    """Judge the leg once provisionally and once more when its J date becomes known."""
-    if leg.match_class is not None and (leg.j_date is None or leg.matched_on == leg.j_date):
+    if not _match_due(leg):
         return False
     judge_leg(ctx.resolver, leg, dossier, ctx.tz)
     return True
@@ -399,6 +470,99 @@ def _event_row(leg: Leg, event: PostalEvent, source: str, received: datetime) ->
     }
 
 
+#: What deciding that a record changes nothing needs: the leg's columns a record, its fold,
+#: its deadline and its match touch, and the dossier it is registered under.
+_LEG_STATE = (
+    *(
+        LEGS.c[name]
+        for name in (
+            "reference",
+            "dossier_id",
+            "order_id",
+            "item_code",
+            "item_check_ok",
+            "procedure_code",
+            "procedure_code_raw",
+            "agency_code",
+            "main_fee",
+            "total_fee",
+            "route",
+            "status",
+            "raw_status",
+            "raw_label",
+            "status_at",
+            "j_date",
+            "deadline",
+            "overdue",
+            "closed_at",
+            "match_class",
+            "matched_on",
+        )
+    ),
+    DOSSIERS.c.id.label("dossier_row_id"),
+    DOSSIERS.c.code.label("dossier_code"),
+    DOSSIERS.c.procedure_code.label("dossier_procedure_code"),
+    DOSSIERS.c.agency_code.label("dossier_agency_code"),
+)
+
+
+def _unchanged(
+    session: Session, ctx: SyncContext, orders: Sequence[Order], fetched: Container[str]
+) -> set[str]:
+    """References of the orders whose record would change nothing on their stored leg.
+
+    An overlapping poll re-reads a day and more of orders that did not move (issue 15 §3:
+    1,688 of them for 500 a day); loading each leg and its events to re-fold it to the
+    same state cost 7 to 14 times reading the pages. One SELECT of the legs' state tells
+    the same: a record changes nothing when its leg exists with its dossier, its history
+    was not fetched, the columns the record sets (``_record_values``) hold its values
+    already, its status step folds into the stored one (``lifecycle.fold`` of the two
+    keeps the stored step, so no event can be moved past either: the stored state folds
+    every event), its J date, deadline and match are settled. Anything else goes the
+    whole way. Events are not read: a leg's invitations and last event change only with
+    new events, which come with a fetched history or another path's re-fold.
+    """
+    candidates = {
+        o.reference: o for o in orders if o.item_code not in fetched and o.leg is not None
+    }
+    if not candidates:
+        return set()
+    query = (
+        sa_select(*_LEG_STATE)
+        .select_from(LEGS.outerjoin(DOSSIERS, DOSSIERS.c.id == LEGS.c.dossier_id))
+        .where(LEGS.c.adapter == ctx.adapter.name, LEGS.c.reference.in_(list(candidates)))
+    )
+    return {
+        row.reference
+        for row in session.connection().execute(query)
+        if _changes_nothing(candidates[row.reference], row, ctx)
+    }
+
+
+def _changes_nothing(order: Order, row: Row[Any], ctx: SyncContext) -> bool:
+    if row.status_at is None or row.dossier_code != order.dossier_code:
+        return False
+    if order.updated_at is not None:
+        held = Step(row.status_at, row.status, row.raw_status, row.raw_label)
+        seen = Step(order.updated_at, order.status, order.raw_status, order.raw_label)
+        state = fold([held, seen])
+        if state.status_step != held or (order.status.taken_by_post and row.j_date is None):
+            return False
+    elif order.raw_status != row.raw_status:
+        return False
+    dossier = None
+    if row.dossier_row_id is not None:
+        dossier = _Registered(
+            row.dossier_row_id, row.dossier_procedure_code, row.dossier_agency_code
+        )
+    values = _record_values(row, order, dossier, ctx)
+    return (
+        all(getattr(row, name) == value for name, value in values.items())
+        and _deadline(row, ctx.policy, ctx.tz) == (row.deadline, row.overdue)
+        and not _match_due(row)
+    )
+
+
 def apply_orders(
     session: Session,
     ctx: SyncContext,
@@ -408,26 +572,44 @@ def apply_orders(
     *,
     source: str,
 ) -> Counter[str]:
-    """Write one batch of orders, their new events and their matches into ``session``."""
+    """Write one batch of orders, their new events and their matches into ``session``;
+    records that change nothing (``_unchanged``) cost their comparison only."""
     counts: Counter[str] = Counter()
     adapter = ctx.adapter.name
     for bad in quarantined:
         counts["quarantined"] += _quarantine(session, adapter, bad.source, bad.reason, bad.raw)
-    batch = newest_per_reference(orders)
+    read = newest_per_reference(orders)
+    same = _unchanged(session, ctx, read, histories)
+    counts["orders"] += len(read)
+    counts["unchanged"] += len(same)
+    batch = [o for o in read if o.reference not in same]
+    if not batch:
+        return counts
     dossiers = _upsert_dossiers(session, batch)
-    legs, counts["legs_new"] = _upsert_legs(session, adapter, batch)
+    received = utcnow()
+    legs = _legs(session, adapter, batch)
+    first_seen = [o for o in batch if o.reference not in legs and o.leg is not None]
+    created, counts["matched"] = _create_legs(
+        session, ctx, first_seen, dossiers, histories, received
+    )
+    counts["legs_new"] = len(created)
+    written_meanwhile = [o for o in first_seen if o.reference not in created]
+    if written_meanwhile:
+        legs.update(_legs(session, adapter, written_meanwhile))
     for order in batch:
+        if order.reference in created:
+            continue
         if order.reference not in legs:
             reason = legless_reason(order.reference)
             raw = json.dumps(order.raw, ensure_ascii=False, default=str)
             counts["quarantined"] += _quarantine(session, adapter, source, reason, raw)
             continue
         _refresh_leg(legs[order.reference], order, dossiers.get(order.dossier_code or ""), ctx)
-    received = utcnow()
+    every = {**legs, **created}
     event_rows = [
-        _event_row(legs[o.reference], e, source, received)
+        _event_row(every[o.reference], e, source, received)
         for o in batch
-        if o.reference in legs and o.item_code in histories
+        if o.reference in every and o.item_code in histories
         for e in histories[o.item_code]
     ]
     leg_ids = [leg.id for leg in legs.values() if leg.id is not None]
@@ -436,7 +618,6 @@ def apply_orders(
     with session.no_autoflush:  # the legs are written below, not one by one on a lookup
         counts["matched"] += _refold(session, ctx, legs.values(), by_reference, stored, received)
     _write_legs(session, legs.values())
-    counts["orders"] += len(batch)
     return counts
 
 

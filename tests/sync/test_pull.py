@@ -7,10 +7,12 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from postlink.db import session_scope
+from postlink.legs import apply
 from postlink.models import Leg, LegKind, MatchClass, SyncCursor
 from postlink.postal.models import Party
 from postlink.postal.sandbox.world import World
@@ -67,6 +69,41 @@ def test_a_record_is_skipped_only_when_it_changes_nothing(
     again = backfill(ctx, WORLD_START)
     assert again["orders"] - again["unchanged"] == 2
     assert again["events_new"] == again["legs_new"] == 0
+    with Session(engine) as session:
+        after = {
+            leg.id: leg.model_dump(exclude={"updated_at"}) for leg in session.exec(select(Leg))
+        }
+    assert after == before
+
+
+def test_a_leg_another_transaction_created_first_is_treated_as_stored(
+    engine: Engine,
+    sandbox_server: SandboxHandle,
+    make_context: MakeContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new leg is inserted complete, ``ON CONFLICT DO NOTHING``: when the push wrote the
+    same order's leg after this page looked for it, the page's row is dropped and the leg
+    goes the stored legs' way (folded, written), not counted as new, nothing lost."""
+    ctx = make_context(sandbox_server)
+    pull(ctx, Counter())
+    with Session(engine) as session:
+        before = {
+            leg.id: leg.model_dump(exclude={"updated_at"}) for leg in session.exec(select(Leg))
+        }
+    looked = apply._legs
+    calls: list[int] = []
+
+    def first_look_misses(session: Session, adapter: str, orders: Any) -> dict[str, Leg]:
+        calls.append(len(orders))
+        return {} if len(calls) == 1 else looked(session, adapter, orders)
+
+    monkeypatch.setattr(apply, "_legs", first_look_misses)
+    monkeypatch.setattr(apply, "_unchanged", lambda *_: set())
+    again = backfill(ctx, WORLD_START)
+    assert again["legs_new"] == 0, "every row of the first page was found written before"
+    assert again["events_new"] == 0
+    assert len(calls) > again["pages"], "the first page looked its legs up again"
     with Session(engine) as session:
         after = {
             leg.id: leg.model_dump(exclude={"updated_at"}) for leg in session.exec(select(Leg))
