@@ -14,10 +14,12 @@ measured in the same run (``sync_floor.py``): the same HTTP calls with plain ``r
 and ``json.loads`` at the same concurrency, and a bulk insert of the same rows; the
 backfill's speed is given as a ratio to the HTTP floor (issue 15: goal ≥ 0.7×). Beside the
 empty poll, its floor: the same feed pages read with ``requests`` + ``json.loads`` (goal
-≤ 2×). Two world sizes at the same daily volume show how the cost grows: the backfill is
-linear in the orders, while the empty poll only re-reads the overlap window (orders updated
-in the last ``overlap + 1`` days, as MyVNPost's feed has date granularity), so it depends on
-the daily volume, not on the total.
+≤ 2×). Each also shows the client process's CPU time beside its floor's: on a shared
+machine wall times follow the others' load, CPU times much less. Two world sizes at the
+same daily volume show how the cost grows: the backfill is linear in the orders, while the
+empty poll only re-reads the overlap window (orders updated in the last ``overlap + 1``
+days, as MyVNPost's feed has date granularity), so it depends on the daily volume, not on
+the total.
 
     .venv/bin/python bench/sync_bench.py                       # 10,000 and 100,000 orders
     .venv/bin/python bench/sync_bench.py --orders 10000 --backends sqlite
@@ -106,10 +108,10 @@ def _sync_phase(url: str, database_url: str, floor_url: str, days: int) -> dict[
     empty = {name for name, count in sync_floor.row_counts(ctx.engine).items() if count == 0}
     first_call = sync_floor.last_exchange_id(ctx.engine)
     before = _requests(url)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     backfill: Counter[str] = Counter()
     pull(ctx, backfill)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     backfill_requests = _requests(url) - before
     with Session(ctx.engine) as session:
@@ -125,10 +127,11 @@ def _sync_phase(url: str, database_url: str, floor_url: str, days: int) -> dict[
     floor_engine.dispose()
 
     before, first_call = _requests(url), sync_floor.last_exchange_id(ctx.engine)
-    started = time.perf_counter()
+    started, poll_cpu = time.perf_counter(), time.process_time()
     poll: Counter[str] = Counter()
     pull(ctx, poll)
     poll_ms = (time.perf_counter() - started) * 1000
+    poll_cpu = time.process_time() - poll_cpu
     poll_requests = _requests(url) - before
     poll_feed, _ = sync_floor.calls_made(
         ctx.engine, first_call, sync_floor.last_exchange_id(ctx.engine)
@@ -139,6 +142,11 @@ def _sync_phase(url: str, database_url: str, floor_url: str, days: int) -> dict[
         "orders": legs,
         "events": events,
         "seconds": seconds,
+        "cpu_seconds": cpu,
+        "http_floor_cpu_seconds": http.cpu_seconds,
+        "poll_cpu_ms": poll_cpu * 1000,
+        "poll_floor_cpu_ms": poll_floor.cpu_seconds * 1000,
+        "poll_unchanged": poll["unchanged"],
         "backfill_requests": backfill_requests,
         "peak_mb": peak_mb,
         "baseline_mb": baseline_mb,
@@ -265,15 +273,18 @@ def _report(orders: int, days: int, backend: str, r: dict[str, Any]) -> None:
         f"{r['insert_floor_seconds']:.1f} s; backfill = "
         f"{r['http_floor_seconds'] / r['seconds']:.2f}× the HTTP floor (goal ≥ 0.7×), "
         f"{(r['http_floor_seconds'] + r['insert_floor_seconds']) / r['seconds']:.2f}× "
-        "HTTP + insert",
+        f"HTTP + insert; client CPU {r['cpu_seconds']:.1f} s, floor's "
+        f"{r['http_floor_cpu_seconds']:.1f} s",
         flush=True,
     )
     print(
         f"{'':>7}{'':>18}{'':<10} empty poll: {r['poll_requests']} requests, "
         f"{r['poll_ms']:,.0f} ms ({r['poll_orders']:,} orders re-read, "
-        f"{r['poll_histories']} histories, {r['poll_events_new']} new events); floor: the "
-        f"same pages with requests + json.loads in {r['poll_floor_ms']:,.0f} ms, poll = "
-        f"{r['poll_ms'] / r['poll_floor_ms']:.1f}× it (goal ≤ 2×)",
+        f"{r['poll_unchanged']:,} unchanged, {r['poll_histories']} histories, "
+        f"{r['poll_events_new']} new events); floor: the same pages with requests + "
+        f"json.loads in {r['poll_floor_ms']:,.0f} ms, poll = "
+        f"{r['poll_ms'] / r['poll_floor_ms']:.1f}× it (goal ≤ 2×); client CPU "
+        f"{r['poll_cpu_ms']:,.0f} ms, floor's {r['poll_floor_cpu_ms']:,.0f} ms",
         flush=True,
     )
 

@@ -31,6 +31,9 @@ POSTAL_FEED_PAGE_SIZE = 500
 #: the post is asked for each page as soon as the previous one came back, so it never waits
 #: on postlink's parsing, and memory stays bounded.
 POSTAL_FEED_PAGES_AHEAD = 2
+#: Feed records whose reading is kept to reuse when they come back unchanged: above the
+#: overlap window of a busy province (2 days of 2,000 orders), a few MB of orders.
+POSTAL_FEED_RECORDS_KEPT = 5_000
 #: Seconds of the first retry delay; each later one doubles, with jitter, up to the maximum.
 POSTAL_BACKOFF_BASE = 0.5
 #: Seconds a single retry delay may last, Retry-After included.

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from itertools import pairwise
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from postlink.legs.lifecycle import Step
+from postlink.legs.status import LegStatus
 from postlink.models import Leg
 from postlink.timeutil import local_date
 
@@ -141,7 +142,21 @@ class InvitationRule:
         )
 
 
-def _days(leg: Leg, steps: Iterable[Step], tz: ZoneInfo) -> tuple[list[date], date | None]:
+class LegState(Protocol):
+    """What the rule reads of a leg besides its events: a ``Leg``, or a row of its columns
+    (the pull's test of a record that changes nothing)."""
+
+    @property
+    def status(self) -> LegStatus: ...
+
+    @property
+    def status_at(self) -> datetime | None: ...
+
+    @property
+    def closed_at(self) -> datetime | None: ...
+
+
+def _days(leg: LegState, steps: Iterable[Step], tz: ZoneInfo) -> tuple[list[date], date | None]:
     """The local days of the leg's failed delivery attempts (one per instant) and of its
     first step back to the office (from its own status when no event shows one)."""
     steps = list(steps)
@@ -158,11 +173,21 @@ def explain_leg(rule: InvitationRule, leg: Leg, steps: Iterable[Step], tz: ZoneI
     return rule.judge(*_days(leg, steps, tz))
 
 
-def record_leg(rule: InvitationRule, leg: Leg, steps: Iterable[Step], tz: ZoneInfo) -> None:
-    """Store on the leg what reports and the overdue flag read: the newest invitation, the
-    day it may wait until and, once on its way back, the verdict."""
+def leg_columns(
+    rule: InvitationRule, leg: LegState, steps: Iterable[Step], tz: ZoneInfo
+) -> dict[str, date | str | None]:
+    """The leg's columns reports and the overdue flag read: the newest invitation, the day
+    it may wait until and, once on its way back, the verdict."""
     invited, back = _days(leg, steps, tz)
     stored = rule.of_leg(invited, back, closed=leg.closed_at is not None)
-    leg.last_invitation_on = stored.last_on
-    leg.invitation_wait_until = stored.wait_until
-    leg.invitation_verdict = stored.verdict.value if stored.verdict else None
+    return {
+        "last_invitation_on": stored.last_on,
+        "invitation_wait_until": stored.wait_until,
+        "invitation_verdict": stored.verdict.value if stored.verdict else None,
+    }
+
+
+def record_leg(rule: InvitationRule, leg: Leg, steps: Iterable[Step], tz: ZoneInfo) -> None:
+    """Store ``leg_columns`` on the leg."""
+    for name, value in leg_columns(rule, leg, steps, tz).items():
+        setattr(leg, name, value)

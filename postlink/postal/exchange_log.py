@@ -6,7 +6,10 @@ so that the log shows what crossed the wire even when the page it belonged to is
 Inside ``batched()`` (a sync page's tracking calls) records wait in memory and are written
 together when the batch ends or ``FLUSH_ROWS`` are waiting: one transaction per call had the
 history threads spend a quarter of their time competing with the page's transaction for
-SQLite's single writer (issue 15 §3). A process killed meanwhile loses at most that
+SQLite's single writer (issue 15 §3). The pull goes further: it keeps one batch open for
+its whole pass and writes what waits between its page transactions (``flush_waiting``),
+never beside one, as a flush from a history thread waited up to half a second on SQLite's
+lock while the page's write waited on it. A process killed meanwhile loses at most that
 unwritten tail, never a row already written; what is kept is redacted before it gets here.
 """
 
@@ -30,8 +33,9 @@ from postlink.timeutil import utcnow
 
 log = logging.getLogger("postlink.postal")
 EXCHANGES = Exchange.__table__  # type: ignore[attr-defined]
-#: Records a batch keeps waiting at most before writing them (about a feed page's calls).
-FLUSH_ROWS = 200
+#: Records a batch keeps waiting at most before writing them: above the two feed pages of
+#: tracking calls (500 each) the pull makes between two of its ``flush_waiting``.
+FLUSH_ROWS = 1_500
 _batches = 0
 _batches_lock = threading.Lock()
 _waiting: set[DatabaseRecorder] = set()
@@ -92,6 +96,14 @@ def batched() -> Iterator[None]:
                 _waiting.clear()
         for recorder in done:
             recorder.flush()
+
+
+def flush_waiting() -> None:
+    """Write the records the open batches hold now, from the calling thread."""
+    with _batches_lock:
+        waiting = list(_waiting)
+    for recorder in waiting:
+        recorder.flush()
 
 
 def recent(limit: int = 50, engine: Engine | None = None) -> list[Exchange]:

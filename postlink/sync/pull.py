@@ -13,6 +13,8 @@ feed order, each with its cursor in its own transaction, so a page's cursor is s
 after every page before it; and the stop flag and the lease are checked before each write.
 Prefetching reads the legs before the page ahead is written, so at worst it fetches a
 history the write then finds already stored (harmless: events are upserts), never fewer.
+The calls' exchange-log rows wait in one batch for the whole pass and are written by this
+thread after each page's transaction, so they never wait on SQLite's one writer beside it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from postlink.legs.apply import SyncContext, load_cursor
 from postlink.legs.ingest import Prepared, prepare, write
+from postlink.postal import exchange_log
 from postlink.postal.errors import PostalStopped
 from postlink.postal.models import Page
 from postlink.sync.leases import HeldLease
@@ -72,22 +75,24 @@ def pull(
             )
         )
         counts["pages"] += 1
+        exchange_log.flush_waiting()
 
     ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="postal-prefetch")
-    try:
-        waiting: tuple[Page, Future[Prepared]] | None = None
-        for page in ctx.adapter.changes(load_cursor(ctx.engine, feed)):
-            if stopped():
-                return
-            fetching = (page, ahead.submit(prepare, ctx, page.orders))
-            if waiting is not None:
-                commit(*waiting)
+    with exchange_log.batched():  # written by ``commit``, between page transactions
+        try:
+            waiting: tuple[Page, Future[Prepared]] | None = None
+            for page in ctx.adapter.changes(load_cursor(ctx.engine, feed)):
                 if stopped():
                     return
-            waiting = fetching
-        if waiting is not None:
-            commit(*waiting)
-    except PostalStopped:
-        counts["stopped"] = 1
-    finally:
-        ahead.shutdown(wait=True, cancel_futures=True)
+                fetching = (page, ahead.submit(prepare, ctx, page.orders))
+                if waiting is not None:
+                    commit(*waiting)
+                    if stopped():
+                        return
+                waiting = fetching
+            if waiting is not None:
+                commit(*waiting)
+        except PostalStopped:
+            counts["stopped"] = 1
+        finally:
+            ahead.shutdown(wait=True, cancel_futures=True)

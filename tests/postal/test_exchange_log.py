@@ -91,6 +91,28 @@ def test_a_batch_writes_every_call_once_when_it_ends(
     assert _operations(engine)[logged:] == ["GetStatusHistoryOrder"] * 5
 
 
+def test_the_pull_writes_a_batch_between_its_pages(
+    engine: Engine, sandbox_server: SandboxHandle
+) -> None:
+    """The pull keeps one batch open for its pass and writes what waits after each page's
+    transaction (``flush_waiting``), from its own thread; the batch's end writes the rest."""
+    adapter = sandbox_server.adapter(DatabaseRecorder())
+    page = next(iter(adapter.changes(None)))
+    logged = len(_operations(engine))
+    items = [order.item_code for order in page.orders if order.item_code][:3]
+    with exchange_log.batched():
+        adapter.history(items[0])
+        adapter.history(items[1])
+        assert len(_operations(engine)) == logged
+        exchange_log.flush_waiting()
+        assert len(_operations(engine)) == logged + 2
+        adapter.history(items[2])
+        exchange_log.flush_waiting()
+        exchange_log.flush_waiting()
+        assert len(_operations(engine)) == logged + 3, "each call once"
+    assert _operations(engine)[logged:] == ["GetStatusHistoryOrder"] * 3
+
+
 def test_purge_keeps_what_is_within_retention(engine: Engine) -> None:
     with Session(engine) as session:
         for days in (1, 89, 91, 400):

@@ -201,3 +201,52 @@ def test_a_contact_longer_than_its_column_quarantines_the_record_without_quoting
     [kept] = bad
     assert kept.reason.startswith("receiverPhone: dài 43 ký tự, quá 32 ký tự")
     assert "0912" not in kept.reason
+
+
+def test_a_record_read_before_is_reused_only_while_it_is_the_same() -> None:
+    """The overlap window's records come back on every poll (issue 15 §3): one equal to the
+    record read before gives the same order without reading it again; one that differs in
+    any field is read afresh; the oldest readings go first beyond the size kept."""
+    record = {
+        "orderHdrID": "8a7f1c2e-5b0d-4c1e-9f3a-2d7e6b1c0a94",
+        "originalID": "MYVNP240105000123",
+        "itemCode": "EL123456785VN",
+        "saleOrderCode": "000.00.12.H14-240105-0007-R1",
+        "status": 10,
+        "lastUpdateTime": "05/01/2024 09:30",
+        "totalFee": 25000,
+    }
+    before = mapping.ReadBefore(size=2)
+    feed = mapping.FeedType.GUI
+    first = before.read(record, TABLE, feed)
+    assert before.read(dict(record), TABLE, feed) is first
+    moved = before.read({**record, "status": 2, "lastUpdateTime": "05/01/2024 10:05"}, TABLE, feed)
+    assert moved is not first
+    assert (moved.raw_status, first.raw_status) == ("2", "10")
+    assert before.read({**record, "totalFee": 27000}, TABLE, feed).total_fee == 27000
+    other = {**record, "saleOrderCode": "000.00.12.H14-240105-0008-R1"}
+    third = {**record, "saleOrderCode": "000.00.12.H14-240105-0009-R1"}
+    kept = before.read(other, TABLE, feed)
+    before.read(third, TABLE, feed)  # the first reference is now the oldest of three
+    assert before.read(other, TABLE, feed) is kept
+    assert before.read(record, TABLE, feed) is not first
+    assert before.read(record, TABLE, mapping.FeedType.NHAN) is not first, "one per feed"
+
+
+def test_a_record_the_next_pass_will_not_read_is_not_kept() -> None:
+    """Only orders updated inside the next pass's window are kept (the adapter sets where
+    it starts); an older one is read each time it comes, which is once per backfill."""
+    record = {
+        "orderHdrID": "8a7f1c2e-5b0d-4c1e-9f3a-2d7e6b1c0a94",
+        "itemCode": "EL123456785VN",
+        "saleOrderCode": "000.00.12.H14-240105-0007-R1",
+        "status": 10,
+        "lastUpdateTime": "05/01/2024 09:30",
+    }
+    before = mapping.ReadBefore(size=10)
+    before.keep_from = datetime(2024, 1, 5, 10, 0, tzinfo=mapping.VIETNAM)
+    old = before.read(record, TABLE, mapping.FeedType.GUI)
+    assert before.read(record, TABLE, mapping.FeedType.GUI) is not old
+    recent = {**record, "lastUpdateTime": "05/01/2024 10:00"}
+    kept = before.read(recent, TABLE, mapping.FeedType.GUI)
+    assert before.read(recent, TABLE, mapping.FeedType.GUI) is kept

@@ -7,14 +7,17 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from postlink.db import session_scope
-from postlink.models import Leg, LegKind, MatchClass, SyncCursor
+from postlink.legs import apply
+from postlink.models import Dossier, Leg, LegKind, MatchClass, SyncCursor
 from postlink.postal.models import Party
 from postlink.postal.sandbox.world import World
 from postlink.settings import get_settings
+from postlink.sync.backfill import backfill
 from postlink.sync.outbox import Registration, push, register
 from postlink.sync.pull import pull
 from tests.postal.fixtures import WORLD_START, SandboxHandle
@@ -39,11 +42,119 @@ def test_full_sync_equals_truth_and_repeats_as_a_no_op(
     pull(ctx, second)
     assert second["legs_new"] == 0
     assert second["events_new"] == 0
+    assert second["unchanged"] == second["orders"] > 0, "an unchanged order costs a comparison"
     with Session(engine) as session:
         after = {leg.id: leg.model_dump() for leg in session.exec(select(Leg)).all()}
     for leg_id, fields in before.items():
         fields.pop("updated_at"), after[leg_id].pop("updated_at")
         assert after[leg_id] == fields
+
+
+def test_a_record_is_skipped_only_when_it_changes_nothing(
+    engine: Engine, sandbox_server: SandboxHandle, make_context: MakeContext
+) -> None:
+    """Issue 15 §3: reading the whole feed again skips every order whose leg holds what its
+    record says, and rewrites those whose leg does not (here a fee and a judgement lost)."""
+    ctx = make_context(sandbox_server)
+    pull(ctx, Counter())
+    with Session(engine) as session:
+        legs = session.exec(select(Leg).order_by(col(Leg.id))).all()
+        before = {leg.id: leg.model_dump(exclude={"updated_at"}) for leg in legs}
+        fee = next(leg for leg in legs if leg.total_fee)
+        judged = next(leg for leg in legs if leg.id != fee.id)
+        fee.total_fee = 1
+        judged.match_class = None
+        session.add_all([fee, judged])
+        session.commit()
+    again = backfill(ctx, WORLD_START)
+    assert again["orders"] - again["unchanged"] == 2
+    assert again["events_new"] == again["legs_new"] == 0
+    with Session(engine) as session:
+        after = {
+            leg.id: leg.model_dump(exclude={"updated_at"}) for leg in session.exec(select(Leg))
+        }
+    assert after == before
+
+
+#: n with a giấy hẹn of the rows of TT 17/2017 art. 7 (docs/sync.md, typed from the table).
+N_WITH_SLIP = {"local": 2, "intra_province": 4, "inter_province_major": 6, "inter_province": 8}
+
+
+def test_the_skip_sees_the_routes_inputs_and_the_invitations(
+    engine: Engine, sandbox_server: SandboxHandle, make_context: MakeContext
+) -> None:
+    """Issue 13 §2 and §3 through the skip: a record whose leg has no deadline yet is not
+    skipped when its registered dossier now carries an appointment slip (the route's n
+    changes), nor one whose invitation columns differ from what its events give; a leg
+    whose deadline is counted keeps its route whatever its dossier says."""
+    ctx = make_context(sandbox_server)
+    pull(ctx, Counter())
+    with Session(engine) as session:
+        legs = session.exec(select(Leg).order_by(col(Leg.id))).all()
+        before = {leg.id: leg.model_dump(exclude={"updated_at"}) for leg in legs}
+        pickups = [leg for leg in legs if leg.kind == LegKind.PICKUP and leg.dossier_id]
+        undated = next(leg for leg in pickups if leg.deadline is None and leg.route in N_WITH_SLIP)
+        dated = next(
+            leg
+            for leg in pickups
+            if leg.deadline is not None and leg.dossier_id != undated.dossier_id
+        )
+        invited = next(leg for leg in legs if leg.invitations)
+        invited.last_invitation_on = invited.invitation_wait_until = None
+        invited.invitation_verdict = None
+        session.add(invited)
+        for leg in (undated, dated):
+            dossier = session.get(Dossier, leg.dossier_id)
+            assert dossier is not None
+            assert not dossier.appointment_slip
+            dossier.appointment_slip = True
+            session.add(dossier)
+        undated_id = undated.id
+        session.commit()
+    again = backfill(ctx, WORLD_START)
+    assert again["orders"] - again["unchanged"] == 2, "the undated leg and the invited one"
+    with Session(engine) as session:
+        after = {
+            leg.id: leg.model_dump(exclude={"updated_at"}) for leg in session.exec(select(Leg))
+        }
+    assert after[undated_id]["route_days"] == N_WITH_SLIP[before[undated_id]["route"]]
+    after[undated_id]["route_days"] = before[undated_id]["route_days"]
+    assert after == before
+
+
+def test_a_leg_another_transaction_created_first_is_treated_as_stored(
+    engine: Engine,
+    sandbox_server: SandboxHandle,
+    make_context: MakeContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new leg is inserted complete, ``ON CONFLICT DO NOTHING``: when the push wrote the
+    same order's leg after this page looked for it, the page's row is dropped and the leg
+    goes the stored legs' way (folded, written), not counted as new, nothing lost."""
+    ctx = make_context(sandbox_server)
+    pull(ctx, Counter())
+    with Session(engine) as session:
+        before = {
+            leg.id: leg.model_dump(exclude={"updated_at"}) for leg in session.exec(select(Leg))
+        }
+    looked = apply._legs
+    calls: list[int] = []
+
+    def first_look_misses(session: Session, adapter: str, orders: Any) -> dict[str, Leg]:
+        calls.append(len(orders))
+        return {} if len(calls) == 1 else looked(session, adapter, orders)
+
+    monkeypatch.setattr(apply, "_legs", first_look_misses)
+    monkeypatch.setattr(apply, "_unchanged", lambda *_: set())
+    again = backfill(ctx, WORLD_START)
+    assert again["legs_new"] == 0, "every row of the first page was found written before"
+    assert again["events_new"] == 0
+    assert len(calls) > again["pages"], "the first page looked its legs up again"
+    with Session(engine) as session:
+        after = {
+            leg.id: leg.model_dump(exclude={"updated_at"}) for leg in session.exec(select(Leg))
+        }
+    assert after == before
 
 
 def test_time_moves_on_and_the_sync_follows(

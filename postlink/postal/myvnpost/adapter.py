@@ -10,6 +10,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from postlink import defaults
@@ -53,6 +54,7 @@ class MyVNPostAdapter(AdapterBase):
         self.proxy = MyVNPostProxy(self.http, self.login)
         self.overlap_days = settings.postal_feed_overlap_days
         self.verifier: Verifier = verifier_from_settings(settings)
+        self.read_before = mapping.ReadBefore(defaults.POSTAL_FEED_RECORDS_KEPT)
 
     # --- Orders ----------------------------------------------------------------------------
 
@@ -124,14 +126,20 @@ class MyVNPostAdapter(AdapterBase):
 
         Pages are fetched by a background thread (``_pages``) while earlier ones are parsed
         and applied, so reading the feed costs about what the post takes to answer. Records
-        repeated from the previous page are dropped.
+        repeated from the previous page are dropped; a record equal to one read before (the
+        overlap window's, read again on every poll) is not read again (``ReadBefore``).
         """
         today = self.clock().astimezone(mapping.VIETNAM).date()
+        self.read_before.keep_from = datetime.combine(
+            today - timedelta(days=self.overlap_days), time(0), mapping.VIETNAM
+        )  # where the next pass starts (cursor.after_page)
         previous: set[tuple[str, str]] = set()
         for position, payload, following in self._pages(
             feed_cursor.begin(cursor, today, self.lookback_days)
         ):
-            orders, bad = mapping.parse_list_response(payload, self.table, position.feed)
+            orders, bad = mapping.parse_list_response(
+                payload, self.table, position.feed, self.read_before
+            )
             keys = {(order.order_id, order.raw_status) for order in orders}
             fresh = [o for o in orders if (o.order_id, o.raw_status) not in previous]
             previous = keys

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
@@ -333,14 +335,60 @@ def parse_order(record: Any, table: StatusTable, feed: FeedType | None = None) -
     )
 
 
+class ReadBefore:
+    """The orders read from the latest feed records, to reuse when a record comes back
+    unchanged: an overlapping poll re-reads a day and more of orders that did not move, and
+    reading a record cost about what fetching and decoding it did (issue 15 §3). A record
+    is reused only when it equals, key for key, the one read before. Only orders updated
+    since ``keep_from`` (set by the adapter to the start of the next pass's window) are
+    kept, at most ``size`` of them (the oldest go first), so memory stays flat through a
+    backfill. One per adapter, whose status table is fixed, so a reading stays right for
+    as long as it is kept."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.keep_from: datetime | None = None
+        self._orders: OrderedDict[tuple[FeedType | None, str], Order] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def read(self, record: Any, table: StatusTable, feed: FeedType | None) -> Order:
+        """The order of ``record``, read afresh unless it equals the one read before."""
+        sale = record.get("saleOrderCode") if isinstance(record, dict) else None
+        if not isinstance(sale, str):  # none, or not text: read it afresh
+            return parse_order(record, table, feed)
+        key = (feed, sale)
+        with self._lock:
+            kept = self._orders.get(key)
+            if kept is not None and kept.raw == record:
+                self._orders.move_to_end(key)
+                return kept
+        order = parse_order(record, table, feed)
+        since, updated = self.keep_from, order.updated_at
+        if since is not None and updated is not None and updated < since:
+            return order  # the next pass will not read it again
+        with self._lock:
+            self._orders[key] = order
+            self._orders.move_to_end(key)
+            if len(self._orders) > self.size:
+                self._orders.popitem(last=False)
+        return order
+
+
 def parse_orders(
-    records: Iterable[Any], table: StatusTable, source: str, feed: FeedType | None = None
+    records: Iterable[Any],
+    table: StatusTable,
+    source: str,
+    feed: FeedType | None = None,
+    before: ReadBefore | None = None,
 ) -> tuple[list[Order], list[Quarantined]]:
     orders: list[Order] = []
     bad: list[Quarantined] = []
     for record in records:
         try:
-            orders.append(parse_order(record, table, feed))
+            if before is not None:
+                orders.append(before.read(record, table, feed))
+            else:
+                orders.append(parse_order(record, table, feed))
         except RecordError as exc:
             bad.append(quarantine(source, record, str(exc)))
     return orders, bad
@@ -407,9 +455,9 @@ def list_length(payload: Any) -> int:
 
 
 def parse_list_response(
-    payload: Any, table: StatusTable, feed: FeedType
+    payload: Any, table: StatusTable, feed: FeedType, before: ReadBefore | None = None
 ) -> tuple[list[Order], list[Quarantined]]:
-    return parse_orders(_results(payload, "GetListOrder"), table, f"feed {feed}", feed)
+    return parse_orders(_results(payload, "GetListOrder"), table, f"feed {feed}", feed, before)
 
 
 # --- Tracking history ---------------------------------------------------------------------------
