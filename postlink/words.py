@@ -109,3 +109,10 @@ def say_on(surface: str, code: str, /, **params: object) -> str:
     if own in catalogue(language()):
         code = own
     return say(code, **params)
+
+
+def value_word(kind: str, value: str) -> str | None:
+    """The word for a stored coded value — a job, an outcome, a role, a match class — under
+    ``value.<kind>.<value>``, or None when the catalogue has none (the caller falls back)."""
+    code = f"value.{kind}.{value}"
+    return say(code) if code in catalogue(language()) else None

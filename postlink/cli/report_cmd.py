@@ -57,14 +57,14 @@ def report(
         typer.Option(
             "--compensation-cases",
             min=0,
-            help="Period: số vụ việc phải bồi thường (đơn vị điền, TT 17/2017 Điều 13).",
+            help=say("cli.opt.report.compensation_cases"),
         ),
     ] = None,
     safety_level: Annotated[
         str,
         typer.Option(
             "--safety-level",
-            help="Period: mức độ bảo đảm an toàn (đơn vị điền, TT 17/2017 Điều 13).",
+            help=say("cli.opt.report.safety_level"),
         ),
     ] = "",
     as_json: JsonOption = False,

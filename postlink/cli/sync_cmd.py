@@ -23,7 +23,7 @@ from postlink.errors import PostlinkError
 from postlink.settings import get_settings
 from postlink.sync import status as health
 from postlink.timeutil import format_local
-from postlink.words import say
+from postlink.words import say, value_word
 
 
 def worker() -> None:
@@ -114,6 +114,12 @@ def refold(
         print_pairs(say("cli.refold.title"), changes)
 
 
+def _worded(kind: str, value: str | None) -> str:
+    """A job's name or a run's outcome as staff read it (``value.job.pull``); a value the
+    catalogue does not know is shown as stored."""
+    return (value_word(kind, value) or value) if value else ""
+
+
 def _state_label(state: str) -> str:
     labels = {
         "healthy": say("cli.state.healthy"),
@@ -146,9 +152,9 @@ def status(
             )
         rows = [
             (
-                j["job"],
+                _worded("job", j["job"]),
                 format_local(j["last_run_at"], tz),
-                j["last_outcome"] or "",
+                _worded("outcome", j["last_outcome"]),
                 format_local(j["last_success_at"], tz),
                 say("cli.health.ok") if j["healthy"] else say("cli.health.stale"),
                 j["last_error"][:80],
@@ -164,11 +170,11 @@ def status(
                 + [say("cli.col.outcome"), say("cli.col.error")],
                 (
                     (
-                        r["job"],
+                        _worded("job", r["job"]),
                         r["instance"],
                         format_local(r["started_at"], tz),
                         format_local(r["finished_at"], tz),
-                        r["outcome"],
+                        _worded("outcome", r["outcome"]),
                         r["error"][:80],
                     )
                     for r in report["history"]

@@ -26,66 +26,15 @@ from postlink.settings import Settings
 from postlink.timeutil import format_local
 from postlink.web.forms import DATE_INPUT_PATTERN
 from postlink.web.security import CSRF_FIELD, csrf_token
-
-#: Words of the console not already in the reports' catalogue (postlink.reports.strings).
-WORDS: dict[str, str] = {
-    "match.eligible": "Đúng danh mục",
-    "match.excluded": "Không thực hiện qua BCCI",
-    "match.unknown_procedure": "Chưa xác định thủ tục",
-    "match.no_list_in_force": "Không có danh mục hiệu lực",
-    "match.invalid": "Sai thủ tục",
-    "outbox.pending": "Chờ gửi bưu điện",
-    "outbox.sent": "Đã tạo đơn",
-    "outbox.refused": "Bị từ chối",
-    "outbox.failed": "Gửi thất bại",
-    "role.staff": "Cán bộ",
-    "role.admin": "Quản trị",
-    "version.draft": "Bản nháp",
-    "version.published": "Đang áp dụng",
-    "version.superseded": "Đã được thay thế",
-    "version.withdrawn": "Đã thu hồi",
-    "change.added": "Thêm mới",
-    "change.removed": "Bị loại khỏi danh mục",
-    "change.eligibility": "Thay đổi hình thức BCCI",
-    "change.renamed": "Đổi tên",
-    "change.reason": "Đổi lý do",
-    "change.details": "Thay đổi khác",
-    "eligibility.submission and return": "Nhận hồ sơ và trả kết quả qua BCCI",
-    "eligibility.submission only": "Chỉ nhận hồ sơ qua BCCI",
-    "eligibility.return only": "Chỉ trả kết quả qua BCCI",
-    "eligibility.excluded": "Không thực hiện qua BCCI",
-    "attribute.eligibility": "Hình thức BCCI",
-    "attribute.name": "Tên thủ tục",
-    "attribute.reason": "Lý do",
-    "attribute.legal_basis": "Căn cứ pháp lý",
-    "attribute.field": "Lĩnh vực",
-    "attribute.level": "Cấp thực hiện",
-    "attribute.agency": "Cơ quan thực hiện",
-    "attribute.note": "Ghi chú",
-    "attribute.code_raw": "Mã TTHC như ghi trong tệp",
-    "job.pull": "Lấy trạng thái từ bưu điện",
-    "job.push": "Gửi lệnh tạo đơn cho bưu điện",
-    "job.deadlines": "Tính hạn và quá hạn",
-    "job.housekeeping": "Dọn dữ liệu cũ",
-    "job.reports": "Lập báo cáo hằng ngày",
-    "job.webhook": "Nhận tin báo từ bưu điện",
-    "outcome.ok": "thành công",
-    "outcome.error": "lỗi",
-    "outcome.running": "đang chạy",
-    "outcome.abandoned": "bị bỏ dở",
-    "action.user.login": "Đăng nhập",
-    "action.user.login_failed": "Đăng nhập không thành công",
-    "action.user.logout": "Đăng xuất",
-    "direction.in": "Nhận hồ sơ từ bưu điện",
-    "direction.out": "Giao kết quả cho bưu điện",
-}
+from postlink.words import value_word
 
 
 def word(prefix: str, value: str | None) -> str:
-    """The console's label for a coded value, falling back to the reports' catalogue."""
+    """The console's label for a coded value (``value.<prefix>.<value>`` in the message
+    catalogue), falling back to the reports' words."""
     if value is None:
         return "—"
-    return WORDS.get(f"{prefix}.{value}") or label(prefix, value)
+    return value_word(prefix, value) or label(prefix, value)
 
 
 def build_templates(settings: Settings) -> Jinja2Templates:
