@@ -26,6 +26,11 @@ def local_date(value: datetime, tz: ZoneInfo) -> date:
     return require_aware(value).astimezone(tz).date()
 
 
+def format_day(value: date | None) -> str:
+    """dd/mm/yyyy, as Vietnamese forms write a day; empty for None."""
+    return "" if value is None else f"{value:%d/%m/%Y}"
+
+
 def format_local(value: datetime | None, tz: ZoneInfo) -> str:
     """dd/mm/yyyy HH:MM in ``tz``, as Vietnamese forms write it; empty for None."""
     if value is None:

@@ -18,6 +18,7 @@ from datetime import date
 from postlink.catalog.problems import Problems, Reason
 from postlink.catalog.text import fold
 from postlink.models import Level
+from postlink.timeutil import format_day
 
 #: The first day without districts (two-level local government, domain.md §1).
 DISTRICTS_ABOLISHED = date(2025, 7, 1)
@@ -66,7 +67,7 @@ def warn_of_districts(
     ``DISTRICTS_ABOLISHED`` on; none for an earlier list."""
     if effective_from < DISTRICTS_ABOLISHED:
         return
-    day = f"{effective_from:%d/%m/%Y}"
+    day = format_day(effective_from)
     reason = Reason(
         f"names the district level, but the list takes effect on {day} and districts were "
         "abolished on 01/07/2025 (two-level local government): check the agency and level",

@@ -25,6 +25,7 @@ from postlink.legs.route_table import RouteTable
 from postlink.legs.routes import SPECIAL_AREA
 from postlink.legs.status import LegStatus
 from postlink.models import Dossier, Event, Leg, LegKind
+from postlink.timeutil import format_day
 from postlink.words import say
 
 
@@ -124,7 +125,7 @@ def _worded(judgement: Judgement) -> list[str]:
     """The reasons of a verdict as staff read them, dates as dd/mm/yyyy."""
 
     def shown(value: object) -> object:
-        return f"{value:%d/%m/%Y}" if isinstance(value, date) else value
+        return format_day(value) if isinstance(value, date) else value
 
     return [say(r.code, **{k: shown(v) for k, v in r.params.items()}) for r in judgement.reasons]
 

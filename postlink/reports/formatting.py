@@ -10,10 +10,10 @@ injection").
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from postlink.timeutil import format_local
+from postlink.timeutil import format_day, format_local
 
 #: Leading characters that make Excel or LibreOffice read a cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,8 +36,8 @@ def percent(ratio: float | None) -> str:
     return number(ratio * 100, 1) + "%"
 
 
-def day(value: date | None) -> str:
-    return "" if value is None else f"{value:%d/%m/%Y}"
+#: dd/mm/yyyy, the one day format of every surface (``timeutil.format_day``).
+day = format_day
 
 
 def moment(value: datetime | None, tz: ZoneInfo) -> str:
