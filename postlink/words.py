@@ -116,3 +116,22 @@ def value_word(kind: str, value: str) -> str | None:
     ``value.<kind>.<value>``, or None when the catalogue has none (the caller falls back)."""
     code = f"value.{kind}.{value}"
     return say(code) if code in catalogue(language()) else None
+
+
+def log_line(code: str, /, **fields: object) -> str:
+    """A log line: the sentence for ``code`` in the configured language (the province's IT
+    staff read the journal too), then ``key=value`` for each field, in the order given.
+
+    The keys stay English and the values as stored, so that ``journalctl | grep job=pull`` finds
+    the same lines in either language; only the sentence is worded. The caller passes no
+    personal data (Law 91/2025/QH15): codes, counts and ids only.
+    """
+    pairs = " ".join(f"{key}={_logged(value)}" for key, value in fields.items())
+    return f"{say(code)} {pairs}" if pairs else say(code)
+
+
+def _logged(value: object) -> str:
+    """A field's value as one token: quoted (``repr``) when it is empty or has a space or an
+    ``=`` (an error's text), so a line still splits into its ``key=value`` pairs."""
+    text = str(value)
+    return repr(text) if not text or "=" in text or any(c.isspace() for c in text) else text

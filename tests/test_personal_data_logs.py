@@ -84,7 +84,7 @@ def test_a_crashing_job_logs_and_stores_no_personal_data(
     job = Job("deadlines", lambda s: 60, body)
     scheduler._guarded(job, SimpleNamespace(engine=engine), get_settings())  # type: ignore[arg-type]
     text = _everything(postlink_logging, capsys.readouterr().err)
-    assert "job=deadlines failed" in text
+    assert "Công việc lỗi; lượt sau sẽ chạy lại job=deadlines" in text
     assert re.search(r"NOT NULL|not-null", text), text  # the failure itself is logged
     _assert_no_personal_data(text)
     with Session(engine) as session:
@@ -112,7 +112,7 @@ def test_a_failed_exchange_log_write_logs_no_personal_data(
     )
     DatabaseRecorder(engine)(record)
     text = _everything(postlink_logging, capsys.readouterr().err)
-    assert "could not write 1 exchange log rows" in text
+    assert "Không ghi được nhật ký trao đổi với bưu điện rows=1 " in text
     assert re.search(r"NOT NULL|not-null", text), text
     _assert_no_personal_data(text)
 

@@ -9,6 +9,7 @@ reader cannot drift from the gettext format translators' tools write.
 from __future__ import annotations
 
 import ast
+import logging
 import re
 import string
 from collections.abc import Callable
@@ -16,11 +17,13 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po as babel_read_po
+from sqlalchemy import Engine
 
 from postlink import words
 from postlink.errors import ConfigError, PostlinkError
 from postlink.reports.render import TEMPLATES_DIR
 from postlink.settings import Language, get_settings, load_settings
+from postlink.sync.runs import recorded
 from tests.conftest import CliResult
 
 PACKAGE = Path(words.__file__).parent
@@ -80,7 +83,7 @@ def _codes_in_source() -> set[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                if name in ("say", "say_in", "say_on"):
+                if name in ("say", "say_in", "say_on", "log_line"):
                     found |= {v for arg in node.args[:2] for v in strings(arg)}
                 if name == "ValueError":  # a settings validator's reason, or a plain message
                     found |= {v for arg in node.args[:1] for v in strings(arg) if _CODE.match(v)}
@@ -226,3 +229,52 @@ def test_a_health_problem_says_what_to_do_on_each_surface() -> None:
     assert problem.action_cli == (
         "Công việc pull lỗi 3 lần liền: xem lỗi và chạy `postlink postal check`."
     )
+
+
+#: The loggers whose lines postlink writes; the sandbox's access lines are the HTTP server's.
+_LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical"}
+
+
+def test_every_log_line_is_worded_from_the_catalogue() -> None:
+    """The province's IT staff read the journal: each ``log.<level>(…)`` of postlink (the
+    sandbox's pass-through of its HTTP server's access line aside) words its sentence with
+    ``log_line``, never an English literal."""
+    written = []
+    for path in PACKAGE.rglob("*.py"):
+        if "sandbox" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _LOG_CALLS
+                and getattr(node.func.value, "id", "") == "log"
+            ):
+                first = node.args[0] if node.args else None
+                if not (
+                    isinstance(first, ast.Call) and getattr(first.func, "id", "") == "log_line"
+                ):
+                    written.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert written == [], "log lines not worded by log_line"
+
+
+def test_a_job_line_keeps_its_keys_in_either_language(
+    engine: Engine, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sentence follows POSTLINK_LANGUAGE; ``job=… outcome=…`` stay greppable, and an
+    error's text is one quoted value."""
+    caplog.set_level(logging.INFO, logger="postlink.jobs")
+    with recorded(engine, "pull", "host-1") as counts:
+        counts["pages"] += 2
+    with pytest.raises(RuntimeError), recorded(engine, "push", "host-1"):
+        raise RuntimeError("the post said no")
+    monkeypatch.setenv("POSTLINK_LANGUAGE", "en")
+    get_settings.cache_clear()
+    with recorded(engine, "pull", "host-1"):
+        pass
+    vi_ok, vi_error, en_ok = [record.getMessage() for record in caplog.records]
+    assert vi_ok.startswith("Kết thúc một lượt chạy công việc job=pull instance=host-1 outcome=ok")
+    assert vi_ok.endswith(" pages=2")
+    assert "job=push instance=host-1 outcome=error seconds=" in vi_error
+    assert vi_error.endswith(" error='RuntimeError: the post said no'")
+    assert en_ok.startswith("A job run ended job=pull instance=host-1 outcome=ok seconds=")

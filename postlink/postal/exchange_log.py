@@ -30,6 +30,7 @@ from postlink.db import get_engine, session_scope
 from postlink.models import Exchange
 from postlink.postal.http import ExchangeRecord
 from postlink.timeutil import utcnow
+from postlink.words import log_line
 
 log = logging.getLogger("postlink.postal")
 EXCHANGES = Exchange.__table__  # type: ignore[attr-defined]
@@ -74,8 +75,8 @@ class DatabaseRecorder:
             with (self.engine or get_engine()).begin() as connection:
                 connection.execute(insert(EXCHANGES), rows)
         except Exception:
-            operations = sorted({row["operation"] for row in rows})
-            log.exception("could not write %d exchange log rows of %s", len(rows), operations)
+            operations = ",".join(sorted({str(row["operation"]) for row in rows}))
+            log.exception(log_line("log.postal.log_failed", rows=len(rows), operations=operations))
 
 
 @contextmanager

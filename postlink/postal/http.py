@@ -45,6 +45,7 @@ from postlink.postal.errors import (
 from postlink.postal.redaction import redact, redact_body
 from postlink.postal.retry import RetryPolicy, Waiter
 from postlink.settings import Settings
+from postlink.words import log_line
 
 log = logging.getLogger("postlink.postal")
 
@@ -263,12 +264,14 @@ class HttpClient:
             if delay is None:
                 raise PostalUnavailable(self._gave_up(result, operation, attempt, started))
             log.warning(
-                "%s %s attempt %d failed (%s); retrying in %.2f s",
-                self.adapter,
-                operation,
-                attempt,
-                result.outcome,
-                delay,
+                log_line(
+                    "log.postal.retry",
+                    adapter=self.adapter,
+                    operation=operation,
+                    attempt=attempt,
+                    outcome=result.outcome,
+                    wait_seconds=f"{delay:.2f}",
+                )
             )
             self.waiter.wait(delay)
 

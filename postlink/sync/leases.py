@@ -23,6 +23,7 @@ from sqlalchemy import Engine, delete, update
 from postlink.models import Lease
 from postlink.timeutil import utcnow
 from postlink.upsert import insert_for
+from postlink.words import log_line
 
 log = logging.getLogger(__name__)
 TABLE = Lease.__table__  # type: ignore[attr-defined]
@@ -94,7 +95,7 @@ class HeldLease:
         if renew(self.engine, self.name, self.holder, self.ttl, self.clock):
             return True
         self._lost.set()
-        log.warning("lease %s lost by %s", self.name, self.holder)
+        log.warning(log_line("log.lease.lost", lease=self.name, holder=self.holder))
         return False
 
     def _beat(self) -> None:
@@ -103,7 +104,7 @@ class HeldLease:
                 if not self.beat():
                     return
             except Exception:  # a database blip: keep trying until the lease would lapse
-                log.exception("lease %s heartbeat failed", self.name)
+                log.exception(log_line("log.lease.heartbeat_failed", lease=self.name))
 
     def start(self) -> None:
         self._thread.start()

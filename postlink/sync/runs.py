@@ -23,6 +23,7 @@ from sqlalchemy import Engine, and_, exists, insert, select, update
 from postlink.tables import JOB_RUN as RUNS
 from postlink.tables import LEASE as LEASES
 from postlink.timeutil import utcnow
+from postlink.words import log_line
 
 if TYPE_CHECKING:
     from postlink.tables import Reader
@@ -86,7 +87,7 @@ def _abandon(engine: Engine, where: Any, now: datetime) -> int:
         )
         abandoned = len(result.all())
     if abandoned:
-        log.warning("marked %d job run(s) abandoned", abandoned)
+        log.warning(log_line("log.runs.abandoned", runs=abandoned))
     return abandoned
 
 
@@ -128,13 +129,13 @@ def recorded(engine: Engine, job: str, instance: str) -> Iterator[Counter[str]]:
                 )
             )
         seconds = (finished - started).total_seconds()
-        summary = " ".join(f"{key}={value}" for key, value in sorted(counts.items()))
-        log.info(
-            "job=%s instance=%s outcome=%s seconds=%.3f %s%s",
-            job,
-            instance,
-            outcome,
-            seconds,
-            summary,
-            f" error={error!r}" if error else "",
-        )
+        fields: dict[str, object] = {
+            "job": job,
+            "instance": instance,
+            "outcome": outcome,
+            "seconds": f"{seconds:.3f}",
+            **dict(sorted(counts.items())),
+        }
+        if error:
+            fields["error"] = error
+        log.info(log_line("log.runs.finished", **fields))

@@ -23,6 +23,7 @@ from postlink.errors import PostlinkError
 from postlink.legs.apply import SyncContext
 from postlink.settings import Settings
 from postlink.sync.jobs import Job, run_job, stop_requested
+from postlink.words import log_line
 
 log = logging.getLogger("postlink.worker")
 
@@ -32,9 +33,9 @@ def _guarded(job: Job, ctx: SyncContext, settings: Settings) -> None:
     try:
         run_job(job, ctx, settings)
     except PostlinkError as exc:  # the post is down, a setting is wrong: one line is enough
-        log.error("job=%s failed: %s", job.name, exc)
+        log.error(log_line("log.job.failed", job=job.name, error=exc))
     except Exception:
-        log.exception("job=%s failed", job.name)
+        log.exception(log_line("log.job.failed", job=job.name))
 
 
 def build_scheduler(ctx: SyncContext, settings: Settings, jobs: Sequence[Job]) -> BlockingScheduler:
@@ -68,7 +69,7 @@ def run_worker(
     stop_requested.clear()
 
     def _signal(signum: int, _frame: FrameType | None) -> None:
-        log.info("signal=%s stopping after the current page", signal.Signals(signum).name)
+        log.info(log_line("log.worker.signal", signal=signal.Signals(signum).name))
         stop_requested.set()
 
     def _stop_when_asked() -> None:
@@ -79,9 +80,9 @@ def run_worker(
     signal.signal(signal.SIGTERM, _signal)
     signal.signal(signal.SIGINT, _signal)
     threading.Thread(target=_stop_when_asked, name="worker-stop", daemon=True).start()
-    log.info("worker starting jobs=%s", ",".join(j.name for j in jobs))
+    log.info(log_line("log.worker.starting", jobs=",".join(j.name for j in jobs)))
     try:
         scheduler.start()
     finally:
         stop_requested.clear()  # the process may go on (tests, the demo) and run jobs again
-    log.info("worker stopped")
+    log.info(log_line("log.worker.stopped"))

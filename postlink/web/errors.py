@@ -22,7 +22,7 @@ from postlink.errors import PostlinkError
 from postlink.web.inputs import BadInput, machine
 from postlink.web.security import CsrfFailed, Forbidden, LoginRequired, current_user
 from postlink.web.templating import page, vietnamese_part
-from postlink.words import say
+from postlink.words import log_line, say
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def worded(exc: PostlinkError) -> str:
     vietnamese = vietnamese_part(str(exc))
     if not vietnamese.isascii() and "--" not in vietnamese:
         return vietnamese
-    log.info("refused by a service: %s", exc)
+    log.info(log_line("log.web.refused", error=exc))
     return say("service.refused")
 
 

@@ -43,6 +43,7 @@ from postlink.postal.errors import PostalError, WebhookRejected
 from postlink.postal.models import Quarantined, WebhookHint
 from postlink.upsert import insert_for
 from postlink.web.state import WebState
+from postlink.words import log_line
 
 log = logging.getLogger("postlink.webhook")
 
@@ -126,8 +127,10 @@ def ring(web: WebState, hint: WebhookHint) -> Counter[str]:
                 unknown.append(Quarantined(source=SOURCE, reason=reason, raw=raw))
             counts = ingest(ctx, orders, unknown, source=SOURCE)
         except PostalError as exc:
-            log.warning("webhook items=%s left to the next poll: %s", hint.item_codes, exc)
+            log.warning(
+                log_line("log.webhook.deferred", items=",".join(hint.item_codes), error=exc)
+            )
             return Counter(deferred=len(hint.item_codes))
     counts["unsigned_ignored"] += hint.unsigned
-    log.info("webhook applied %s", dict(counts))
+    log.info(log_line("log.webhook.applied", **dict(sorted(counts.items()))))
     return counts

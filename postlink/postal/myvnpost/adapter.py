@@ -34,6 +34,7 @@ from postlink.postal.myvnpost.proxy import MyVNPostProxy, TokenLogin
 from postlink.postal.reconcile import reconcile_then_create
 from postlink.postal.signatures import Verifier, verifier_from_settings
 from postlink.settings import Settings
+from postlink.words import log_line
 
 log = logging.getLogger("postlink.postal")
 
@@ -78,7 +79,11 @@ class MyVNPostAdapter(AdapterBase):
         code = params["code"]
         orders, bad = mapping.parse_get_order_response(self.proxy.get_order(params), self.table)
         for item in bad:
-            log.warning("getOrder %s: quarantined a record: %s", code, item.reason)
+            log.warning(
+                log_line(
+                    "log.postal.quarantined", operation="getOrder", code=code, reason=item.reason
+                )
+            )
         mine = [order for order in orders if key(order) == code]
         if not mine and bad:
             raise PostalProtocolError(
