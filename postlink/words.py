@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -116,6 +118,33 @@ def value_word(kind: str, value: str) -> str | None:
     ``value.<kind>.<value>``, or None when the catalogue has none (the caller falls back)."""
     code = f"value.{kind}.{value}"
     return say(code) if code in catalogue(language()) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A sentence said below the presenters (a publication plan's line): a catalogue code
+    and its parameters, worded only when shown, in the language of whoever shows it."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return say(self.code, **self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class CodedValue:
+    """A stored coded value given as a sentence's parameter (a version's status): worded
+    as ``value.<kind>.<value>`` when the sentence is, shown as stored when it has no word."""
+
+    kind: str
+    value: str
+
+    def __str__(self) -> str:
+        return value_word(self.kind, self.value) or self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def log_line(code: str, /, **fields: object) -> str:

@@ -83,7 +83,7 @@ def _codes_in_source() -> set[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                if name in ("say", "say_in", "say_on", "log_line"):
+                if name in ("say", "say_in", "say_on", "log_line", "Phrase"):
                     found |= {v for arg in node.args[:2] for v in strings(arg)}
                 if name == "ValueError":  # a settings validator's reason, or a plain message
                     found |= {v for arg in node.args[:1] for v in strings(arg) if _CODE.match(v)}

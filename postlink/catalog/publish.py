@@ -42,7 +42,6 @@ from sqlmodel import Session, col, select
 
 from postlink import audit
 from postlink.catalog.diff import CatalogDiff, diff_against_base
-from postlink.catalog.problems import Reason
 from postlink.catalog.resolve import Resolver, index_from
 from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot, id_of
 from postlink.catalog.versions import entries_of, lock_timeline, published_versions, state_of
@@ -50,7 +49,8 @@ from postlink.errors import PostlinkError
 from postlink.identifiers import clean
 from postlink.models import Dossier, Leg, ListVersion, VersionStatus
 from postlink.settings import get_settings
-from postlink.timeutil import utcnow
+from postlink.timeutil import format_day, utcnow
+from postlink.words import CodedValue, Phrase, say
 
 ENTITY = "list_version"
 
@@ -87,91 +87,86 @@ class PublishPlan:
             self.shortened or self.superseded or self.legs_changed
         )
 
-    def lines(self) -> list[Reason]:
-        """The plan in words, one line per consequence, Vietnamese beside English."""
-        start = self.version.effective_from
+    def lines(self) -> list[Phrase]:
+        """The plan in words, one line per consequence, dates as dd/mm/yyyy."""
+        version, start = self.version, self.version.effective_from
         said = [
-            Reason(
-                f"version {self.version.id} ({self.version.decision}) would be in force from "
-                f"{start:%d/%m/%Y}" + (" (a date in the past)" if start < self.today else ""),
-                f"phiên bản {self.version.id} ({self.version.decision}) sẽ áp dụng từ "
-                f"{start:%d/%m/%Y}" + (" (ngày đã qua)" if start < self.today else ""),
+            Phrase(
+                "catalog.plan.in_force_past" if start < self.today else "catalog.plan.in_force",
+                {"id": version.id, "decision": version.decision, "start": format_day(start)},
             )
         ]
         for before, end in self.shortened:
-            until = f"{before.effective_to:%d/%m/%Y}" if before.effective_to else "open"
-            until_vi = f"{before.effective_to:%d/%m/%Y}" if before.effective_to else "chưa hết"
-            since = f"{before.effective_from:%d/%m/%Y}"
             said.append(
-                Reason(
-                    f"version {before.id} ({before.decision}), in force {since} → {until}, "
-                    f"would end on {end:%d/%m/%Y}",
-                    f"phiên bản {before.id} ({before.decision}), áp dụng {since} → {until_vi}, "
-                    f"sẽ kết thúc ngày {end:%d/%m/%Y}",
+                Phrase(
+                    "catalog.plan.shortened"
+                    if before.effective_to
+                    else "catalog.plan.shortened_open",
+                    {
+                        "id": before.id,
+                        "decision": before.decision,
+                        "since": format_day(before.effective_from),
+                        "until": format_day(before.effective_to),
+                        "end": format_day(end),
+                    },
                 )
             )
         for other in self.superseded:
-            lived = other.effective_from <= self.today
-            ended = other.effective_to
-            was_en = (
-                f"in force since {other.effective_from:%d/%m/%Y}"
-                if ended is None
-                else f"in force {other.effective_from:%d/%m/%Y} → {ended:%d/%m/%Y}"
-            )
-            was_vi = (
-                f"đang áp dụng từ {other.effective_from:%d/%m/%Y}"
-                if ended is None
-                else f"áp dụng {other.effective_from:%d/%m/%Y} → {ended:%d/%m/%Y}"
-            )
+            if other.effective_from > self.today:
+                code = "catalog.plan.superseded_early"
+            elif other.effective_to is None:
+                code = "catalog.plan.superseded_open"
+            else:
+                code = "catalog.plan.superseded"
             said.append(
-                Reason(
-                    f"version {other.id} ({other.decision}), {was_en}, would be superseded: "
-                    "those dates would be judged by the new list"
-                    if lived
-                    else f"version {other.id} ({other.decision}), due from "
-                    f"{other.effective_from:%d/%m/%Y}, would be superseded before coming "
-                    "into force",
-                    f"phiên bản {other.id} ({other.decision}), {was_vi}, sẽ bị thay thế: các "
-                    "ngày đó sẽ xét theo danh mục mới"
-                    if lived
-                    else f"phiên bản {other.id} ({other.decision}), dự kiến áp dụng từ "
-                    f"{other.effective_from:%d/%m/%Y}, sẽ bị thay thế trước khi có hiệu lực",
+                Phrase(
+                    code,
+                    {
+                        "id": other.id,
+                        "decision": other.decision,
+                        "since": format_day(other.effective_from),
+                        "until": format_day(other.effective_to),
+                    },
                 )
             )
         said.append(
-            Reason(
-                f"{self.legs_changed} of {self.legs_checked} recorded legs from "
-                f"{start:%d/%m/%Y} on would be judged differently (they keep their judgement "
-                "until re-matched)",
-                f"{self.legs_changed} trong {self.legs_checked} lượt đã ghi nhận từ "
-                f"{start:%d/%m/%Y} sẽ được xét khác đi (giữ kết quả cũ cho đến khi đối chiếu "
-                "lại)",
+            Phrase(
+                "catalog.plan.legs",
+                {
+                    "changed": self.legs_changed,
+                    "checked": self.legs_checked,
+                    "start": format_day(start),
+                },
             )
         )
         return said
 
 
 class ConfirmationNeeded(PostlinkError):
-    """Publishing would rewrite history; ``plan`` says how. Publish again with confirmation."""
+    """Publishing would rewrite history; ``plan`` says how. Publish again with confirmation.
+
+    Its text is the refusal followed by the plan's lines, each worded when shown."""
 
     def __init__(self, plan: PublishPlan) -> None:
         super().__init__(
-            "cần xác nhận: công bố này thay đổi các ngày đã qua / confirmation needed, this "
-            "publication changes dates already past: " + "; ".join(line.en for line in plan.lines())
+            code="catalog.needs_confirmation", id=plan.version.id, decision=plan.version.decision
         )
         self.plan = plan
+
+    def __str__(self) -> str:
+        return " ".join([super().__str__(), *(f"{line}." for line in self.plan.lines())])
 
 
 class GapError(PostlinkError):
     """Withdrawing would leave dates with no list in force; confirm to go ahead."""
 
     def __init__(self, version: ListVersion, start: date, end: date | None) -> None:
-        until = f"{end - timedelta(days=1):%d/%m/%Y}" if end else "onwards"
-        until_vi = f"{end - timedelta(days=1):%d/%m/%Y}" if end else "trở đi"
         super().__init__(
-            f"thu hồi {_label(version)} để lại các ngày {start:%d/%m/%Y} → {until_vi} không "
-            "có danh mục nào áp dụng; xác nhận nếu đúng ý / withdrawing it leaves "
-            f"{start:%d/%m/%Y} → {until} with no list in force; confirm to go ahead"
+            code="catalog.gap" if end else "catalog.gap_open",
+            id=version.id,
+            decision=version.decision,
+            start=format_day(start),
+            last=format_day(end - timedelta(days=1)) if end else "",
         )
         self.start, self.end = start, end
 
@@ -220,10 +215,6 @@ def _apply(
         reason=reason,
     )
     return VersionSnapshot.of(version)
-
-
-def _label(version: ListVersion) -> str:
-    return f"version {version.id} ({version.decision})"
 
 
 def local_today(tz: ZoneInfo | None = None) -> date:
@@ -317,8 +308,10 @@ def publish(
     """
     if version.status != VersionStatus.DRAFT:
         raise PostlinkError(
-            f"{_label(version)} is {version.status}; only a draft can be published "
-            "(a correction to a published list is a new import)"
+            code="catalog.publish_not_draft",
+            id=version.id,
+            decision=version.decision,
+            status=CodedValue("version", version.status),
         )
     lock_timeline(session)
     start = version.effective_from
@@ -332,12 +325,15 @@ def publish(
             version=version.id,
             base=diff.base.id,
             decision=diff.base.decision,
-            day=f"{start:%d/%m/%Y}",
+            day=format_day(start),
         )
     plan = plan_publish(session, version, entries, today=today)
     if plan.rewrites_history and not confirm:
         raise ConfirmationNeeded(plan)
-    taking_over = f"{_label(version)} is in force from {start:%d/%m/%Y}"
+    # Stored in the audit log, which the console shows as it is: worded as it is written.
+    taking_over = say(
+        "catalog.audit.in_force", id=version.id, decision=version.decision, start=format_day(start)
+    )
     shortened: list[VersionSnapshot] = []
     superseded: list[VersionSnapshot] = []
     for other in published_versions(session):
@@ -391,8 +387,10 @@ def withdraw(
         raise PostlinkError(code="catalog.withdraw_reason")
     if version.status not in (VersionStatus.DRAFT, VersionStatus.PUBLISHED):
         raise PostlinkError(
-            f"{_label(version)} is {version.status}; only a draft or a published version "
-            "can be withdrawn"
+            code="catalog.withdraw_not_draft",
+            id=version.id,
+            decision=version.decision,
+            status=CodedValue("version", version.status),
         )
     lock_timeline(session)
     extended = None
@@ -412,7 +410,9 @@ def withdraw(
                 previous,
                 actor=actor,
                 action="catalog.extend",
-                reason=f"{_label(version)} withdrawn: {why}",
+                reason=say(
+                    "catalog.audit.withdrawn", id=version.id, decision=version.decision, why=why
+                ),
                 effective_to=version.effective_to,
             )
     withdrawn = _apply(

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from postlink.catalog.diff import CatalogDiff, Change, ChangeKind, diff_versions
-from postlink.catalog.problems import CatalogValidationError, Problem, Reason
+from postlink.catalog.problems import CatalogValidationError, Problem
 from postlink.catalog.resolve import Outcome, Resolution, resolve_code
 from postlink.catalog.snapshots import EntrySnapshot, VersionSnapshot, eligibility
 from postlink.cli.framework import WordedTyper
@@ -257,12 +257,7 @@ def _print_plan(plan: PublishPlan, *, err: bool = False) -> None:
     """What publishing does (or would do), one line per consequence."""
     out = err_console if err else console
     for line in plan.lines():
-        out.print(escape(f"  {_reason(line)}"), highlight=False, soft_wrap=True)
-
-
-def _reason(reason: Reason) -> str:
-    """A reason the catalog wrote in both languages, in the configured one."""
-    return reason.en if language() == "en" else reason.vi
+        out.print(escape(f"  {line}"), highlight=False, soft_wrap=True)
 
 
 def _print_publish(outcome: PublishOutcome) -> None:
@@ -290,7 +285,7 @@ def _print_publish(outcome: PublishOutcome) -> None:
         )
         start = _day(before.effective_from)
         _say(say(code, id=before.id, decision=before.decision, start=start, by=version.id))
-    _say(_reason(plan.lines()[-1]) + ".")
+    _say(f"{plan.lines()[-1]}.")
     if plan.legs_changed:
         _say(say("cli.catalog.rematch_hint", start=f"{version.effective_from:%Y-%m-%d}"))
 
@@ -299,7 +294,7 @@ def _refuse_unconfirmed(exc: ConfirmationNeeded, as_json: bool) -> NoReturn:
     """Nothing changed: say what publishing would do and how to confirm it."""
     if as_json:
         said = f"{say('cli.catalog.confirm_label')} {say('cli.catalog.confirm_needed')}"
-        print_json({"error": said, "confirmation_needed": _plan_json(exc.plan)})
+        print_json({"code": exc.code, "error": said, "confirmation_needed": _plan_json(exc.plan)})
     else:
         label = escape(say("cli.catalog.confirm_label"))
         sentence = escape(say("cli.catalog.confirm_needed"))
@@ -321,7 +316,8 @@ def _plan_json(plan: PublishPlan) -> dict[str, Any]:
         "superseded": [v.as_dict() for v in plan.superseded],
         "legs_checked": plan.legs_checked,
         "legs_changed": plan.legs_changed,
-        "lines": [line.vi for line in plan.lines()],
+        "lines": [str(line) for line in plan.lines()],
+        "line_codes": [{"code": line.code, **line.params} for line in plan.lines()],
     }
 
 

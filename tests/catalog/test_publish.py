@@ -88,7 +88,9 @@ def test_only_drafts_can_be_published(engine: Engine) -> None:
     with session_scope() as session:
         version = session.get(ListVersion, first)
         assert version is not None
-        with pytest.raises(PostlinkError, match="is published; only a draft can be published"):
+        with pytest.raises(
+            PostlinkError, match="trạng thái «Đang áp dụng»; chỉ công bố được bản nháp"
+        ):
             publish(session, version, actor="admin")
 
 
@@ -123,13 +125,17 @@ def test_withdraw_rules(engine: Engine) -> None:
     publish_new(JAN, "1.000894")  # same day: the first is superseded
     with pytest.raises(PostlinkError, match="Thu hồi danh mục cần nêu lý do"):
         withdraw_version(first, reason="  ")
-    with pytest.raises(PostlinkError, match="is superseded; only a draft or a published"):
+    with pytest.raises(
+        PostlinkError, match="trạng thái «Đã được thay thế»; chỉ thu hồi được bản nháp hoặc"
+    ):
         withdraw_version(first)
     with session_scope() as session:
         draft = add_draft(session, JUL)
         withdraw(session, draft, actor="admin", reason="nhập nhầm tệp")
         assert draft.status == "withdrawn"
-        with pytest.raises(PostlinkError, match="is withdrawn; only a draft can be published"):
+        with pytest.raises(
+            PostlinkError, match="trạng thái «Đã thu hồi»; chỉ công bố được bản nháp"
+        ):
             publish(session, draft, actor="admin")
 
 
@@ -150,7 +156,7 @@ def test_every_window_change_is_audited(engine: Engine) -> None:
     assert shorten.before is not None
     assert shorten.after is not None
     assert (shorten.before["effective_to"], shorten.after["effective_to"]) == (None, "2026-07-01")
-    assert f"version {second}" in shorten.reason
+    assert shorten.reason == f"Phiên bản {second} (0701/QĐ-UBND) áp dụng từ 01/07/2026"
     assert withdrawn.after is not None
     assert (withdrawn.after["status"], withdrawn.reason) == ("withdrawn", "Sai số hiệu quyết định")
 

@@ -7,6 +7,7 @@ the legs are stored as the sync stores them and judged by its own ``judge_leg``.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def test_back_dated_publishing_says_what_it_changes_and_changes_nothing_unconfir
     ]
     assert plan.superseded == ()
     assert (plan.legs_checked, plan.legs_changed) == (3, 1)
-    said = [line.vi for line in plan.lines()]
+    said = [str(line) for line in plan.lines()]
     assert said == [
         f"phiên bản {january_and_legs} (1234/QĐ-UBND) sẽ áp dụng từ 01/07/2026 (ngày đã qua)",
         "phiên bản 1 (125/QĐ-UBND), áp dụng 01/01/2026 → chưa hết, sẽ kết thúc ngày 01/07/2026",
@@ -88,6 +89,66 @@ def test_back_dated_publishing_says_what_it_changes_and_changes_nothing_unconfir
     with session_scope() as session:
         assert [(start, end) for _, start, end in published_windows(session)] == [(JAN, None)]
     assert classes(engine) == before
+
+
+def test_the_plan_is_worded_in_the_configured_language_with_stable_codes(
+    cli: Cli, engine: Engine, january_and_legs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refusal and the plan are typed (codes and parameters, dates dd/mm/yyyy) and each
+    surface words them: the JSON keeps the codes beside the sentences of its language."""
+    with session_scope() as session:
+        draft = session.get(ListVersion, january_and_legs)
+        assert draft is not None
+        with pytest.raises(ConfirmationNeeded) as caught:
+            publish(session, draft, actor="admin", today=date(2026, 12, 3))
+    assert caught.value.code == "catalog.needs_confirmation"
+    assert str(caught.value).startswith(
+        f"Cần xác nhận: công bố phiên bản {january_and_legs} (1234/QĐ-UBND) thay đổi các ngày "
+        "đã qua; chưa thay đổi gì."
+    )
+    monkeypatch.setenv("POSTLINK_LANGUAGE", "en")
+    get_settings.cache_clear()
+    refused = cli("catalog", "publish", str(january_and_legs), "--actor", "admin", "--json")
+    assert refused.code == 1
+    said = json.loads(refused.stdout)
+    assert said["code"] == "catalog.needs_confirmation"
+    plan = said["confirmation_needed"]
+    assert plan["lines"] == [
+        f"version {january_and_legs} (1234/QĐ-UBND) would be in force from 01/07/2026 (a date "
+        "in the past)",
+        "version 1 (125/QĐ-UBND), in force 01/01/2026 → open, would end on 01/07/2026",
+        "1 of 3 recorded legs from 01/07/2026 on would be judged differently (they keep their "
+        "judgement until re-matched)",
+    ]
+    assert [line["code"] for line in plan["line_codes"]] == [
+        "catalog.plan.in_force_past",
+        "catalog.plan.shortened_open",
+        "catalog.plan.legs",
+    ]
+    assert plan["line_codes"][2] | {} == {
+        "code": "catalog.plan.legs",
+        "changed": 1,
+        "checked": 3,
+        "start": "01/07/2026",
+    }
+
+
+def test_only_a_draft_is_published_said_with_its_status_worded(
+    cli: Cli, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(cli("catalog", "import", str(JANUARY_CSV), *JANUARY, "--publish"))
+    again = cli("catalog", "publish", "1", "--actor", "admin")
+    assert again.code == 1
+    assert (
+        "Phiên bản 1 (125/QĐ-UBND) đang ở trạng thái «Đang áp dụng»; chỉ công bố được bản nháp"
+        in " ".join(again.stderr.split())
+    )
+    monkeypatch.setenv("POSTLINK_LANGUAGE", "en")
+    get_settings.cache_clear()
+    again = cli("catalog", "publish", "1", "--actor", "admin")
+    assert "Version 1 (125/QĐ-UBND) is «In force»; only a draft can be published" in " ".join(
+        again.stderr.split()
+    )
 
 
 def test_a_future_date_needs_no_confirmation(engine: Engine, january_and_legs: int) -> None:
@@ -165,7 +226,7 @@ def test_superseding_a_list_in_force_for_months_says_so_with_its_dates(
 
 
 def test_withdrawing_into_a_gap_names_the_dates_and_needs_confirmation(
-    cli: Cli, engine: Engine
+    cli: Cli, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ok(cli("catalog", "import", str(JANUARY_CSV), *JANUARY, "--publish"))
     with session_scope() as session:
@@ -173,10 +234,24 @@ def test_withdrawing_into_a_gap_names_the_dates_and_needs_confirmation(
         assert version is not None
         with pytest.raises(GapError) as caught:
             withdraw(session, version, actor="admin", reason="Quyết định bị hủy")
-    assert "01/01/2026 → trở đi không có danh mục nào áp dụng" in str(caught.value)
+    assert (caught.value.code, caught.value.params["start"]) == ("catalog.gap_open", "01/01/2026")
+    assert str(caught.value) == (
+        "Thu hồi phiên bản 1 (125/QĐ-UBND) để lại các ngày từ 01/01/2026 trở đi không có danh "
+        "mục nào áp dụng; hãy xác nhận nếu đúng ý."
+    )
     refused = cli("catalog", "withdraw", "1", "--reason", "Quyết định bị hủy", "--actor", "a")
     assert refused.code == 1
-    assert "01/01/2026 → onwards with no list in force" in refused.stderr
+    assert (
+        "để lại các ngày từ 01/01/2026 trở đi không có danh mục nào áp dụng; chạy lại với "
+        "--force nếu đúng ý." in " ".join(refused.stderr.split())
+    )
+    monkeypatch.setenv("POSTLINK_LANGUAGE", "en")
+    get_settings.cache_clear()
+    refused = cli("catalog", "withdraw", "1", "--reason", "Quyết định bị hủy", "--actor", "a")
+    assert "leaves 01/01/2026 onwards with no list in force; run again with --force" in " ".join(
+        refused.stderr.split()
+    )
+    assert "trở đi" not in refused.stderr
     ok(cli("catalog", "withdraw", "1", "--reason", "Quyết định bị hủy", "--actor", "a", "--force"))
     with Session(engine) as session:
         assert session.get(ListVersion, 1).status == "withdrawn"  # type: ignore[union-attr]
