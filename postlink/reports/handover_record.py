@@ -63,7 +63,7 @@ def build(session: Session, flt: ReportFilter, settings: Settings) -> Report:
         raise PostlinkError(code="report.handover_needed")
     handover = session.get(Handover, flt.handover_id)
     if handover is None:
-        raise PostlinkError(f"there is no handover {flt.handover_id} (see: postlink handover list)")
+        raise PostlinkError(code="report.no_handover", id=flt.handover_id)
     rows, received = _items(session, handover)
     local = handover.signed_at.astimezone(settings.tz)
     direction = Direction(handover.direction)

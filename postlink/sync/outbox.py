@@ -38,6 +38,7 @@ from postlink.postal.errors import (
 from postlink.postal.models import Order, OrderRequest, Party, reference_for
 from postlink.settings import Settings
 from postlink.timeutil import local_date, utcnow
+from postlink.words import CodedValue
 
 CREATE = "create"
 
@@ -97,13 +98,16 @@ def order_request(command: OutboxCommand) -> OrderRequest:
 def _normalised(registration: Registration) -> Registration:
     try:
         dossier = parse_dossier_code(registration.dossier_code).text
+    except IdentifierError:
+        raise PostlinkError(code="api.dossier_code", value=registration.dossier_code) from None
+    try:
         procedure = parse_procedure_code(registration.procedure_code).text
-    except IdentifierError as exc:
-        raise PostlinkError(str(exc)) from None
+    except IdentifierError:
+        raise PostlinkError(code="procedure.code", value=registration.procedure_code) from None
     if not registration.citizen.name.strip():
-        raise PostlinkError(f"dossier {dossier}: the citizen's name is empty")
+        raise PostlinkError(code="registration.no_name", dossier=dossier)
     if not registration.citizen.address.strip():
-        raise PostlinkError(f"dossier {dossier}: the citizen's address is empty")
+        raise PostlinkError(code="registration.no_address", dossier=dossier)
     if registration.appointment_slip and registration.leg != LegKind.PICKUP:
         raise PostlinkError(code="routes.slip_on_return", dossier=dossier)
     return Registration(
@@ -130,8 +134,10 @@ def register(
     if existing is not None:
         if existing.payload != _payload(request):
             raise PostlinkError(
-                f"{request.reference} is already registered with other details "
-                f"(command {existing.id}, {existing.state}); cancel it first"
+                code="registration.conflict",
+                reference=request.reference,
+                command=existing.id,
+                state=CodedValue("outbox", existing.state),
             )
         return existing
     dossier = session.exec(

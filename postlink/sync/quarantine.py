@@ -65,9 +65,7 @@ def open_reasons(session: Session) -> list[tuple[str, int]]:
 def get(session: Session, record_id: int) -> Quarantined:
     row = session.get(Quarantined, record_id)
     if row is None:
-        raise QuarantineError(
-            f"không có bản ghi cách ly số {record_id} / no quarantined record {record_id}"
-        )
+        raise QuarantineError(code="quarantine.no_record", id=record_id)
     return row
 
 
@@ -78,12 +76,10 @@ def as_dict(row: Quarantined) -> dict[str, Any]:
 def resolve(session: Session, record_id: int, *, actor: str, note: str) -> Quarantined:
     """Close a record by hand (the admin dealt with it outside postlink), with a note."""
     if not note.strip():
-        raise QuarantineError("cần ghi chú lý do / a resolution needs a note")
+        raise QuarantineError(code="quarantine.note_needed")
     row = get(session, record_id)
     if row.resolved_at is not None:
-        raise QuarantineError(
-            f"bản ghi {record_id} đã được xử lý / record {record_id} is already resolved"
-        )
+        raise QuarantineError(code="quarantine.already_resolved", ids=record_id)
     row.resolved_at, row.resolved_by, row.resolution = utcnow(), actor, note.strip()
     session.add(row)
     audit.record(
@@ -128,7 +124,7 @@ def _select_ids(
         rows = [get(session, i) for i in ids]
         done = [r.id for r in rows if r.resolved_at is not None]
         if done:
-            raise QuarantineError(f"đã xử lý / already resolved: {done}")
+            raise QuarantineError(code="quarantine.already_resolved", ids=", ".join(map(str, done)))
         return [r.id for r in rows if r.id is not None]
     return [r.id for r in open_rows(session, reason=reason) if r.id is not None]
 

@@ -70,4 +70,8 @@ def test_bad_options_are_one_line_errors(scenario: Scenario, cli: Cli, tmp_path:
     )
     missing = cli("report", "handover", "-o", out)
     assert "cần --handover SỐ (xem: postlink handover list)" in missing.stderr
+    unknown = cli("report", "handover", "--handover", "999", "-o", out)
+    assert unknown.code == 1
+    said = " ".join(unknown.stderr.split())
+    assert "Không có biên bản giao nhận số 999 (xem: postlink handover list)." in said
     assert not (tmp_path / "x.html").exists()

@@ -63,8 +63,13 @@ def test_registering_twice_is_a_no_op_but_different_details_are_refused(
         again = register(session, ctx, get_settings(), result(3), actor="t")
         assert first.id == again.id
         changed = Registration(LegKind.RETURN, result(3).dossier_code, "1.001193", "Khác", CITIZEN)
-        with pytest.raises(PostlinkError, match="already registered with other details"):
+        with pytest.raises(PostlinkError) as caught:
             register(session, ctx, get_settings(), changed, actor="t")
+    assert caught.value.code == "registration.conflict"
+    assert str(caught.value) == (
+        f"{result(3).dossier_code}-R1 đã được đăng ký với thông tin khác (lệnh số {first.id}, "
+        "«Chờ gửi bưu điện»); không đăng ký lại với thông tin khác."
+    )
 
 
 def test_bad_registration_names_the_field(
@@ -72,8 +77,18 @@ def test_bad_registration_names_the_field(
 ) -> None:
     ctx = make_context(sandbox_server)
     bad = Registration(LegKind.RETURN, "000.00.12.H14-261332-0001", "1.001193", "x", CITIZEN)
-    with session_scope(engine) as session, pytest.raises(PostlinkError, match="261332"):
+    with session_scope(engine) as session, pytest.raises(PostlinkError) as caught:
         register(session, ctx, get_settings(), bad, actor="t")
+    assert (caught.value.code, caught.value.params) == (
+        "api.dossier_code",
+        {"value": "000.00.12.H14-261332-0001"},
+    )
+    nameless = Registration(
+        LegKind.RETURN, result(4).dossier_code, "1.001193", "x", Party(" ", "", "Tổ 3", "", "")
+    )
+    with session_scope(engine) as session, pytest.raises(PostlinkError) as caught:
+        register(session, ctx, get_settings(), nameless, actor="t")
+    assert str(caught.value) == f"Hồ sơ {result(4).dossier_code}: thiếu họ tên công dân."
 
 
 @pytest.mark.parametrize("fault", ["dropped_create", "read_timeout", "server_error"])
