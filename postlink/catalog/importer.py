@@ -41,6 +41,7 @@ from postlink.catalog.versions import state_of
 from postlink.errors import PostlinkError
 from postlink.identifiers import clean
 from postlink.models import ListEntry, ListVersion, VersionStatus
+from postlink.words import Phrase
 
 #: "(Ban hành) kèm theo Quyết định số 1450/QĐ-UBND ngày 20 tháng 6 năm 2026" in a title.
 _ATTACHED_TO = re.compile(
@@ -67,7 +68,7 @@ class ParsedList:
 
     source_name: str
     sha256: str
-    description: str
+    description: Phrase
     title_block: tuple[str, ...]
     entries: tuple[tuple[int, EntrySnapshot], ...]
     problems: Problems
@@ -193,7 +194,7 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
     problems = Problems()
     entries: list[tuple[int, EntrySnapshot]] = []
     districts: list[DistrictMention] = []
-    description = ""
+    description: Phrase | None = None
     title_lines: list[str] = []
     try:
         with open_rows(path, encoding=encoding, sheet=sheet) as source:
@@ -216,6 +217,7 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
             )
     if problems.errors:
         raise CatalogValidationError(path.name, problems)
+    assert description is not None  # the file opened, or it would have an error
     return ParsedList(
         source_name=path.name[:_SOURCE_NAME_WIDTH],
         sha256=sha256_of(path),

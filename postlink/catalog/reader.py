@@ -38,6 +38,7 @@ from postlink.catalog.limits import (
 from postlink.catalog.problems import Reason
 from postlink.catalog.text import cell_text
 from postlink.errors import PostlinkError
+from postlink.words import Phrase
 
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 DOCX_SUFFIXES = frozenset({".docx"})
@@ -101,11 +102,20 @@ class Table:
     sheet: str = ""
 
 
+#: How a CSV file was split, by its delimiter: a code of the catalogue each.
+_SEPARATED = {
+    ",": "catalog.read_as.csv_comma",
+    ";": "catalog.read_as.csv_semicolon",
+    "\t": "catalog.read_as.csv_tab",
+}
+
+
 @dataclass(slots=True)
 class RowSource:
-    """Where rows come from, said for people (``"sheet 'Danh mục'"``, ``"CSV, utf-8-sig"``)."""
+    """Where rows come from, said for people when shown (``trang tính «Danh mục»``,
+    ``CSV, bảng mã utf-8-sig, phân cách bằng dấu phẩy``)."""
 
-    description: str
+    description: Phrase
     tables: Iterator[Table]
 
     @property
@@ -196,7 +206,7 @@ def open_rows(
         from postlink.catalog.word import docx_tables  # python-docx only when needed
 
         check_package(path, "word/document.xml", word=True)
-        yield RowSource("Word document", docx_tables(path, budget))
+        yield RowSource(Phrase("catalog.read_as.word"), docx_tables(path, budget))
     elif suffix in CSV_SUFFIXES:
         with _csv_rows(path, encoding, budget) as source:
             yield source
@@ -305,6 +315,11 @@ def check_package(path: Path, main_part: str, *, word: bool = False) -> None:
 # --- Excel ---------------------------------------------------------------------------------
 
 
+def _named(names: Iterable[str]) -> str:
+    """Sheet names as a list shows them in either language: «Danh mục», «PL II»."""
+    return ", ".join(f"«{name}»" for name in names)
+
+
 def _sheet_label(title: str) -> Reason:
     return Reason(f"sheet {title!r}", f"trang tính «{title}»")
 
@@ -326,15 +341,16 @@ def _xlsx_tables(path: Path, sheet: str | None, budget: ReadBudget) -> Iterator[
         elif sheet in workbook.sheetnames:
             worksheets = [workbook[sheet]]
         else:
-            names = ", ".join(repr(name) for name in workbook.sheetnames)
             raise PostlinkError(
-                f"{path.name} không có trang tính {sheet!r} / has no sheet {sheet!r}; "
-                f"its sheets are {names}"
+                code="catalog.no_sheet",
+                file=path.name,
+                sheet=sheet,
+                sheets=_named(workbook.sheetnames),
             )
         several = len(worksheets) > 1
-        description = ", ".join(f"sheet {ws.title!r}" for ws in worksheets)
+        names = _named(ws.title for ws in worksheets)
         yield RowSource(
-            description,
+            Phrase("catalog.read_as.sheets", {"sheets": names}),
             (
                 Table(
                     _sheet_label(ws.title) if several else None,
@@ -488,10 +504,10 @@ def _csv_rows(path: Path, encoding: str | None, budget: ReadBudget) -> Iterator[
             ),
         )
     delimiter = _sniff_delimiter(sample.removeprefix("\ufeff"))
-    named = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+    described = Phrase(_SEPARATED[delimiter], {"encoding": chosen})
     with path.open("r", encoding=chosen, newline="", errors="strict") as handle:
         rows = _csv_records(handle, delimiter, budget)
-        yield RowSource(f"CSV, {chosen}, {named}-separated", iter([Table(None, (), rows)]))
+        yield RowSource(described, iter([Table(None, (), rows)]))
 
 
 def _csv_records(lines: Iterable[str], delimiter: str, budget: ReadBudget) -> Iterator[RawRow]:

@@ -468,7 +468,8 @@ def _import_json(outcome: ImportOutcome) -> dict[str, Any]:
         "source": {
             "name": outcome.parsed.source_name,
             "sha256": outcome.parsed.sha256,
-            "read_as": outcome.parsed.description,
+            "read_as": str(outcome.parsed.description),
+            "read_as_code": outcome.parsed.description.code,
             "entries": len(outcome.parsed.entries),
         },
         "warnings": [problem.as_dict() for problem in outcome.warnings],

@@ -34,13 +34,15 @@ def test_samples_import_with_an_empty_diff_and_marriage_resolves_excluded(
     cli: Cli, engine: Engine
 ) -> None:
     first = ok(cli("catalog", "import", str(JANUARY_XLSX), *JANUARY, "--publish"))
-    assert "Đã đọc 67 thủ tục từ cao-bang-2026-01.xlsx" in first.stdout
+    assert "Đã đọc 67 thủ tục từ cao-bang-2026-01.xlsx (trang tính «Danh mục»)." in first.stdout
     assert "Đã công bố phiên bản 1 (125/QĐ-UBND), áp dụng từ 01/01/2026" in first.stdout
     second = ok(cli("catalog", "import", str(JANUARY_CSV), *JANUARY, "--json"))
     document = json.loads(second.stdout)
     assert document["diff"]["changes"] == []
     assert document["diff"]["base"]["id"] == 1
     assert document["version"]["status"] == "draft"
+    assert document["source"]["read_as_code"] == "catalog.read_as.csv_comma"
+    assert document["source"]["read_as"].startswith("CSV, bảng mã ")
     text = ok(cli("catalog", "resolve", "1.000894", "--at", "2026-03-01T10:00"))
     assert "không thực hiện qua bưu chính" in text.stdout
     assert "Hai bên nam, nữ phải cùng có mặt khi đăng ký kết hôn" in text.stdout

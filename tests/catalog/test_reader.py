@@ -19,8 +19,9 @@ ROWS = [
 
 
 def read(path: Path, **options: str) -> tuple[str, list[RawRow]]:
+    """The file's description as a person reads it (Vietnamese by default), and its rows."""
     with open_rows(path, **options) as source:
-        return source.description, list(source.rows)
+        return str(source.description), list(source.rows)
 
 
 @pytest.mark.parametrize(
@@ -70,8 +71,21 @@ def test_semicolon_separated_csv_is_recognised(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_bytes(csv_bytes([["DANH MỤC, thử nghiệm"], *ROWS], delimiter=";"))
     description, rows = read(path)
-    assert "semicolon" in description
+    assert description == "CSV, bảng mã utf-8-sig, phân cách bằng dấu chấm phẩy"
     assert rows[2].cells[1] == "Đăng ký khai sinh"
+
+
+def test_the_description_is_worded_in_the_configured_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes(ROWS, delimiter="\t", encoding="utf-8"))
+    with open_rows(path) as source:
+        described = source.description
+    assert described.code == "catalog.read_as.csv_tab"
+    assert str(described) == "CSV, bảng mã utf-8, phân cách bằng dấu tab"
+    monkeypatch.setenv("POSTLINK_LANGUAGE", "en")
+    assert str(described) == "CSV, utf-8, tab-separated"
 
 
 def test_row_numbers_count_records_as_excel_shows_them(tmp_path: Path) -> None:
@@ -100,14 +114,17 @@ def test_overlong_csv_field_stops_with_its_row(tmp_path: Path) -> None:
 def test_xlsx_rows_keep_sheet_numbers_and_formulas_as_text(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "list.xlsx", [[], ["Tiêu đề"], ["=1+1", 1.0, 2.5, True]])
     description, rows = read(path)
-    assert description == "sheet 'Sheet'"
+    assert description == "trang tính «Sheet»"
     assert rows[2] == RawRow(3, ("=1+1", "1", "2.5", "1"))
 
 
 def test_xlsx_sheet_can_be_chosen(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "list.xlsx", ROWS)
-    with pytest.raises(PostlinkError, match="has no sheet 'Annex'; its sheets are 'Sheet'"):
+    with pytest.raises(PostlinkError) as caught:
         read(path, sheet="Annex")
+    assert str(caught.value) == (
+        "Tệp list.xlsx không có trang tính «Annex»; các trang tính của tệp: «Sheet»."
+    )
     assert read(path, sheet="Sheet")[1][1].cells[0] == "1.001193"
 
 
