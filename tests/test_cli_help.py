@@ -61,6 +61,13 @@ ENGLISH_FRAMEWORK = re.compile(
     r"|\[required\]|\[OPTIONS\]|COMMAND \[ARGS\]|\[env var:|Try '"
 )
 
+#: The kinds of value the framework marks in English: Typer's ``<str>``, ``<int range>``,
+#: ``<list[int]>`` or date formats, and click's ``TEXT``, ``INTEGER``, ``PATH``.
+ENGLISH_TYPE = re.compile(
+    r"<(?:str|int|float|bool|path|file|dir|datetime|uuid)(?: range)?>|<list\[|%[YmdHM]"
+    r"|\b(?:TEXT|INTEGER|FLOAT|BOOLEAN|PATH|FILENAME|DIRECTORY|DATETIME)\b"
+)
+
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
@@ -93,6 +100,18 @@ def test_no_help_page_has_an_english_framework_line(pages: dict[str, dict[str, A
         assert "Hiện hướng dẫn này rồi thoát." in page, path
         english = [line for line in page.splitlines() if ENGLISH_FRAMEWORK.search(line)]
         assert english == [], f"postlink {path} --help"
+
+
+def test_no_help_page_marks_a_value_in_english(pages: dict[str, dict[str, Any]]) -> None:
+    """Each option's kind of value is worded (``<văn bản>``, ``<ngày>``); a flag shows none."""
+    for path, shown in pages.items():
+        english = [line for line in shown["page"].splitlines() if ENGLISH_TYPE.search(line)]
+        assert english == [], f"postlink {path} --help"
+    importing = pages["catalog import"]["page"]
+    assert re.search(r"--effective +<ngày>", importing)
+    assert re.search(r"--decision +<văn bản>", importing)
+    assert re.search(r"--publish +Công bố ngay", importing)
+    assert re.search(r"--limit +<số nguyên> \[x>=1\]", pages["postal log"]["page"])
 
 
 def test_every_command_and_option_help_is_vietnamese(pages: dict[str, dict[str, Any]]) -> None:
@@ -160,3 +179,4 @@ def test_help_in_english_on_request(tmp_path: Path) -> None:
     assert "Usage: postlink catalog import [OPTIONS]" in done.stdout
     assert "Show this message and exit." in done.stdout
     assert "Effective from" in done.stdout
+    assert re.search(r"--effective +<date>", done.stdout)
