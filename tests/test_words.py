@@ -13,6 +13,7 @@ import logging
 import re
 import string
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from postlink.errors import ConfigError, PostlinkError
 from postlink.reports.render import TEMPLATES_DIR
 from postlink.settings import Language, get_settings, load_settings
 from postlink.sync.runs import recorded
+from tests import word_families
 from tests.conftest import CliResult
 
 PACKAGE = Path(words.__file__).parent
@@ -46,18 +48,49 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def _codes_in_source() -> set[str]:
+#: A family's prefix as the code writes it: ``cli.col.``, ``report.handover.agreed_``.
+_PREFIX = re.compile(r"^[a-z_]+(\.[a-z_]+)*[._]$")
+
+
+@dataclass
+class _Scan:
+    """What ``postlink/`` and the templates word: literal codes, and the families of codes
+    built from a value with the members read from a literal table where the code iterates
+    one (``word_families.literal_members``); ``unread`` names the family sites whose
+    values could not be read so."""
+
+    found: set[str] = field(default_factory=set)
+    families: dict[str, set[str]] = field(default_factory=dict)
+    unread: dict[str, list[str]] = field(default_factory=dict)
+
+    def family(self, prefix: str, members: set[str] | None, where: str) -> None:
+        self.families.setdefault(prefix, set()).update(members or ())
+        if members is None:
+            self.unread.setdefault(prefix, []).append(where)
+
+
+def _report_key(prefix: str) -> bool:
+    """Whether a prefix built outside ``text`` is of a report's keys (``title_key=
+    f"title.handover.{kind}"``, read by the template's ``t``): no code starts with it, and
+    report texts do."""
+    vi = words.catalogue("vi")
+    return not any(c.startswith(prefix) for c in vi) and any(
+        c.startswith(_REPORT + prefix) for c in vi
+    )
+
+
+def _scan() -> _Scan:
     """Every code ``postlink/`` words or raises: the string arguments of ``say``/``say_in``/
-    ``say_on`` and ``ValueError`` (a settings validator's reason), ``code=`` keywords, the
-    values assigned to a name ``code``, the catalogue's codes written in a table (a tuple or
-    a dict's values), and the entries of a family worded by an f-string or a sum
-    (``say(f"cli.col.{name}")``: the CLI's tests run every such heading).
+    ``say_on``/``log_line``/``Phrase`` and ``ValueError`` (a settings validator's reason),
+    ``code=`` keywords, the values assigned to a name ``code``, the catalogue's codes
+    written in a table (a tuple or a dict's values); and every family of codes built from a
+    value: an f-string or a sum with a code-like prefix, ``label``/``field_label`` and the
+    console's ``word`` of a kind.
 
     The reports' words are ``report.<key>``: the keys given to ``text`` in Python and ``t`` in
     templates, the families given to ``label``, and every key written as a literal (a table's
     column keys) count; the report tests render each table."""
-    found: set[str] = set()
-    families: set[str] = set()
+    scan = _Scan()
     tabled: set[str] = set()
     literals: set[str] = set()
 
@@ -73,6 +106,7 @@ def _codes_in_source() -> set[str]:
 
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = str(path.relative_to(PACKAGE))
         # SQL's ``text("…")`` (SQLAlchemy) is not the reports' ``text``.
         sql_text = any(
             isinstance(node, ast.ImportFrom)
@@ -80,30 +114,62 @@ def _codes_in_source() -> set[str]:
             and any(alias.name == "text" for alias in node.names)
             for node in ast.walk(tree)
         )
+        report_sites: set[int] = set()  # the f-strings and sums given to the reports' text
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.args:
+                name = getattr(node.func, "id", "")
+                if name == "text" and not sql_text:
+                    report_sites.add(id(node.args[0]))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                first = node.args[0] if node.args else None
                 if name in ("say", "say_in", "say_on", "log_line", "Phrase"):
-                    found |= {v for arg in node.args[:2] for v in strings(arg)}
+                    scan.found |= {v for arg in node.args[:2] for v in strings(arg)}
                 if name == "ValueError":  # a settings validator's reason, or a plain message
-                    found |= {v for arg in node.args[:1] for v in strings(arg) if _CODE.match(v)}
-                found |= {v for k in node.keywords if k.arg == "code" for v in strings(k.value)}
+                    scan.found |= {v for v in strings(first) if _CODE.match(v)} if first else set()
+                scan.found |= {
+                    v for k in node.keywords if k.arg == "code" for v in strings(k.value)
+                }
                 # a report's word (not ``sa.text`` nor SQLAlchemy's ``text`` imported bare)
-                if name == "text" and isinstance(node.func, ast.Name) and not sql_text:
-                    found |= {
-                        _REPORT + v for a in node.args[:1] for v in strings(a) if _KEY.match(v)
-                    }
-                if name == "label" and node.args:  # label("status", value): a family
-                    families |= {f"{_REPORT}{v}." for v in strings(node.args[0])}
-                if name == "field_label" and node.args:  # field_label("cli.status.field", k)
-                    families |= {f"{v}." for v in strings(node.args[0])}
+                if name == "text" and isinstance(node.func, ast.Name) and not sql_text and first:
+                    scan.found |= {_REPORT + v for v in strings(first) if _KEY.match(v)}
+                if name == "label" and isinstance(node.func, ast.Name) and first:
+                    for kind in strings(first):  # label("status", value): report.status.*
+                        scan.family(f"{_REPORT}{kind}.", set(), f"{where}:{node.lineno}")
+                if name in ("word", "_worded") and first:  # the console's word of a kind
+                    for kind in strings(first):
+                        scan.family(f"word:{kind}", set(), f"{where}:{node.lineno}")
+                if name == "field_label" and first:  # field_label("cli.status.field", k)
+                    families = strings(first)
+                    if isinstance(first, ast.Subscript):  # field_label(_LABELS[title], …)
+                        families = {
+                            v
+                            for assign in ast.walk(tree)
+                            if isinstance(assign, ast.Assign)
+                            and any(
+                                getattr(t, "id", "") == getattr(first.value, "id", None)
+                                for t in assign.targets
+                            )
+                            and isinstance(assign.value, ast.Dict)
+                            for item in assign.value.values
+                            for v in strings(item)
+                        }
+                    for family in families:
+                        scan.family(f"{family}.", set(), f"{where}:{node.lineno}")
             elif isinstance(node, ast.JoinedStr) and node.values:
-                first = node.values[0]  # say(f"cli.col.{name}"): a family of codes
-                if isinstance(first, ast.Constant) and str(first.value).endswith((".", "_")):
-                    families |= {str(first.value), _REPORT + str(first.value)}
+                head = node.values[0]  # say(f"cli.col.{name}"): a family of codes
+                prefix = str(head.value) if isinstance(head, ast.Constant) else ""
+                if _PREFIX.match(prefix):
+                    if id(node) in report_sites or _report_key(prefix):
+                        prefix = _REPORT + prefix
+                    members = word_families.literal_members(tree, node)
+                    scan.family(prefix, members, f"{where}:{node.lineno}")
             elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-                prefix = strings(node.left)  # text("handover.direction." + direction)
-                families |= {p for v in prefix if v.endswith(".") for p in (v, _REPORT + v)}
+                for prefix in strings(node.left):  # text("handover.direction." + direction)
+                    if _PREFIX.match(prefix):
+                        prefix = _REPORT + prefix if id(node) in report_sites else prefix
+                        scan.family(prefix, None, f"{where}:{node.lineno}")
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 literals.add(node.value)
             elif isinstance(node, ast.Tuple):  # a table of codes: (pattern, "cli.framework.…")
@@ -113,17 +179,58 @@ def _codes_in_source() -> set[str]:
             elif isinstance(node, ast.Assign) and any(
                 isinstance(target, ast.Name) and target.id == "code" for target in node.targets
             ):
-                found |= strings(node.value)
+                scan.found |= strings(node.value)
     for template in TEMPLATES_DIR.rglob("*.html"):
         page = template.read_text(encoding="utf-8")
-        found |= {_REPORT + key for key in re.findall(r"\bt\(\s*['\"]([^'\"]+)['\"]\s*\)", page)}
+        scan.found |= {
+            _REPORT + key for key in re.findall(r"\bt\(\s*['\"]([^'\"]+)['\"]\s*\)", page)
+        }
+        for kind in re.findall(r"\bword\(\s*['\"]([a-z_]+)['\"]", page):
+            scan.family(f"word:{kind}", set(), str(template.relative_to(TEMPLATES_DIR)))
         literals |= set(re.findall(r"['\"]([a-z_.]+)['\"]", page))
-    families |= {f"{v}." for v in tabled if _CODE.match(v)}  # a table of families
-    found |= {code for code in words.catalogue("vi") if code.startswith(tuple(families))}
-    found |= tabled & set(words.catalogue("vi"))
-    found |= {_REPORT + key for key in literals} & set(words.catalogue("vi"))
-    assert families, "no family found: the scan is broken"
-    return found - {"cli", *words.LANGUAGES}
+    scan.found |= tabled & set(words.catalogue("vi"))
+    scan.found |= {_REPORT + key for key in literals} & set(words.catalogue("vi"))
+    assert scan.families, "no family found: the scan is broken"
+    scan.found -= {"cli", *words.LANGUAGES}
+    return scan
+
+
+def _family_codes(scan: _Scan) -> tuple[set[str], list[str]]:
+    """Every concrete code of every family (its listed members and those read from the code's
+    own tables), and what is wrong with the families: one found in the code but not listed
+    in ``word_families`` (nor known not to be codes), a listed one the code no longer
+    builds, and a family read from a table whose table could not be read."""
+    listed = word_families.families()
+    problems = [
+        f"family {prefix!r} ({', '.join(sorted(scan.unread.get(prefix, []))) or 'found'}) "
+        "has no members listed in tests/word_families.py"
+        for prefix in scan.families
+        if prefix not in listed and prefix not in word_families.NOT_CODES
+    ]
+    problems += [
+        f"family {p!r} is listed but no code builds it" for p in set(listed) - set(scan.families)
+    ]
+    codes: set[str] = set()
+    vi = words.catalogue("vi")
+    for prefix, given in listed.items():
+        if prefix not in scan.families:
+            continue
+        members = set(scan.families[prefix])
+        if given == word_families.LITERAL:
+            problems += [
+                f"{prefix!r} at {site}: its values are not a literal table"
+                for site in scan.unread.get(prefix, [])
+            ]
+        else:
+            members |= set(given)
+        if prefix.startswith("word:"):  # the console's value.<kind>.<v>, else the reports'
+            kind = prefix.removeprefix("word:")
+            for member in members:
+                own, report = f"value.{kind}.{member}", f"{_REPORT}{kind}.{member}"
+                codes.add(own if own in vi or report not in vi else report)
+        elif prefix != "value.":
+            codes |= {prefix + member for member in members}
+    return codes, problems
 
 
 @pytest.mark.parametrize("language", words.LANGUAGES)
@@ -164,10 +271,21 @@ def test_command_line_wordings_take_the_shared_parameters() -> None:
             assert _fields(vi[code]) <= _fields(vi[shared]), code
 
 
+def test_every_family_of_codes_is_enumerated() -> None:
+    """A family of codes built from a value (``say(f"cli.outbox.state.{state}")``) is
+    listed with its real members in ``tests/word_families.py``; none is exempt."""
+    _, problems = _family_codes(_scan())
+    assert problems == []
+
+
 def test_code_base_and_catalogue_match() -> None:
-    used = _codes_in_source()
+    scan = _scan()
+    members, _ = _family_codes(scan)
+    used = scan.found | members
+    for language in words.LANGUAGES:
+        missing = used - set(words.catalogue(language))
+        assert missing == set(), f"codes used but missing from the {language} catalogue"
     catalogue = set(words.catalogue("vi"))
-    assert used - catalogue == set(), "codes used but missing from the catalogue"
     unused = {
         code
         for code in catalogue
@@ -278,3 +396,22 @@ def test_a_job_line_keeps_its_keys_in_either_language(
     assert "job=push instance=host-1 outcome=error seconds=" in vi_error
     assert vi_error.endswith(" error='RuntimeError: the post said no'")
     assert en_ok.startswith("A job run ended job=pull instance=host-1 outcome=ok seconds=")
+
+
+@pytest.mark.parametrize(
+    "member", ["cli.outbox.state.refused", "report.status.returned", "value.job.pull"]
+)
+def test_a_family_member_missing_from_the_catalogue_is_caught(
+    monkeypatch: pytest.MonkeyPatch, member: str
+) -> None:
+    """No family is exempt as a whole: deleting one member's entry fails the scan."""
+    full = {language: dict(words.catalogue(language)) for language in words.LANGUAGES}
+    del full["vi"][member]
+    monkeypatch.setattr(words, "catalogue", lambda language: full[language])
+    scan = _scan()
+    members, problems = _family_codes(scan)
+    assert problems == []
+    missing = (scan.found | members) - set(full["vi"])
+    # the console words report.status.* as value.status.*, else the reports' word: both gone
+    assert member in missing
+    assert missing <= {member, "value." + member.split(".", 1)[1]}

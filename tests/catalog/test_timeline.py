@@ -223,6 +223,8 @@ def test_superseding_a_list_in_force_for_months_says_so_with_its_dates(
         "theo phiên bản 3." in done.stdout
     )
     assert "trước ngày hiệu lực" not in done.stdout
+    listed = ok(cli("catalog", "list"))  # a superseded version has its word too
+    assert "đã được" in listed.stdout  # "đã được thay thế", wrapped in its column
 
 
 def test_withdrawing_into_a_gap_names_the_dates_and_needs_confirmation(
