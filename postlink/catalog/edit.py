@@ -20,6 +20,7 @@ from postlink.catalog.snapshots import EntrySnapshot, id_of
 from postlink.errors import PostlinkError
 from postlink.identifiers import IdentifierError, clean, parse_agency_code, parse_procedure_code
 from postlink.models import ListEntry, ListVersion, VersionStatus
+from postlink.words import CodedValue
 
 #: What may be edited: the attributes an admin decides, not the keys (code, agency code).
 EDITABLE_TEXT = {
@@ -87,7 +88,9 @@ def edit_entry(
 ) -> tuple[EntrySnapshot, EntrySnapshot]:
     """Change one entry of a draft; return it before and after."""
     if version.status != VersionStatus.DRAFT:
-        raise PostlinkError(code="catalog.only_draft", id=version.id, status=version.status)
+        raise PostlinkError(
+            code="catalog.only_draft", id=version.id, status=CodedValue("version", version.status)
+        )
     reason = clean(why)
     if not reason:
         raise PostlinkError(code="catalog.edit_reason")

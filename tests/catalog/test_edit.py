@@ -78,5 +78,5 @@ def test_published_versions_and_unknown_entries_cannot_be_edited(engine: Engine)
         with pytest.raises(PostlinkError, match="Sửa danh mục cần nêu lý do"):
             edit_entry(session, draft, "1.000894", {"name": "x"}, actor="admin", why="")
         publish(session, draft, actor="admin")
-        with pytest.raises(PostlinkError, match="chỉ sửa được bản nháp"):
+        with pytest.raises(PostlinkError, match="trạng thái Đang áp dụng; chỉ sửa được bản nháp"):
             edit_entry(session, draft, "1.000894", {"name": "x"}, actor="admin", why="sửa")
