@@ -141,7 +141,7 @@ def test_replay_refuses_an_ambiguous_or_unknown_choice(cli: Cli, engine: Engine)
     assert "Chọn đúng một: số bản ghi, --reason hoặc --all." in both.stderr
     missing = cli("quarantine", "show", "42")
     assert missing.code == 1
-    assert "không có bản ghi cách ly số 42" in missing.stderr
+    assert "Không có bản ghi cách ly số 42." in missing.stderr
 
 
 def test_list_show_and_resolve_with_a_note(cli: Cli, engine: Engine) -> None:
