@@ -35,7 +35,7 @@ from postlink.catalog.resolve import Resolver
 from postlink.identifiers import IdentifierError, canonical_procedure_code, parse_dossier_code
 from postlink.legs import invitations
 from postlink.legs.deadlines import DeadlinePolicy
-from postlink.legs.fingerprint import dossier_inputs, leg_digest, record_bytes, rules_digest
+from postlink.legs.fingerprint import dossier_inputs, leg_digest, rules_digest
 from postlink.legs.lifecycle import Step, fold
 from postlink.legs.match import judge_leg
 from postlink.legs.route_table import INTRA_PROVINCE
@@ -104,14 +104,12 @@ def orders_needing_history(session: Session, adapter: str, orders: Sequence[Orde
     carry whole minutes, so the update time is compared to the minute. Without an update
     time only a status we have not seen tells.
     """
-    references = [o.reference for o in orders]
+    query = sa_select(LEGS.c.reference, LEGS.c.raw_status, LEGS.c.last_event_at).where(
+        LEGS.c.adapter == adapter, LEGS.c.reference.in_([o.reference for o in orders])
+    )  # Core: an ORM select of the same columns cost a third more for an empty poll's page
     known = {
         reference: (raw_status, last_event_at)
-        for reference, raw_status, last_event_at in session.exec(
-            select(Leg.reference, Leg.raw_status, Leg.last_event_at).where(
-                col(Leg.adapter) == adapter, col(Leg.reference).in_(references)
-            )
-        ).all()
+        for reference, raw_status, last_event_at in session.connection().execute(query)
     }
     seen = _unknown_codes_stored(session, adapter, orders)
     return [
@@ -519,7 +517,7 @@ def _unchanged(
     for order in orders:
         if order.item_code in fetched or order.leg is None:
             continue
-        record = record_bytes(order.raw)
+        record = order.record_bytes()
         if record is not None:
             candidates[order.reference] = (order, record)
     if not candidates:
@@ -528,7 +526,7 @@ def _unchanged(
         sa_select(
             LEGS.c.reference,
             LEGS.c.record_digest,
-            LEGS.c.deadline,
+            LEGS.c.deadline.is_not(None).label("dated"),
             LEGS.c.kind,
             LEGS.c.dossier_id,
             DOSSIERS.c.code,
@@ -547,26 +545,18 @@ def _unchanged(
     same: set[str] = set()
     rules = ctx.rules
     for row in session.connection().execute(query):
-        order, record = candidates[row.reference]
-        if row.code != order.dossier_code:
-            continue
-        inputs = dossier_inputs(
-            row.dossier_id,
-            row.procedure_code,
-            row.agency_code,
-            row.commune_code,
-            row.appointment_slip,
-            row.deadline,
-            row.kind,
-        )
-        if leg_digest(record, rules, inputs) == row.record_digest:
-            same.add(row.reference)
+        reference, stored, dated, kind, dossier_id, code, procedure, agency, commune, slip = row
+        order, record = candidates[reference]
+        if code == order.dossier_code:
+            inputs = dossier_inputs(dossier_id, procedure, agency, commune, slip, dated, kind)
+            if leg_digest(record, rules, inputs) == stored:
+                same.add(reference)
     return same
 
 
 def _vouch(leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncContext) -> None:
     """Store on ``leg``, written in full from ``order``, the digest ``_unchanged`` checks."""
-    record = record_bytes(order.raw)
+    record = order.record_bytes()
     if record is None:
         leg.record_digest = None
         return
@@ -576,7 +566,7 @@ def _vouch(leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncContext) ->
         dossier.agency_code if dossier else None,
         dossier.commune_code if dossier else None,
         dossier.appointment_slip if dossier else None,
-        leg.deadline,
+        leg.deadline is not None,
         leg.kind,
     )
     leg.record_digest = leg_digest(record, ctx.rules, inputs)

@@ -6,8 +6,8 @@ invitations, match) and comparing them with the stored leg cost several times re
 pages. Instead the sync's full path stores on each leg it writes a digest of all it was
 written from, besides the leg's own events:
 
-- the record as the post sent it (its JSON with sorted keys), which every column the
-  record sets is read from;
+- the record as the post sent it (its JSON with sorted keys, ``Order.record``), which
+  every column the record sets is read from;
 - the rules in force (``rules_digest``: the carrier's status table, the route table, the
   deadline and invitation policy with its calendar, the time zone);
 - the registered dossier's inputs (``dossier_inputs``): the dossier itself, its procedure
@@ -26,12 +26,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
-from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import orjson
 
 from postlink.legs.deadlines import DeadlinePolicy
 from postlink.models import LegKind
@@ -66,30 +62,19 @@ def rules_digest(table: StatusTable, policy: DeadlinePolicy, tz: ZoneInfo) -> by
     return hashlib.blake2b(repr(rules).encode(), digest_size=DIGEST_BYTES).digest()
 
 
-def record_bytes(raw: Any) -> bytes | None:
-    """The record as the post sent it, keys sorted; None when there is none to vouch for
-    (an order built without its record is never skipped)."""
-    if not isinstance(raw, dict) or not raw:
-        return None
-    try:
-        return orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # what orjson refuses (integers beyond 64 bits): the standard library
-        return json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()
-
-
 def dossier_inputs(
     dossier_id: int | None,
     procedure_code: str | None,
     agency_code: str | None,
     commune_code: str | None,
     appointment_slip: bool | None,
-    deadline: date | None,
+    dated: bool,
     kind: str,
 ) -> tuple[Any, ...]:
     """What a record's columns read from the registered dossier (``apply._record_values``):
-    the route's inputs only while the leg's deadline is not counted, and the appointment
+    the route's inputs only while the leg's deadline is not counted (``dated``), and the appointment
     slip only for the dossier (pickup) leg, the only one that carries it (``leg_ends``)."""
-    if deadline is not None:
+    if dated:
         return (dossier_id, procedure_code, agency_code)
     slip = bool(appointment_slip) and kind == LegKind.PICKUP
     return (dossier_id, procedure_code, agency_code, commune_code, slip)
