@@ -14,7 +14,7 @@ from sqlalchemy import Engine, inspect, text
 from postlink.errors import PostlinkError
 
 #: The newest revision in ``postlink/migrations/versions/``.
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
 
 
 def stored_revision(engine: Engine) -> str | None:

@@ -21,11 +21,11 @@ from collections.abc import Container, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Row, bindparam
+from sqlalchemy import Engine, bindparam
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm.base import NO_VALUE
@@ -35,11 +35,12 @@ from postlink.catalog.resolve import Resolver
 from postlink.identifiers import IdentifierError, canonical_procedure_code, parse_dossier_code
 from postlink.legs import invitations
 from postlink.legs.deadlines import DeadlinePolicy
+from postlink.legs.fingerprint import dossier_inputs, leg_digest, rules_digest
 from postlink.legs.lifecycle import Step, fold
 from postlink.legs.match import judge_leg
 from postlink.legs.route_table import INTRA_PROVINCE
 from postlink.legs.routes import choose_route, leg_ends
-from postlink.legs.status import LegStatus, statuses
+from postlink.legs.status import LegStatus
 from postlink.models import Dossier, Event, Leg, LegKind, Quarantined, SyncCursor
 from postlink.postal import exchange_log
 from postlink.postal.adapter import PostalAdapter
@@ -66,6 +67,11 @@ class SyncContext:
     resolver: Resolver
     policy: DeadlinePolicy
     tz: ZoneInfo
+
+    @cached_property
+    def rules(self) -> bytes:
+        """The rules records are applied with, once per context (``legs/fingerprint.py``)."""
+        return rules_digest(self.adapter.table, self.policy, self.tz)
 
 
 def legless_reason(reference: str) -> str:
@@ -98,14 +104,12 @@ def orders_needing_history(session: Session, adapter: str, orders: Sequence[Orde
     carry whole minutes, so the update time is compared to the minute. Without an update
     time only a status we have not seen tells.
     """
-    references = [o.reference for o in orders]
+    query = sa_select(LEGS.c.reference, LEGS.c.raw_status, LEGS.c.last_event_at).where(
+        LEGS.c.adapter == adapter, LEGS.c.reference.in_([o.reference for o in orders])
+    )  # Core: an ORM select of the same columns cost a third more for an empty poll's page
     known = {
         reference: (raw_status, last_event_at)
-        for reference, raw_status, last_event_at in session.exec(
-            select(Leg.reference, Leg.raw_status, Leg.last_event_at).where(
-                col(Leg.adapter) == adapter, col(Leg.reference).in_(references)
-            )
-        ).all()
+        for reference, raw_status, last_event_at in session.connection().execute(query)
     }
     seen = _unknown_codes_stored(session, adapter, orders)
     return [
@@ -286,6 +290,7 @@ def _create_legs(
         invitations.record_leg(ctx.policy.invitation_rule, leg, steps, ctx.tz)
         _apply_deadline(leg, ctx.policy, ctx.tz)
         matched += _match_leg(leg, dossier, ctx)
+        _vouch(leg, order, dossier, ctx)
         fresh[order.reference] = leg
     connection = session.connection()
     connection.execute(
@@ -347,22 +352,11 @@ def _store_events(
     return steps, len(new)
 
 
-@dataclass(frozen=True, slots=True)
-class _Registered:
-    """The registered dossier's columns a record reads (``Dossier`` without the ORM)."""
-
-    id: int | None
-    procedure_code: str | None
-    agency_code: str
-    commune_code: str
-    appointment_slip: bool
-
-
 def _route_values(
     kind: LegKind,
     unit: str,
     order: Order,
-    dossier: Dossier | _Registered | None,
+    dossier: Dossier | None,
     policy: DeadlinePolicy,
 ) -> dict[str, Any]:
     """TT 17/2017 art. 7: the route and its n, from the leg's two ends as known now."""
@@ -385,7 +379,7 @@ def _route_values(
 
 
 def _record_values(
-    leg: Leg | Row[Any], order: Order, dossier: Dossier | _Registered | None, ctx: SyncContext
+    leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncContext
 ) -> dict[str, Any]:
     """The columns an order's record sets on its leg, from the leg's current values (a
     loaded ``Leg`` or a row of ``_LEG_STATE``) and its registered dossier. The route is
@@ -443,7 +437,7 @@ def _fold_leg(leg: Leg, order: Order | None, events: Sequence[Step], tz: ZoneInf
         leg.j_date = local_date(state.taken_at, tz)
 
 
-def _deadline_values(leg: Leg | Row[Any], policy: DeadlinePolicy, tz: ZoneInfo) -> dict[str, Any]:
+def _deadline_values(leg: Leg, policy: DeadlinePolicy, tz: ZoneInfo) -> dict[str, Any]:
     """TT 17/2017 art. 7: deadline J + n; a leg closed after it stays flagged overdue.
     The leg's n, deadline and overdue flag from its J date, route and closing time."""
     days = leg.route_days
@@ -463,7 +457,7 @@ def _apply_deadline(leg: Leg, policy: DeadlinePolicy, tz: ZoneInfo) -> None:
         setattr(leg, name, value)
 
 
-def _match_due(leg: Leg | Row[Any]) -> bool:
+def _match_due(leg: Leg) -> bool:
     """A leg is judged once provisionally and once more when its J date becomes known."""
     return leg.match_class is None or (leg.j_date is not None and leg.matched_on != leg.j_date)
 
@@ -506,144 +500,76 @@ def _event_row(leg: Leg, event: PostalEvent, source: str, received: datetime) ->
     }
 
 
-#: The leg's columns ``invitations.leg_columns`` sets.
-INVITATION_COLUMNS = ("last_invitation_on", "invitation_wait_until", "invitation_verdict")
-#: What deciding that a record changes nothing needs: the leg's columns a record, its fold,
-#: its route, deadline, invitations and match touch, and the dossier it is registered under
-#: (the route's inputs among them).
-_LEG_STATE = (
-    *(
-        LEGS.c[name]
-        for name in (
-            "id",
-            "reference",
-            "dossier_id",
-            "order_id",
-            "item_code",
-            "item_check_ok",
-            "procedure_code",
-            "procedure_code_raw",
-            "agency_code",
-            "main_fee",
-            "total_fee",
-            "kind",
-            "route",
-            "route_days",
-            "route_why",
-            "route_commune_unknown",
-            "status",
-            "raw_status",
-            "raw_label",
-            "status_at",
-            "j_date",
-            "deadline",
-            "overdue",
-            "closed_at",
-            "match_class",
-            "matched_on",
-            "invitations",
-            *INVITATION_COLUMNS,
-        )
-    ),
-    DOSSIERS.c.id.label("dossier_row_id"),
-    DOSSIERS.c.code.label("dossier_code"),
-    DOSSIERS.c.procedure_code.label("dossier_procedure_code"),
-    DOSSIERS.c.agency_code.label("dossier_agency_code"),
-    DOSSIERS.c.commune_code.label("dossier_commune_code"),
-    DOSSIERS.c.appointment_slip.label("dossier_appointment_slip"),
-)
-#: The statuses of the only events the invitation rule reads (``invitations.leg_columns``).
-INVITATION_STATUSES = statuses(lambda status: status.failed_delivery or status.returning)
-
-
 def _unchanged(
     session: Session, ctx: SyncContext, orders: Sequence[Order], fetched: Container[str]
 ) -> set[str]:
     """References of the orders whose record would change nothing on their stored leg.
 
     An overlapping poll re-reads a day and more of orders that did not move (issue 15 §3:
-    1,688 of them for 500 a day); loading each leg and its events to re-fold it to the
-    same state cost 7 to 14 times reading the pages. One SELECT of the legs' state tells
-    the same: a record changes nothing when its leg exists with its dossier, its history
-    was not fetched, the columns the record sets (``_record_values``) hold its values
-    already, its status step folds into the stored one (``lifecycle.fold`` of the two
-    keeps the stored step, so no event can be moved past either: the stored state folds
-    every event), its route is the one its ends choose while no deadline is counted
-    (``_route_values``), its J date, deadline and match are settled, and its invitation
-    columns are those its stored failed deliveries and returns give (``_invitations_hold``,
-    one more SELECT of those few events). Anything else goes the whole way. Other events
-    are not read: a leg's last event changes only with new events, which come with a
-    fetched history or another path's re-fold.
+    1,664 of them for 500 a day). A record changes nothing when its history was not
+    fetched, its leg holds the same dossier, and the digest of the record, the rules and
+    the leg's dossier inputs equals the one the full path stored on the leg
+    (``legs/fingerprint.py``; cleared by any other write to the leg). One SELECT of four
+    of the leg's columns and five of its dossier's per page; anything else goes the whole
+    way, which stores the digest for the next pass.
     """
-    candidates = {
-        o.reference: o for o in orders if o.item_code not in fetched and o.leg is not None
-    }
+    candidates: dict[str, tuple[Order, bytes]] = {}
+    for order in orders:
+        if order.item_code in fetched or order.leg is None:
+            continue
+        record = order.record_bytes()
+        if record is not None:
+            candidates[order.reference] = (order, record)
     if not candidates:
         return set()
     query = (
-        sa_select(*_LEG_STATE)
+        sa_select(
+            LEGS.c.reference,
+            LEGS.c.record_digest,
+            LEGS.c.deadline.is_not(None).label("dated"),
+            LEGS.c.kind,
+            LEGS.c.dossier_id,
+            DOSSIERS.c.code,
+            DOSSIERS.c.procedure_code,
+            DOSSIERS.c.agency_code,
+            DOSSIERS.c.commune_code,
+            DOSSIERS.c.appointment_slip,
+        )
         .select_from(LEGS.outerjoin(DOSSIERS, DOSSIERS.c.id == LEGS.c.dossier_id))
-        .where(LEGS.c.adapter == ctx.adapter.name, LEGS.c.reference.in_(list(candidates)))
+        .where(
+            LEGS.c.adapter == ctx.adapter.name,
+            LEGS.c.reference.in_(list(candidates)),
+            LEGS.c.record_digest.is_not(None),
+        )
     )
-    rows = [
-        row
-        for row in session.connection().execute(query)
-        if _changes_nothing(candidates[row.reference], row, ctx)
-    ]
-    steps = _invitation_steps(session, [row.id for row in rows])
-    return {row.reference for row in rows if _invitations_hold(row, steps.get(row.id, []), ctx)}
+    same: set[str] = set()
+    rules = ctx.rules
+    for row in session.connection().execute(query):
+        reference, stored, dated, kind, dossier_id, code, procedure, agency, commune, slip = row
+        order, record = candidates[reference]
+        if code == order.dossier_code:
+            inputs = dossier_inputs(dossier_id, procedure, agency, commune, slip, dated, kind)
+            if leg_digest(record, rules, inputs) == stored:
+                same.add(reference)
+    return same
 
 
-def _changes_nothing(order: Order, row: Row[Any], ctx: SyncContext) -> bool:
-    if row.status_at is None or row.dossier_code != order.dossier_code:
-        return False
-    if order.updated_at is not None:
-        held = Step(row.status_at, row.status, row.raw_status, row.raw_label)
-        seen = Step(order.updated_at, order.status, order.raw_status, order.raw_label)
-        state = fold([held, seen])
-        if state.status_step != held or (order.status.taken_by_post and row.j_date is None):
-            return False
-    elif order.raw_status != row.raw_status:
-        return False
-    dossier = None
-    if row.dossier_row_id is not None:
-        dossier = _Registered(
-            row.dossier_row_id,
-            row.dossier_procedure_code,
-            row.dossier_agency_code,
-            row.dossier_commune_code,
-            row.dossier_appointment_slip,
-        )
-    expected = (_record_values(row, order, dossier, ctx), _deadline_values(row, ctx.policy, ctx.tz))
-    same = all(getattr(row, k) == v for values in expected for k, v in values.items())
-    return same and not _match_due(row)
-
-
-def _invitation_steps(session: Session, leg_ids: list[int]) -> dict[int, list[Step]]:
-    """The legs' stored events of ``INVITATION_STATUSES``, by leg: few, read in one query."""
-    if not leg_ids:
-        return {}
-    query = sa_select(
-        EVENTS.c.leg_id,
-        EVENTS.c.occurred_at,
-        EVENTS.c.status,
-        EVENTS.c.raw_code,
-        EVENTS.c.raw_label,
-    ).where(EVENTS.c.leg_id.in_(leg_ids), EVENTS.c.status.in_(INVITATION_STATUSES))
-    steps: dict[int, list[Step]] = {}
-    for leg_id, occurred_at, status, raw_code, raw_label in session.connection().execute(query):
-        steps.setdefault(leg_id, []).append(
-            Step(occurred_at, LegStatus(status), raw_code, raw_label)
-        )
-    return steps
-
-
-def _invitations_hold(row: Row[Any], steps: Sequence[Step], ctx: SyncContext) -> bool:
-    """Whether the leg's invitation columns are what ``_refold`` would record from its
-    events (the rule reads only ``steps``, the failed deliveries and returns)."""
-    attempts = sum(1 for step in steps if step.status.failed_delivery)
-    expected = invitations.leg_columns(ctx.policy.invitation_rule, row, steps, ctx.tz)
-    return row.invitations == attempts and all(getattr(row, k) == v for k, v in expected.items())
+def _vouch(leg: Leg, order: Order, dossier: Dossier | None, ctx: SyncContext) -> None:
+    """Store on ``leg``, written in full from ``order``, the digest ``_unchanged`` checks."""
+    record = order.record_bytes()
+    if record is None:
+        leg.record_digest = None
+        return
+    inputs = dossier_inputs(
+        leg.dossier_id,
+        dossier.procedure_code if dossier else None,
+        dossier.agency_code if dossier else None,
+        dossier.commune_code if dossier else None,
+        dossier.appointment_slip if dossier else None,
+        leg.deadline is not None,
+        leg.kind,
+    )
+    leg.record_digest = leg_digest(record, ctx.rules, inputs)
 
 
 def apply_orders(
@@ -710,8 +636,9 @@ def _write_legs(session: Session, legs: Iterable[Leg]) -> None:
 
     The ORM's flush of a page's legs, set off by ``save_cursor``'s lookup, was 23% of the
     pull's main thread (issue 15 §3 profile); it writes the same thing, an UPDATE of the
-    changed columns of each changed leg, one statement built per leg. Unchanged legs (an
-    empty poll's) write nothing.
+    changed columns of each changed leg, one statement built per leg. Unchanged legs write
+    nothing; a changed one always writes its ``record_digest``, which an UPDATE without it
+    would clear (``Leg.record_digest``'s ``onupdate``).
     """
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for leg in legs:
@@ -722,6 +649,7 @@ def _write_legs(session: Session, legs: Iterable[Leg]) -> None:
             sorted(k for k, old in loaded.items() if old is NO_VALUE or getattr(leg, k) != old)
         )
         if changed:
+            changed = tuple(sorted({*changed, "record_digest"}))
             row = {name: getattr(leg, name) for name in changed}
             groups.setdefault(changed, []).append({**row, "leg_id": leg.id})
         session.expunge(leg)
@@ -768,10 +696,13 @@ def _refold(
         assert leg.id is not None
         dossier = dossiers.get(leg.dossier_id) if leg.dossier_id else None
         events = stored.get(leg.id, [])
-        _fold_leg(leg, orders.get(leg.reference), events, ctx.tz)
+        order = orders.get(leg.reference)
+        _fold_leg(leg, order, events, ctx.tz)
         invitations.record_leg(ctx.policy.invitation_rule, leg, events, ctx.tz)
         _apply_deadline(leg, ctx.policy, ctx.tz)
         matched += _match_leg(leg, dossier, ctx)
+        if order is not None:
+            _vouch(leg, order, dossier, ctx)
         if session.is_modified(leg):
             leg.updated_at = now
     return matched

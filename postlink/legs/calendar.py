@@ -63,6 +63,14 @@ class WorkingCalendar:
             listed = ", ".join(sorted(d.isoformat() for d in both))
             raise ValueError(f"days both off and make-up working days: {listed}")
 
+    def __repr__(self) -> str:
+        """Everything that decides a day, the same in every process: the sync's record
+        digest (``legs/fingerprint.py``) covers the calendar through it."""
+        off = sorted(d.isoformat() for d in self._extra_off)
+        make_up = sorted(d.isoformat() for d in self._make_up)
+        version = getattr(holidays, "__version__", "")
+        return f"WorkingCalendar(holidays {version}, off {off}, make-up {make_up})"
+
     @staticmethod
     @lru_cache(maxsize=64)
     def _public(year: int) -> holidays.HolidayBase:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint, null, text
 from sqlmodel import Field, SQLModel
 
 from postlink.legs.status import LegStatus
@@ -170,6 +170,15 @@ class Leg(SQLModel, table=True):
     match_legal_basis: str = Field(default="", sa_type=Text())
     main_fee: int | None = None
     total_fee: int | None = None
+    # What the sync's full path last wrote the leg from (legs/fingerprint.py): any other
+    # UPDATE through SQLAlchemy that does not set it clears it, so a record is skipped as
+    # unchanged only while nothing else has written the leg since (migration 0011).
+    record_digest: str | None = Field(
+        default=None,
+        sa_type=String(32),
+        sa_column_kwargs={"onupdate": null()},
+        description="digest of the feed record, rules and dossier the leg was written from",
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
 

@@ -8,11 +8,14 @@ time without an offset, and the mapping converts it (issue 4).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+import orjson
 
 from postlink.legs.status import LegStatus
 from postlink.models.tracking import LegKind
@@ -118,6 +121,24 @@ class Order:
     main_fee: int | None
     total_fee: int | None
     raw: dict[str, Any] = field(compare=False, repr=False)
+    #: ``raw`` as ``record_bytes`` writes it, made once where the record is read: the sync
+    #: compares it with what a leg was written from (``legs/fingerprint.py``).
+    record: bytes | None = field(default=None, compare=False, repr=False)
+
+    def record_bytes(self) -> bytes | None:
+        return self.record if self.record is not None else record_bytes(self.raw)
+
+
+def record_bytes(raw: Any) -> bytes | None:
+    """A record as the post sent it, keys sorted, so that equal records give equal bytes
+    whatever order their keys came in; None when there is none (an order built without
+    its record is never taken as unchanged)."""
+    if not isinstance(raw, dict) or not raw:
+        return None
+    try:
+        return orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # what orjson refuses (integers beyond 64 bits): the standard library
+        return json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()
 
 
 @dataclass(frozen=True, slots=True)

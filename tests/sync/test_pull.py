@@ -13,8 +13,13 @@ from sqlmodel import Session, col, select
 
 from postlink.db import session_scope
 from postlink.legs import apply
+from postlink.legs.apply import SyncContext
+from postlink.legs.ingest import ingest
+from postlink.legs.status import LegStatus
 from postlink.models import Dossier, Leg, LegKind, MatchClass, SyncCursor
-from postlink.postal.models import Party
+from postlink.postal.fields import Fields
+from postlink.postal.models import Order, Party
+from postlink.postal.myvnpost.mapping import FeedType, parse_order
 from postlink.postal.sandbox.world import World
 from postlink.settings import get_settings
 from postlink.sync.backfill import backfill
@@ -118,8 +123,77 @@ def test_the_skip_sees_the_routes_inputs_and_the_invitations(
             leg.id: leg.model_dump(exclude={"updated_at"}) for leg in session.exec(select(Leg))
         }
     assert after[undated_id]["route_days"] == N_WITH_SLIP[before[undated_id]["route"]]
-    after[undated_id]["route_days"] = before[undated_id]["route_days"]
+    assert after[undated_id]["record_digest"] != before[undated_id]["record_digest"]
+    for column in ("route_days", "record_digest"):
+        after[undated_id][column] = before[undated_id][column]
     assert after == before
+
+
+def _records(ctx: SyncContext) -> list[Order]:
+    """Every order of the feed as the pull reads it, each with the record it came from."""
+    return [order for page in ctx.adapter.changes(None) for order in page.orders]
+
+
+def _changed(ctx: SyncContext, order: Order, **values: Any) -> Order:
+    """``order`` read again from its record with ``values`` put under the keys it uses."""
+    record = dict(order.raw)
+    for name, value in values.items():
+        record[Fields(record).key(name) or name] = value
+    feed = FeedType.NHAN if order.leg == LegKind.PICKUP else FeedType.GUI
+    return parse_order(record, ctx.adapter.table, feed)
+
+
+def test_a_changed_record_is_never_skipped(
+    engine: Engine, sandbox_server: SandboxHandle, make_context: MakeContext
+) -> None:
+    """Issue 15 §3: the digest skips a record only when nothing it is applied from changed.
+    Records whose update time did not move (so no history is fetched) but whose status, fee,
+    citizen's commune (a route input) or update time changed are applied, each change
+    lands, and the other records of the same batch are still skipped."""
+    ctx = make_context(sandbox_server)
+    pull(ctx, Counter())
+    orders = {order.reference: order for order in _records(ctx)}
+    with Session(engine) as session:
+        legs = {leg.reference: leg for leg in session.exec(select(Leg)).all()}
+    pickups = [legs[r] for r in orders if legs[r].kind == LegKind.PICKUP]
+    early = next(leg for leg in pickups if leg.status in (LegStatus.CREATED, "pickup_scheduled"))
+    fee = next(leg for leg in pickups if leg.total_fee and leg.id != early.id)
+    away = next(
+        leg
+        for leg in pickups
+        if leg.deadline is None
+        and leg.route == "intra_province"
+        and not leg.route_commune_unknown
+        and leg.id not in (early.id, fee.id)
+    )
+    moved = next(leg for leg in legs.values() if leg.id not in (early.id, fee.id, away.id))
+    office = orders[away.reference].receiver.commune_code
+    later = orders[moved.reference].updated_at
+    assert later is not None
+    changed = {
+        early.reference: _changed(ctx, orders[early.reference], status="6"),  # picked up
+        fee.reference: _changed(ctx, orders[fee.reference], totalFee=fee.total_fee + 1000),
+        away.reference: _changed(ctx, orders[away.reference], senderCommuneCode=office),
+        moved.reference: _changed(
+            ctx,
+            orders[moved.reference],
+            lastUpdateTime=f"{(later + timedelta(days=1)).astimezone(VIETNAM):%d/%m/%Y %H:%M}",
+        ),
+    }
+    again = ingest(ctx, [changed.get(r, o) for r, o in orders.items()], [], source="poll")
+    assert again["orders"] - again["unchanged"] == 4
+    assert again["histories"] == 1, "the record updated later fetches its history"
+    with Session(engine) as session:
+        after = {leg.reference: leg for leg in session.exec(select(Leg)).all()}
+    assert after[early.reference].status == LegStatus.PICKED_UP
+    assert after[early.reference].j_date is not None
+    assert after[fee.reference].total_fee == fee.total_fee + 1000
+    assert after[away.reference].route == "local", "both ends now in the office's commune"
+    for reference, leg in after.items():
+        if reference not in changed:
+            assert leg.model_dump() == legs[reference].model_dump()
+    back = ingest(ctx, list(orders.values()), [], source="poll")
+    assert back["unchanged"] == len(orders) - 4, "the stored digests are the changed records'"
 
 
 def test_a_leg_another_transaction_created_first_is_treated_as_stored(

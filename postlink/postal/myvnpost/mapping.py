@@ -55,6 +55,7 @@ from postlink.postal.models import (
     Party,
     Quarantined,
     leg_of_reference,
+    record_bytes,
 )
 from postlink.postal.statuses import StatusTable
 
@@ -284,7 +285,9 @@ def _vietnam_time(field: str, day: str, hour: str = "") -> datetime:
     )
 
 
-def parse_order(record: Any, table: StatusTable, feed: FeedType | None = None) -> Order:
+def parse_order(
+    record: Any, table: StatusTable, feed: FeedType | None = None, data: bytes | None = None
+) -> Order:
     """One order record → Order, or RecordError with the reason to quarantine it.
 
     Ids are opaque: ``orderHdrID`` and ``originalID`` (or ``orderHdrId``/``originalId``)
@@ -332,6 +335,7 @@ def parse_order(record: Any, table: StatusTable, feed: FeedType | None = None) -
         main_fee=fields.amount("mainFee"),
         total_fee=fields.amount("totalFee"),
         raw=record,
+        record=data if data is not None else record_bytes(record),
     )
 
 
@@ -339,11 +343,12 @@ class ReadBefore:
     """The orders read from the latest feed records, to reuse when a record comes back
     unchanged: an overlapping poll re-reads a day and more of orders that did not move, and
     reading a record cost about what fetching and decoding it did (issue 15 §3). A record
-    is reused only when it equals, key for key, the one read before. Only orders updated
-    since ``keep_from`` (set by the adapter to the start of the next pass's window) are
-    kept, at most ``size`` of them (the oldest go first), so memory stays flat through a
-    backfill. One per adapter, whose status table is fixed, so a reading stays right for
-    as long as it is kept."""
+    is reused only when it equals, key for key, the one read before (compared as their
+    ``record_bytes``, which the sync needs anyway). Only orders updated since ``keep_from``
+    (set by the adapter to the start of the next pass's window) are kept, at most ``size``
+    of them (the oldest go first), so memory stays flat through a backfill. One per
+    adapter, whose status table is fixed, so a reading stays right for as long as it is
+    kept."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -357,12 +362,13 @@ class ReadBefore:
         if not isinstance(sale, str):  # none, or not text: read it afresh
             return parse_order(record, table, feed)
         key = (feed, sale)
+        data = record_bytes(record)
         with self._lock:
             kept = self._orders.get(key)
-            if kept is not None and kept.raw == record:
+            if kept is not None and kept.record == data:
                 self._orders.move_to_end(key)
                 return kept
-        order = parse_order(record, table, feed)
+        order = parse_order(record, table, feed, data)
         since, updated = self.keep_from, order.updated_at
         if since is not None and updated is not None and updated < since:
             return order  # the next pass will not read it again
