@@ -9,7 +9,9 @@ the answers' status codes:
 racing registrations of new dossiers (4 parallel PUTs x 20), NUL bytes (API name, search,
 login user, forms), ids beyond 2^63 on every ``…_id`` route of the app's table and the
 desk's forms, report dates 0001-01-01…9999-12-31, SQL text in filters, an 11 MB, a chunked
-12 MB and an unknown 5 MB field, an xlsx bomb (1.2 MB packed, 358 MB of XML), the
+12 MB and an unknown 5 MB field, an xlsx bomb (1.2 MB packed, 358 MB of XML), a text
+field over 1 MiB in the multipart upload form, the costly list files of
+``tests/catalog/crafted.py`` (shared strings, empty cells, far columns, spans…), the
 dashboard's "20 / 28" panels and their paginated lists, sessions ended by logout, password
 reset and deactivation (a saved cookie refused), and logins/logouts in the audit log.
 
@@ -423,6 +425,49 @@ def xlsx_bomb(admin: httpx.Client) -> None:
     print("     says:", message[:3])
 
 
+def _upload(admin: httpx.Client, name: str, data: bytes, **fields: str) -> httpx.Response:
+    form = {
+        "csrf_token": csrf(admin, "/admin/catalog/upload"),
+        "effective_from": "01/01/2027",
+        "reason": "thử tệp độc",
+        **fields,
+    }
+    return admin.post("/admin/catalog/upload", data=form, files={"file": (name, data)})
+
+
+def upload_field(admin: httpx.Client) -> None:
+    """A text field over 1 MiB in the multipart upload form (was a bare 400)."""
+    answer = _upload(admin, "danh-muc.csv", b"STT,Ma\r\n", reason="x" * (1024 * 1024 + 1))
+    report(
+        "text field over 1 MiB in the upload form -> 413",
+        answer.status_code == 413 and "quá lớn" in answer.text,
+        f"{answer.status_code}",
+    )
+
+
+def crafted_files(admin: httpx.Client) -> None:
+    """Every costly file of ``tests/catalog/crafted.py`` (within the upload and package
+    limits) uploaded: refused or read, never a 5xx, each within 10 s of the server's time."""
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.catalog.crafted import CRAFTED
+
+    answers, slow = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for name, build in CRAFTED.items():
+            data = build(Path(folder) / name).read_bytes()
+            started = time.monotonic()
+            code = _upload(admin, name, data).status_code
+            seconds = time.monotonic() - started
+            answers.append((name, code))
+            print(f"      {name}: {len(data) / 1e6:.1f} MB -> {code} in {seconds:.1f} s")
+            if seconds > 10:
+                slow.append(name)
+    no5xx(f"{len(CRAFTED)} crafted costly list files", answers)
+    report("crafted files answered within 10 s each", not slow, str(slow))
+
+
 def sessions(admin: httpx.Client, staff_user: str, staff_pw: str) -> None:
     # logout ends a saved cookie
     client = browser(staff_user, staff_pw)
@@ -522,6 +567,8 @@ def run() -> None:
     sql_text(admin)
     bodies()
     xlsx_bomb(admin)
+    upload_field(admin)
+    crafted_files(admin)
     dashboard(staff)
     sessions(admin, STAFF, STAFF_PW)
     failed = [name for name, ok, _ in results if not ok]

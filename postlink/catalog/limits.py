@@ -22,14 +22,33 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
 #: about 10 to 20 times; a zip bomb packs hundreds of times.
 MAX_COMPRESSION_RATIO = 100
 
-#: Rows read from one file (all its sheets or tables); a province lists a few thousand.
-MAX_TABLE_ROWS = 200_000
+#: Rows read from one file (all its sheets or tables, the empty rows between included); a
+#: province lists a few thousand, the benchmark annex has 20,000.
+MAX_TABLE_ROWS = 30_000
 
-#: Filled cells read from one file (about 15 columns a row).
-MAX_FILLED_CELLS = 3_000_000
+#: Cells read from one file, empty or filled, as the file lays them out: a row counts up to
+#: its last filled cell (one cell in Excel's last column, XFD, makes 16,384), a CSV line
+#: every field, a Word row every grid column its cells span. The 20,000-row annex has
+#: about 100,000.
+MAX_CELLS = 500_000
 
-#: Seconds one file may take to read; a 20,000-row annex takes about 2 s.
-MAX_READ_SECONDS = 60.0
+#: The last column a filled cell may be in: a list has about fifteen, and every column of
+#: a row is read while looking for the header (Excel 2003 stopped at 256, column IV).
+MAX_COLUMNS = 256
+
+#: XML elements parsed from one .xlsx or .docx, every part read (sheets, shared strings,
+#: styles, the document): each costs the parser a call whatever it holds, so millions of
+#: empty styled cells or unused strings are refused by their number. The 20,000-row
+#: annex has about 300,000.
+MAX_XML_ELEMENTS = 1_000_000
+
+#: Tables read from one file (a workbook's sheets, a Word document's tables); a decision
+#: has one or two lists.
+MAX_TABLES = 100
+
+#: Seconds one file may take to read, checked after every row and every 64 KiB of XML; the
+#: 20,000-row annex takes about 2 s.
+MAX_READ_SECONDS = 30.0
 
 #: Problems kept for the report; beyond this only their number is told.
 MAX_PROBLEMS = 1_000

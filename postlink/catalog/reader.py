@@ -4,14 +4,15 @@ Lists arrive as Excel workbooks, as CSV saved from Excel, or as tables inside th
 Word file (domain brief §5). A file holds one or more tables: every sheet of a workbook
 (decisions often publish the "thực hiện" and "không thực hiện" lists on two sheets), every
 table of a Word document, the one table of a CSV file. Rows are streamed, one at a time, so
-a workbook of any length is read in flat memory (openpyxl's read-only mode); CSV encodings
+a workbook of any length is read in flat memory (``xlsx``, on a parser of our own); CSV encodings
 are detected in the order Excel and Vietnamese Windows produce them: a BOM (UTF-8 or
 UTF-16), UTF-16 without a BOM, valid UTF-8, else Windows-1258; ``encoding`` overrides.
 
 What one upload may cost is bounded before and during parsing (issue 14 §3: a 1.5 MB
 workbook expanding to 341 MB of XML): the ZIP's central directory is read first and a
-package that expands too much, or too steeply, is refused; while reading, rows, filled
-cells and seconds are counted (``ReadBudget``).
+package that expands too much, or too steeply, is refused; while reading, XML elements,
+tables, rows, cells and seconds are counted (``ReadBudget``), each refusal naming the limit
+and the sheet or table it was reached in.
 """
 
 from __future__ import annotations
@@ -21,18 +22,21 @@ import csv
 import itertools
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from postlink.catalog.limits import (
+    MAX_CELLS,
+    MAX_COLUMNS,
     MAX_COMPRESSION_RATIO,
-    MAX_FILLED_CELLS,
     MAX_READ_SECONDS,
     MAX_TABLE_ROWS,
+    MAX_TABLES,
     MAX_XLSX_UNCOMPRESSED_BYTES,
+    MAX_XML_ELEMENTS,
     READ_CHUNK_BYTES,
 )
 from postlink.catalog.problems import Reason
@@ -126,22 +130,26 @@ class RowSource:
 
 @dataclass(slots=True)
 class ReadBudget:
-    """What reading one file may cost: rows, filled cells and seconds (limits.py).
+    """What reading one file may cost: XML elements, tables, rows, cells and seconds
+    (limits.py).
 
-    Checked once per row, so a refusal names the row it stopped at.
+    Rows are checked one at a time, so a refusal names the row it stopped at; XML is
+    checked after every chunk, so a part is refused before it is parsed to its end.
     """
 
     clock: Callable[[], float] = time.monotonic
     rows: int = 0
     cells: int = 0
+    elements: int = 0
     deadline: float = field(default=0.0)
 
     def __post_init__(self) -> None:
         self.deadline = self.clock() + MAX_READ_SECONDS
 
-    def charge(self, number: int, filled: int) -> None:
+    def charge(self, number: int, cells: int) -> None:
+        """One row of ``cells`` cells (empty ones included), numbered ``number``."""
         self.rows += 1
-        self.cells += filled
+        self.cells += cells
         if self.rows > MAX_TABLE_ROWS:
             raise UnreadableError(
                 number,
@@ -152,16 +160,47 @@ class ReadBudget:
                     "(một tỉnh chỉ có vài nghìn thủ tục)",
                 ),
             )
-        if self.cells > MAX_FILLED_CELLS:
+        if self.cells > MAX_CELLS:
             raise UnreadableError(
                 number,
                 Reason(
-                    f"more than {MAX_FILLED_CELLS:,} filled cells: this is not a list of "
-                    "procedures",
-                    f"quá {_vi_count(MAX_FILLED_CELLS)} ô có dữ liệu: đây không phải danh mục "
-                    "thủ tục",
+                    f"more than {MAX_CELLS:,} cells (empty cells before the last filled one "
+                    "of a row included): this is not a list of procedures",
+                    f"quá {_vi_count(MAX_CELLS)} ô (kể cả ô trống trước ô cuối có dữ liệu "
+                    "của mỗi dòng): đây không phải danh mục thủ tục",
                 ),
             )
+        self.check_time(number)
+
+    def charge_elements(self, count: int) -> None:
+        """``count`` more XML elements parsed."""
+        self.elements += count
+        if self.elements > MAX_XML_ELEMENTS:
+            raise UnreadableError(
+                None,
+                Reason(
+                    f"more than {MAX_XML_ELEMENTS:,} XML elements (cells, strings, formats): "
+                    "the file is too complex to be a list of procedures",
+                    f"quá {_vi_count(MAX_XML_ELEMENTS)} phần tử XML (ô, chuỗi, định dạng): "
+                    "tệp quá phức tạp để là danh mục thủ tục",
+                ),
+            )
+        self.check_time(None)
+
+    def charge_tables(self, count: int) -> None:
+        """A file of ``count`` sheets or tables."""
+        if count > MAX_TABLES:
+            raise UnreadableError(
+                None,
+                Reason(
+                    f"{count:,} sheets or tables, more than {MAX_TABLES}: this is not a list "
+                    "of procedures",
+                    f"{_vi_count(count)} trang tính hoặc bảng, quá {MAX_TABLES}: đây không "
+                    "phải danh mục thủ tục",
+                ),
+            )
+
+    def check_time(self, number: int | None) -> None:
         if self.clock() > self.deadline:
             raise UnreadableError(
                 number,
@@ -179,13 +218,40 @@ def _vi_count(count: int) -> str:
     return f"{count:,}".replace(",", ".")
 
 
-def row_of(number: int, values: Iterable[object], budget: ReadBudget) -> RawRow:
-    """Clean one row's values, drop its trailing empty cells and charge it to ``budget``."""
+def row_of(number: int, values: Sequence[object], budget: ReadBudget) -> RawRow:
+    """Charge one row's cells to ``budget``, then clean them and drop the trailing empty
+    ones (charged first: a CSV line of millions of empty fields is refused uncleaned)."""
+    budget.charge(number, len(values))
+    return clean_row(number, values)
+
+
+def clean_row(number: int, values: Iterable[object]) -> RawRow:
+    """One row's values as text, its trailing empty cells dropped (already charged)."""
     cells = [cell_text(value) for value in values]
     while cells and not cells[-1]:
         cells.pop()
-    budget.charge(number, sum(1 for cell in cells if cell))
+    if len(cells) > MAX_COLUMNS:
+        raise UnreadableError(
+            number,
+            Reason(
+                f"a filled cell in column {len(cells):,}, beyond column {MAX_COLUMNS}: a list "
+                "of procedures has about fifteen columns",
+                f"có ô dữ liệu ở cột thứ {_vi_count(len(cells))}, vượt quá cột {MAX_COLUMNS}: "
+                "danh mục thủ tục chỉ có khoảng mười lăm cột",
+            ),
+        )
     return RawRow(number, tuple(cells))
+
+
+@contextmanager
+def in_table(label: Reason | None) -> Iterator[None]:
+    """Name the sheet or table in a refusal raised while reading it."""
+    try:
+        yield
+    except UnreadableError as exc:
+        if exc.table is None and label is not None:
+            exc.table = label
+        raise
 
 
 @contextmanager
@@ -228,14 +294,14 @@ def open_rows(
 # --- ZIP packages (.xlsx, .docx) -----------------------------------------------------------
 
 
-def _damaged(what: str, detail: str) -> UnreadableError:
+def _damaged(what: str, detail: str, detail_vi: str = "") -> UnreadableError:
     return UnreadableError(
         None,
         Reason(
             f"the {what} file is damaged ({detail}); open it in its program, save it again "
             "and upload the new copy",
-            f"tệp {what} bị hỏng ({detail}); mở tệp bằng chương trình soạn ra nó, lưu lại rồi "
-            "tải lên bản mới",
+            f"tệp {what} bị hỏng ({detail_vi or detail}); mở tệp bằng chương trình soạn ra "
+            "nó, lưu lại rồi tải lên bản mới",
         ),
     )
 
@@ -326,78 +392,73 @@ def _sheet_label(title: str) -> Reason:
 
 @contextmanager
 def _xlsx_tables(path: Path, sheet: str | None, budget: ReadBudget) -> Iterator[RowSource]:
-    import openpyxl  # only when a workbook is read (the CLI starts without it)
+    from postlink.catalog import xlsx  # only when a workbook is read
 
     check_package(path, "xl/workbook.xml")
     try:
-        # data_only=False: a formula cell reads as its formula text, so it can be refused by
-        # name instead of silently reading a cached value that may be stale or missing.
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for a damaged package
-        raise _damaged(".xlsx", f"{type(exc).__name__}: {exc}") from exc
-    try:
-        if sheet is None:
-            worksheets = list(workbook.worksheets)
-        elif sheet in workbook.sheetnames:
-            worksheets = [workbook[sheet]]
-        else:
-            raise PostlinkError(
-                code="catalog.no_sheet",
-                file=path.name,
-                sheet=sheet,
-                sheets=_named(workbook.sheetnames),
-            )
-        several = len(worksheets) > 1
-        names = _named(ws.title for ws in worksheets)
+        package = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _damaged(".xlsx", str(exc)) from exc
+    with package:
+        try:
+            workbook = xlsx.open_workbook(package, budget)
+        except xlsx.XmlRefused as exc:
+            raise _damaged(".xlsx", exc.reason.en, exc.reason.vi) from exc
+        sheets = workbook.sheets
+        if sheet is not None:
+            sheets = [found for found in sheets if found.name == sheet]
+            if not sheets:
+                raise PostlinkError(
+                    code="catalog.no_sheet",
+                    file=path.name,
+                    sheet=sheet,
+                    sheets=_named(found.name for found in workbook.sheets),
+                )
+        several = len(sheets) > 1
+        names = _named(found.name for found in sheets)
         yield RowSource(
             Phrase("catalog.read_as.sheets", {"sheets": names}),
             (
                 Table(
-                    _sheet_label(ws.title) if several else None,
+                    _sheet_label(found.name) if several else None,
                     (),
-                    _sheet_rows(ws, budget),
-                    sheet=ws.title,
+                    _sheet_rows(workbook, found, budget),
+                    sheet=found.name,
                 )
-                for ws in worksheets
+                for found in sheets
             ),
         )
-    finally:
-        workbook.close()
 
 
-def _is_bold(cells: tuple[Any, ...]) -> bool:
-    """Whether every filled cell of a row is bold (read only for rows with few cells)."""
-    filled = [cell for cell in cells if cell.value is not None and str(cell.value).strip()]
-    try:
-        return bool(filled) and all(cell.font is not None and cell.font.b for cell in filled)
-    except (AttributeError, IndexError):  # a style table that does not match its cells
-        return False
+def _sheet_rows(workbook: Any, sheet: Any, budget: ReadBudget) -> Iterator[RawRow]:
+    from postlink.catalog import xlsx
 
-
-def _sheet_rows(worksheet: Any, budget: ReadBudget) -> Iterator[RawRow]:
-    # Some writers store a wrong (or huge) dimension; without this openpyxl would trust it.
-    worksheet.reset_dimensions()
-    number = 0
-    rows = worksheet.iter_rows()
-    while True:
-        try:
-            cells = next(rows)
-        except StopIteration:
-            return
-        except Exception as exc:  # malformed sheet XML surfaces here, mid-stream
-            raise UnreadableError(
-                number + 1,
-                Reason(
-                    f"the sheet is damaged and cannot be read from here on ({exc})",
-                    "trang tính bị hỏng, không đọc được từ dòng này trở đi",
-                ),
-                _sheet_label(worksheet.title),
-            ) from exc
-        number += 1
-        row = row_of(number, (cell.value for cell in cells), budget)
-        if 0 < len({cell for cell in row.cells if cell}) <= 2 and _is_bold(cells):
-            row = RawRow(row.number, row.cells, bold=True)
-        yield row
+    label = _sheet_label(sheet.name)
+    last = 0
+    with in_table(label):
+        rows = workbook.rows(sheet, budget)
+        while True:
+            try:
+                parsed = next(rows)
+            except StopIteration:
+                return
+            except xlsx.XmlRefused as exc:  # malformed sheet XML surfaces here, mid-stream
+                raise UnreadableError(
+                    last + 1,
+                    Reason(
+                        f"the sheet is damaged and cannot be read from here on ({exc})",
+                        f"trang tính bị hỏng, không đọc được từ dòng này trở đi ({exc.reason.vi})",
+                    ),
+                    label,
+                ) from exc
+            last = parsed.number
+            values: list[object] = [None] * parsed.width
+            for number, (value, _) in parsed.cells.items():
+                values[number - 1] = value
+            row = row_of(parsed.number, values, budget)
+            if 0 < len({cell for cell in row.cells if cell}) <= 2 and workbook.bold(parsed):
+                row = RawRow(row.number, row.cells, bold=True)
+            yield row
 
 
 # --- CSV ----------------------------------------------------------------------------------------

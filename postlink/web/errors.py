@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from postlink.errors import PostlinkError
 from postlink.web.inputs import BadInput, machine
+from postlink.web.limits import FIELD_MAX_BYTES, part_too_large
 from postlink.web.security import CsrfFailed, Forbidden, LoginRequired, current_user
 from postlink.web.templating import page, vietnamese_part
 from postlink.words import log_line, say
@@ -100,6 +101,12 @@ async def _validation(request: Request, exc: Exception) -> Response:
 
 async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if part_too_large(exc):
+        limit = f"{FIELD_MAX_BYTES:,}".replace(",", ".")
+        if _machine(request):
+            body = error_body(_HTTP_CODES[413][0], say("input.too_large", limit=limit))
+            return JSONResponse(body, status_code=413)
+        return _error_page(request, 413, _HTTP_CODES[413][1], say("input.too_large", limit=limit))
     code, message = _HTTP_CODES.get(exc.status_code, ("error", "Yêu cầu không thực hiện được."))
     if _machine(request):
         return JSONResponse(

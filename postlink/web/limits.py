@@ -16,6 +16,7 @@ path's language (issue 14 §3: a chunked 12 MB body was a 400).
 from __future__ import annotations
 
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from postlink.web.inputs import machine, refusal
@@ -24,11 +25,13 @@ from postlink.words import say
 #: Bytes an API or webhook body may have: a registration is well under 4 KiB, a webhook
 #: batch of a hundred orders under 100 KiB.
 MACHINE_MAX_BYTES = 1024 * 1024
+#: Bytes one text field of a form may have: Starlette's form parser stops there.
+FIELD_MAX_BYTES = 1024 * 1024
 #: Bytes a console form without a file (``application/x-www-form-urlencoded``) may have:
 #: Starlette's form parser refuses a field over 1 MiB with a 400 as soon as it has read
 #: that much, so the body is refused as too large (413) at that size, before the parser.
 #: The largest such form, the receiving desk's ticks of a few hundred items, is ~20 KiB.
-FORM_MAX_BYTES = 1024 * 1024
+FORM_MAX_BYTES = FIELD_MAX_BYTES
 URLENCODED = b"application/x-www-form-urlencoded"
 
 
@@ -85,3 +88,20 @@ class BodyLimit:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         message = say("input.too_large", limit=f"{limit:,}".replace(",", "."))
         await refusal(scope["path"], 413, "too_large", message)(scope, receive, send)
+
+
+def part_too_large(exc: HTTPException) -> bool:
+    """Whether this 400 is the form parser refusing a field over ``FIELD_MAX_BYTES``.
+
+    A multipart form (the catalog upload) may carry a file of several MiB, so its body is
+    not capped at the field size; the parser then refuses a larger text field itself, with
+    a 400 raised while handling its ``MultiPartException`` (issue 14 §3: a 1 MiB text
+    field in the upload form was a 400). Its message is all that tells a field too large
+    from a malformed form, so it is read here, in one place.
+    """
+    cause = exc.__context__
+    return (
+        exc.status_code == 400
+        and isinstance(cause, MultiPartException)
+        and "exceeded maximum size" in cause.message
+    )

@@ -177,3 +177,37 @@ def test_unsupported_suffix(tmp_path: Path, name: str, hint: str) -> None:
         read(path)
     assert hint in caught.value.reason.en
     assert "cần tệp .xlsx, .docx hoặc .csv" in caught.value.reason.vi
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        Path(__file__).parents[2] / "config" / "catalog" / "cao-bang-2026-01.xlsx",
+        *sorted((Path(__file__).parent / "layouts").glob("*.xlsx")),
+    ],
+    ids=lambda path: path.name,
+)
+def test_real_workbooks_read_as_openpyxl_reads_them(path: Path) -> None:
+    """The bounded parser gives every sheet's rows as openpyxl's read-only mode gave them
+    (values, formulas as text, empty rows between), bold title rows included."""
+    import openpyxl
+
+    from postlink.catalog.reader import clean_row
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    expected = []
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            row = clean_row(number, [cell.value for cell in cells])
+            filled = [c for c in cells if c.value is not None and str(c.value).strip()]
+            bold = 0 < len(set(filter(None, row.cells))) <= 2 and all(c.font.b for c in filled)
+            expected.append((sheet.title, row.number, row.cells, bold))
+    book.close()
+    with open_rows(path) as source:
+        read = [
+            (table.sheet, row.number, row.cells, row.bold)
+            for table in source.tables
+            for row in table.rows
+        ]
+    assert read == expected

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from postlink import defaults
 from postlink.models import ListVersion
+from tests.catalog import crafted
 from tests.catalog.conftest import csv_bytes, table
 from tests.catalog.test_districts import DISTRICT_ROWS, HEADER, ROWS
 from tests.web.conftest import ADMIN, MakeBrowser
@@ -111,3 +112,21 @@ def test_the_preview_warns_of_district_rows_in_a_list_after_july_2025(
     assert draft.text.count("cấp huyện đã chấm dứt từ 01/07/2025") == len(DISTRICT_ROWS)
     for row in DISTRICT_ROWS:
         assert f"Dòng {row}" in draft.text
+
+
+def test_a_costly_workbook_within_the_limits_is_refused_naming_the_sheet_and_limit(
+    browser_for: MakeBrowser, engine: Engine, tmp_path: Path
+) -> None:
+    """A cell in Excel's last column on every row (openpyxl padded each row to 16,384
+    cells and held the worker for the whole 60 s deadline): refused in Vietnamese, naming
+    the sheet, the row and the limit; nothing stored."""
+    admin = browser_for(*ADMIN)
+    path = crafted.far_right(tmp_path / "danh-muc.xlsx")
+    answer = admin.post(
+        "/admin/catalog/upload", FIELDS, files={"file": ("danh-muc.xlsx", path.read_bytes())}
+    )
+    assert answer.status_code == 422
+    assert "vượt quá cột 256" in answer.text
+    assert "trang tính «Trang 1»" in answer.text
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(ListVersion)).one() == 0

@@ -11,6 +11,7 @@ one new dossier are checked for their exact answers.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -26,13 +27,14 @@ from sqlalchemy import Engine, delete
 from sqlmodel import Session, col, select
 
 from postlink.db import session_scope
-from postlink.models import Dossier, LoginAttempt, OutboxCommand
+from postlink.models import Dossier, ListVersion, LoginAttempt, OutboxCommand
 from postlink.web import accounts
 from postlink.web.server import BackgroundServer, free_port
 from tests.web.conftest import ADMIN, Browser, api_routes
 from tests.web.test_api import BIRTH as BODY
 from tests.web.test_api import DOSSIER
 
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 #: Values that reached a 500 on a running server, and their neighbours.
 HOSTILE = (
     "9223372036854775808",  # 2^63: one past the largest BIGINT
@@ -272,3 +274,37 @@ def test_racing_registrations_of_a_new_dossier_are_idempotent(
     assert sorted((c.dossier_code, c.leg_kind) for c in commands) == sorted(
         (code, leg) for code in codes for leg in ("pickup", "return")
     )
+
+
+def test_a_text_field_over_1_mib_in_the_upload_form_is_a_413(app: FastAPI) -> None:
+    """The catalog upload is multipart (a file of up to 10 MiB), so the body ceiling lets it
+    through and the form parser refuses a text field over 1 MiB itself, with a bare 400;
+    it is refused as too large, on the console's Vietnamese error page, and nothing is
+    stored. On a real server, as an admin with the session's CSRF token."""
+    server = BackgroundServer(app, "127.0.0.1", free_port()).start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            found = CSRF.search(client.get("/login").text)
+            assert found
+            login = {"username": ADMIN[0], "password": ADMIN[1], "csrf_token": found.group(1)}
+            assert client.post("/login", data=login).status_code == 303
+            found = CSRF.search(client.get("/admin/catalog/upload").text)
+            assert found
+            fields = {"csrf_token": found.group(1), "effective_from": "01/01/2027"}
+            upload = {"file": ("danh-muc.csv", b"STT,Ma\r\n", "text/csv")}
+            big = client.post(
+                "/admin/catalog/upload",
+                data={**fields, "reason": "x" * (1024 * 1024 + 1)},
+                files=upload,
+            )
+            small = client.post(
+                "/admin/catalog/upload", data={**fields, "reason": "thử"}, files=upload
+            )
+    finally:
+        server.stop()
+    assert big.status_code == 413, big.text[:300]
+    assert "quá lớn" in big.text
+    assert "Đăng xuất" in big.text, "the error page keeps the admin's navigation"
+    assert small.status_code == 422, small.text[:300]
+    with Session(app.state.web.engine) as session:
+        assert session.exec(select(ListVersion)).all() == []
