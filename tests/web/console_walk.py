@@ -64,7 +64,7 @@ def english_sentences() -> tuple[str, ...]:
             continue
         for run in re.split(r"\{[^}]*\}|[«»'\"():;\n]", text):
             run = " ".join(run.split()).strip(" .,-–")
-            if len(run.split()) >= 3 and run.isascii():
+            if len(run.split()) >= 3 and run.isascii() and ENGLISH.search(run):
                 runs.add(run)
     return tuple(sorted(runs))
 
@@ -119,14 +119,15 @@ _VERBATIM_JS = (
 
 
 def shown_text(page: Page) -> str:
-    return str(page.evaluate(_SHOWN_JS))
+    """The page's words and those of the frames it embeds (a report's preview)."""
+    return "\n".join(str(frame.evaluate(_SHOWN_JS)) for frame in page.frames)
 
 
 def page_problems(page: Page) -> list[str]:
     """The page's problems, including browser-localised date fields and JSON escapes in
     the post's verbatim text."""
     text = shown_text(page)
-    verbatim = [str(part) for part in page.evaluate(_VERBATIM_JS)]
+    verbatim = [str(part) for frame in page.frames for part in frame.evaluate(_VERBATIM_JS)]
     for part in verbatim:
         text = text.replace(part, " ")
     found = problems(text)

@@ -103,6 +103,30 @@ def _receive_a_round(page: Page, base: str) -> None:
     expect(page.locator(".flash.ok")).to_contain_text("Đã ký biên bản giao nhận số")
 
 
+def _desk_flows(page: Page, base: str, findings: dict[str, list[str]]) -> None:
+    """The desk's other forms, submitted empty and then filled: the supplement of the
+    dossier received incomplete, results handed to the post."""
+    page.goto(f"{base}/handovers/supplements")
+    page.get_by_label("Nhân viên bưu chính").fill("Hoàng Văn Bưu")
+    page.get_by_role("button", name="Ký biên bản bổ sung").click()
+    expect(page.locator(".flash.error")).to_be_visible()
+    findings["supplement, nothing ticked"] = page_problems(page)
+    page.locator("table.data tbody tr").first.get_by_label("Đủ").check()
+    page.get_by_label("Nhân viên bưu chính").fill("Hoàng Văn Bưu")
+    page.get_by_role("button", name="Ký biên bản bổ sung").click()
+    expect(page.locator(".flash.ok")).to_be_visible()
+    findings["supplement signed"] = page_problems(page)
+
+    page.goto(f"{base}/results")
+    page.get_by_role("button", name="Tạo lệnh trả kết quả qua bưu điện").click()
+    findings["results, nothing ticked"] = page_problems(page)
+    page.goto(f"{base}/results")
+    page.locator("input[name=dossier]").first.check()
+    page.get_by_role("button", name="Tạo lệnh trả kết quả qua bưu điện").click()
+    expect(page.locator(".flash").first).to_be_visible()
+    findings["results ordered"] = page_problems(page)
+
+
 def test_staff_and_admin_see_only_vietnamese_on_every_page_they_reach(
     sandbox_app: FastAPI, sandbox_ctx: SyncContext, american: Page, engine: Engine
 ) -> None:
@@ -118,6 +142,7 @@ def test_staff_and_admin_see_only_vietnamese_on_every_page_they_reach(
         findings["login"] = page_problems(page)
         log_in(page, base, *STAFF)
         _receive_a_round(page, base)
+        _desk_flows(page, base, findings)
         staff = walk(page, base, ["/", f"/legs/{mismatched.id}"])
         page.get_by_role("button", name="Đăng xuất").click()
         log_in(page, base, *ADMIN)
