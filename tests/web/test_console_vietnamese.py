@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -21,6 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from postlink import defaults
 from postlink.db import session_scope
 from postlink.legs.apply import SyncContext
 from postlink.legs.match import judge_leg
@@ -29,7 +31,7 @@ from postlink.sync.pull import pull
 from tests.web.conftest import ADMIN, STAFF, api_routes
 from tests.web.console_walk import Walk, page_problems, problems, walk
 from tests.web.seed import arrivals
-from tests.web.test_e2e import PAGE_WAIT_MS, _serve, chromium, log_in
+from tests.web.test_e2e import PAGE_WAIT_MS, _broken_list, _serve, _upload, chromium, log_in
 
 __all__ = ["chromium"]
 
@@ -175,11 +177,12 @@ def _answer(page: Page, what: str, findings: dict[str, list[str]]) -> None:
 
 
 def test_wrong_input_and_error_pages_are_answered_in_vietnamese_on_the_page(
-    app: FastAPI, american: Page, published_list: int
+    app: FastAPI, american: Page, published_list: int, tmp_path: Path
 ) -> None:
     """Wrong passwords, dates typed the American way or not at all, a duplicate account, a
     short password past an old browser's checks, a blank token name, a forged form, a
-    too-large upload, an unknown page, a page above one's role, a lost session."""
+    list with bad rows, then a good one published over the past, a too-large upload, an
+    unknown page, a page above one's role, a lost session."""
     page = american
     findings: dict[str, list[str]] = {}
     for base in _serve(app):
@@ -265,6 +268,21 @@ def test_wrong_input_and_error_pages_are_answered_in_vietnamese_on_the_page(
         assert answer.status == 413
         page.set_content(answer.text())
         _answer(page, "upload too large (413)", findings)
+
+        _upload(page, base, _broken_list(tmp_path))
+        expect(page.locator(".flash.error")).to_contain_text("chưa có gì được lưu")
+        _answer(page, "upload with row errors", findings)
+        _upload(page, base, defaults.CONFIG_DIR / "catalog" / "cao-bang-2026-07.csv")
+        expect(page.locator("table.diff")).to_be_visible()
+        _answer(page, "upload diff", findings)
+        page.get_by_role("button", name="Công bố danh mục").click()
+        expect(page.get_by_role("button", name="Xác nhận công bố")).to_be_visible()
+        _answer(page, "publish, asked to confirm", findings)
+        page.get_by_role("button", name="Xác nhận công bố").click()
+        expect(page.locator(".flash.ok")).to_contain_text("Đã công bố danh mục")
+        _answer(page, "published", findings)
+        page.goto(f"{base}/admin/catalog?code=1.001193")
+        _answer(page, "a procedure's history", findings)
 
         page.goto(f"{base}/khong-co-trang-nay")
         expect(page.get_by_role("link", name="Tổng quan", exact=True)).to_be_visible()
