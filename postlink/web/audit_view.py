@@ -192,6 +192,16 @@ class AuditWords:
         return text
 
     @staticmethod
+    def actor(name: str) -> str:
+        """Who acted: an account's name as it is; a failed login without a name and a
+        change made on the command line (``cli:<shell user>``, ``cli.web_cmd``) in words."""
+        if name == "anonymous":
+            return "(không rõ)"
+        if name.startswith("cli:"):
+            return f"{name.removeprefix('cli:')} (dòng lệnh)"
+        return name
+
+    @staticmethod
     def action(code: str) -> str:
         return ACTIONS.get(code, code)
 
