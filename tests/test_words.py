@@ -342,10 +342,12 @@ def test_a_health_problem_says_what_to_do_on_each_surface() -> None:
     problem = Problem("job_failing:pull", State.DEGRADED, 3, "timeout", {"job": "pull", "runs": 3})
     assert problem.title == "Công việc lỗi liên tiếp"
     assert problem.action == (
-        "Công việc pull lỗi 3 lần liền: xem lỗi và kiểm tra kết nối bưu chính."
+        "Công việc Lấy trạng thái từ bưu điện lỗi 3 lần liền: "
+        "xem lỗi và kiểm tra kết nối bưu chính."
     )
     assert problem.action_cli == (
-        "Công việc pull lỗi 3 lần liền: xem lỗi và chạy `postlink postal check`."
+        "Công việc Lấy trạng thái từ bưu điện lỗi 3 lần liền: "
+        "xem lỗi và chạy `postlink postal check`."
     )
 
 

@@ -5,6 +5,9 @@ person in person, and art. 18 has the province publish which procedures may go t
 post, for submission (pickup leg) and for return (result leg) separately. A leg is judged
 against the list in force on its J date (TT 17/2017 art. 7), and keeps that judgement when a
 later list is published: re-judging is the explicit ``postlink rematch`` command.
+
+The reason is stored worded from the catalogue (Vietnamese by default), like a list's own
+reason, because staff read it on the dossier page and in the exclusions report (issue 14).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from postlink.catalog.resolve import Outcome, Resolver
 from postlink.identifiers import IdentifierError
 from postlink.models import Dossier, Leg, LegKind, MatchClass
 from postlink.timeutil import local_date
+from postlink.words import say
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +46,11 @@ def judge(
         return Match(
             MatchClass.INVALID,
             None,
-            f"the postal record names procedure {procedure_code} but the dossier was "
-            f"registered for {registered_procedure}",
+            say(
+                "match.reason.wrong_procedure",
+                found=procedure_code,
+                registered=registered_procedure,
+            ),
             "",
         )
     code = procedure_code or registered_procedure
@@ -51,33 +58,36 @@ def judge(
         return Match(
             MatchClass.UNKNOWN_PROCEDURE,
             None,
-            "no procedure code in the postal record; link it to a dossier",
+            say("match.reason.no_procedure"),
             "",
         )
     at = datetime.combine(on, time(12), tzinfo=tz)
     try:
         resolution = resolver.resolve(code, at, agency_code or None)
-    except IdentifierError as exc:
-        return Match(MatchClass.INVALID, None, f"bad procedure code in the record: {exc}", "")
+    except IdentifierError:
+        return Match(MatchClass.INVALID, None, say("match.reason.bad_code", code=code), "")
     version_id = resolution.version.id if resolution.version else None
     if resolution.outcome is Outcome.NO_LIST_IN_FORCE:
         return Match(
-            MatchClass.NO_LIST_IN_FORCE, None, f"no published list in force on {on:%d/%m/%Y}", ""
+            MatchClass.NO_LIST_IN_FORCE, None, say("match.reason.no_list", day=f"{on:%d/%m/%Y}"), ""
         )
     if resolution.outcome is Outcome.NOT_ON_LIST or resolution.entry is None:
         decision = resolution.version.decision if resolution.version else ""
         return Match(
             MatchClass.UNKNOWN_PROCEDURE,
             version_id,
-            f"procedure {code} is not on list {decision}",
+            say("match.reason.not_on_list", code=code, decision=decision),
             "",
         )
     entry = resolution.entry
     allowed = entry.postal_submission if leg == LegKind.PICKUP else entry.postal_return
     if allowed:
         return Match(MatchClass.ELIGIBLE, version_id, "", "")
-    what = "submission" if leg == LegKind.PICKUP else "return of the result"
-    reason = entry.reason or f"postal {what} is not allowed for {code}"
+    reason = entry.reason or (
+        say("match.reason.no_postal_pickup", code=code)
+        if leg == LegKind.PICKUP
+        else say("match.reason.no_postal_return", code=code)
+    )
     return Match(MatchClass.EXCLUDED, version_id, reason, entry.legal_basis)
 
 

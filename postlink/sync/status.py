@@ -30,7 +30,7 @@ from postlink.sync import runs
 from postlink.sync.schedule import SCHEDULE
 from postlink.tables import EVENT, JOB_RUN, LEG, OUTBOX, QUARANTINE, SYNC_CURSOR
 from postlink.timeutil import utcnow
-from postlink.words import say, say_on
+from postlink.words import say, say_on, value_word
 
 if TYPE_CHECKING:
     from postlink.tables import Reader
@@ -89,11 +89,20 @@ class Problem:
 
     @property
     def action(self) -> str:
-        return say(ACTIONS[self.kind], **self.params)
+        return say(ACTIONS[self.kind], **_worded(self.params))
 
     @property
     def action_cli(self) -> str:
-        return say_on("cli", ACTIONS[self.kind], **self.params)
+        return say_on("cli", ACTIONS[self.kind], **_worded(self.params))
+
+
+def _worded(params: dict[str, object]) -> dict[str, object]:
+    """``params`` with a job named by its label (``pull`` is "Đọc thay đổi từ bưu điện"):
+    the sentence is read by a person; the code stays in ``params`` for scripts."""
+    job = params.get("job")
+    if not isinstance(job, str):
+        return params
+    return {**params, "job": value_word("job", job) or job}
 
 
 @dataclass(frozen=True)
@@ -255,7 +264,7 @@ def _job_problems(jobs: list[JobHealth]) -> list[Problem]:
                     f"job_stale:{job.job}",
                     State.STALE,
                     1,
-                    job.last_error or say("status.never_succeeded", job=job.job),
+                    job.last_error or say("status.never_succeeded", **_worded({"job": job.job})),
                 )
             )
         elif job.failing_runs >= FAILING_RUNS:

@@ -40,6 +40,13 @@ ACTIONS = {
     "quarantine.resolve": "Đóng bản ghi cách ly",
     "refold": "Gấp lại trạng thái bưu gửi",
 }
+#: The filter's choices beside the single actions: every action on one kind of thing.
+ACTION_GROUPS = {
+    "catalog.": "Mọi thao tác với danh mục",
+    "user.": "Mọi thao tác với tài khoản",
+    "token.": "Mọi thao tác với khóa API",
+    "quarantine.": "Mọi thao tác với bản ghi cách ly",
+}
 ENTITIES = {
     "list_version": "Danh mục",
     "list_entry": "Thủ tục trong danh mục",
@@ -156,10 +163,10 @@ class AuditWords:
                 return value
         return str(value)
 
-    @staticmethod
-    def field(key: str) -> str:
-        if "->" in key:  # rematch counts: "eligible->excluded"
-            return f"Số bưu gửi chuyển {key.replace('->', ' → ')}"
+    def field(self, key: str) -> str:
+        if "->" in key:  # rematch counts: "eligible->excluded", match classes by their labels
+            before, _, after = key.partition("->")
+            return f"Số bưu gửi chuyển {self.word('match', before)} → {self.word('match', after)}"
         return FIELDS.get(key, key)
 
     def changes(self, before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[Change]:
@@ -183,6 +190,16 @@ class AuditWords:
             if found:
                 return worded.format(*found.groups())
         return text
+
+    @staticmethod
+    def actor(name: str) -> str:
+        """Who acted: an account's name as it is; a failed login without a name and a
+        change made on the command line (``cli:<shell user>``, ``cli.web_cmd``) in words."""
+        if name == "anonymous":
+            return "(không rõ)"
+        if name.startswith("cli:"):
+            return f"{name.removeprefix('cli:')} (dòng lệnh)"
+        return name
 
     @staticmethod
     def action(code: str) -> str:

@@ -75,7 +75,7 @@ def test_a_job_failing_run_after_run_is_degraded_with_its_error(cli: Cli, engine
     assert problem["code"] == "job_failing:push"
     assert problem["count"] == 3
     assert problem["first_reason"] == "PostalUnavailable: 127.0.0.1:9 refused the connection"
-    assert problem["action"].startswith("Công việc push lỗi 3 lần liền")
+    assert problem["action"].startswith("Công việc Gửi lệnh tạo đơn cho bưu điện lỗi 3 lần liền")
 
 
 def _read_only(url: str) -> str:

@@ -20,7 +20,7 @@ from postlink.legs.apply import SyncContext
 from postlink.models import AuditEntry, Quarantined
 from postlink.postal.myvnpost import mapping
 from postlink.sync.pull import pull
-from postlink.web.routes.admin_quarantine import PAGE_ROWS
+from postlink.web.routes.admin_quarantine import PAGE_ROWS, readable_body
 from postlink.web.templating import vietnamese_part
 from tests.postal.fixtures import SandboxHandle
 from tests.sync.test_replay import MINUTES_ONLY
@@ -101,7 +101,9 @@ def test_admin_replays_one_a_reason_and_all_then_resolves_the_hostile_one(
         shot(page, f"quarantine-list-{engine.dialect.name}")
 
         page.goto(f"{base}/admin/quarantine/{hostile.id}")
-        expect(page.locator("pre.raw")).to_have_text(HOSTILE)
+        expect(page.locator("pre.raw")).to_contain_text("<img src=x onerror=alert(1)>")
+        # laid out for reading, the same document as the post sent
+        assert json.loads(page.locator("pre.raw").inner_text()) == json.loads(HOSTILE)
         assert page.locator("pre.raw img").count() == 0  # shown as text, never as markup
         page.goto(f"{base}/admin/quarantine/{first.id}")
         expect(page.locator("pre.raw")).to_contain_text(
@@ -173,3 +175,15 @@ def test_staff_cannot_see_or_replay_and_a_form_without_csrf_is_refused(
     assert empty.status_code == 400
     assert "cần ghi chú" in empty.text
     assert [r.resolved_at for r in _open(engine)] == [None]
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ('{"customerName": "Quy\\u1ebft"}', '{\n  "customerName": "Quyết"\n}'),
+        ('{"customerName": "\\ud800"}', '{"customerName": "\\ud800"}'),  # no UTF-8 for it
+        ("<xml>không phải JSON</xml>", "<xml>không phải JSON</xml>"),
+    ],
+)
+def test_a_quarantined_body_is_shown_with_its_letters(raw: str, shown: str) -> None:
+    assert readable_body(raw) == shown

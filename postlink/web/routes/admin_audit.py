@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from postlink.models import AuditEntry, User
-from postlink.web.audit_view import AuditWords
+from postlink.web.audit_view import ACTION_GROUPS, ACTIONS, ENTITIES, AuditWords
 from postlink.web.forms import parse_day, shown_day
 from postlink.web.inputs import BadInput
 from postlink.web.security import csrf_protect, db_session, require_admin
@@ -36,12 +36,15 @@ def audit_log(
     actor: Annotated[str, Query(max_length=100)] = "",
     action: Annotated[str, Query(max_length=64)] = "",
     entity: Annotated[str, Query(max_length=100)] = "",
+    entity_id: Annotated[str, Query(max_length=100)] = "",
     start: Annotated[str, Query(alias="from", max_length=10)] = "",
     end: Annotated[str, Query(alias="to", max_length=10)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
 ) -> Response:
     """``action`` matches a prefix (``catalog.`` is every catalog action); ``entity`` is an
-    entity type, optionally with ``:id`` (``list_version:3``)."""
+    entity type, optionally with ``:id`` (``list_version:3``), or with its number in
+    ``entity_id`` as the form sends it: the form offers both by their Vietnamese names, so
+    an admin never has to type a code (issue 14)."""
     tz = state_of(request).settings.tz
     query = select(AuditEntry)
     error = ""
@@ -51,6 +54,7 @@ def audit_log(
         query = query.where(col(AuditEntry.action).startswith(action.strip()))
     if entity.strip():
         kind, _, ident = entity.strip().partition(":")
+        ident = entity_id.strip() or ident
         query = query.where(col(AuditEntry.entity_type) == kind)
         if ident:
             query = query.where(col(AuditEntry.entity_id) == ident)
@@ -72,12 +76,15 @@ def audit_log(
     context = {
         "rows": rows[:PAGE_ROWS],
         "words": AuditWords(tz, word),
+        "actions": {**ACTION_GROUPS, **ACTIONS},
+        "entities": ENTITIES,
         "more": len(rows) > PAGE_ROWS,
         "page_number": page_number,
         "filters": {
             "actor": actor,
             "action": action,
-            "entity": entity,
+            "entity": entity.partition(":")[0],
+            "entity_id": entity_id or entity.partition(":")[2],
             "from": shown_day(start),
             "to": shown_day(end),
         },

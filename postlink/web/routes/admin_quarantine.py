@@ -8,6 +8,7 @@ or resolves one with a note; both are audited (``sync.quarantine``).
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -58,7 +59,20 @@ def record(request: Request, user: Admin, session: Db, record_id: RecordId) -> R
     row = session.get(Quarantined, record_id)
     if row is None:
         raise HTTPException(404)
-    return page(request, "admin/quarantine_record.html", {"row": row}, user=user)
+    context = {"row": row, "body": readable_body(row.raw)}
+    return page(request, "admin/quarantine_record.html", context, user=user)
+
+
+def readable_body(raw: str) -> str:
+    """The post's body as an admin reads it: JSON laid out with its letters as letters, so
+    ``"Quy\\u1ebft"`` reads «Quyết» (issue 14: no raw JSON escape on the console); a body
+    that is not JSON, or JSON that cannot be re-laid out, is shown as it came."""
+    try:
+        laid_out = json.dumps(json.loads(raw), ensure_ascii=False, indent=2)
+        laid_out.encode("utf-8")  # a lone surrogate (``\\ud800``) cannot be sent as UTF-8
+    except ValueError:  # UnicodeEncodeError is one
+        return raw
+    return laid_out
 
 
 @router.post("/replay")
