@@ -83,12 +83,12 @@ class RegistrationFileError(PostlinkError):
     def __init__(self, source: str, found: _Found) -> None:
         super().__init__(code="outbox.file.refused", source=source, count=found.count)
         self.problems = found.kept
+        self.count = found.count
 
     def __str__(self) -> str:
         lines = [super().__str__(), *(str(p) for p in self.problems[:SHOWN_PROBLEMS])]
-        more = len(self.problems) - SHOWN_PROBLEMS
-        if more > 0:
-            lines.append(say("outbox.file.more", count=self.params["count"] - SHOWN_PROBLEMS))
+        if self.count > SHOWN_PROBLEMS:
+            lines.append(say("outbox.file.more", count=self.count - SHOWN_PROBLEMS))
         return "\n".join(lines)  # a problem a line: the command line prints them as they are
 
 
