@@ -152,8 +152,21 @@ def families() -> dict[str, set[str] | str]:
         "routes.day.": _values(DayKind),
         "routes.explain.kind.": _values(LegKind),
         "routes.reason.": _route_reasons(),
+        "postal.network.": NETWORK_FAILURES,
+        "postal.network.check.": NETWORK_FAILURES,
     }
 
+
+#: The kinds of network failure postal/network.py ``classify`` returns.
+NETWORK_FAILURES = {
+    "tls",
+    "connect_timeout",
+    "read_timeout",
+    "dns",
+    "refused",
+    "unreachable",
+    "broken",
+}
 
 #: ``postlink status``'s backlog: sync/status.py ``collect`` returns these beside the jobs.
 STATUS_FIELDS = {

@@ -149,7 +149,7 @@ def test_sigterm_during_an_outage_ends_the_worker_within_ten_seconds(
     print(f"outage reached after {time.monotonic() - began:.1f} s", file=sys.__stderr__)
     # Stop it once it sits in a retry wait (it logs each one as it starts it), rather than
     # after a guessed second that a loaded machine may spend elsewhere.
-    wait_for(lambda: "retrying in" in worker.log_tail(200), 60, "a retry wait", worker)
+    wait_for(lambda: "wait_seconds=" in worker.log_tail(200), 60, "a retry wait", worker)
     stopping = time.monotonic()
     worker.stop()
     stop_seconds = time.monotonic() - stopping
