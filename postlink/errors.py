@@ -26,9 +26,18 @@ class PostlinkError(Exception):
     def __str__(self) -> str:
         if self.code is None:
             return super().__str__()
-        from postlink.words import say
+        from postlink.words import language
 
-        return say(self.code, **self.params)
+        return self.said_in(language())
+
+    def said_in(self, language: str) -> str:
+        """The text in ``language``, whatever is configured: for a surface that keeps both
+        (the catalog import's bilingual ``Reason``)."""
+        if self.code is None:
+            return super().__str__()
+        from postlink.words import say_in
+
+        return say_in(language, self.code, **self.params)
 
 
 class ConfigError(PostlinkError):

@@ -3,11 +3,12 @@
 Every code reaches us as text typed by people or copied from PDFs, spreadsheets and the post's
 API, so each parser first normalises the text (``clean``), then matches the whole value against
 the format its rule prescribes and returns a frozen value whose ``text`` is the one normal form.
-Parsers raise ``IdentifierError`` (a ``ValueError``) with a message naming the value and the
-expected form; ``find_*`` functions look for the first code inside free text and return ``None``
-when there is none.
+Parsers raise ``IdentifierError`` (a ``ValueError``), typed: a catalogue code naming the
+value and the expected form, worded by whoever shows it (issue 14 §1); ``find_*`` functions
+look for the first code inside free text and return ``None`` when there is none.
 
-Only the standard library is used, so every other module may depend on this one.
+Only the standard library and ``postlink.errors`` (itself standard library only) are used, so
+every other module may depend on this one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from postlink.errors import PostlinkError
 
 __all__ = [
     "AgencyCode",
@@ -36,8 +39,10 @@ __all__ = [
 ]
 
 
-class IdentifierError(ValueError):
-    """A value is not a well-formed code; the message names the value and the expected form."""
+class IdentifierError(PostlinkError, ValueError):
+    """A value is not a well-formed code: a catalogue code whose sentence names the value and
+    the expected form. A ``PostlinkError``, so each presenter words it as it words the others
+    (the CLI's one line, the console's form error, the API's code beside the sentence)."""
 
 
 # Characters that look like (or hide next to) a space in Word, Excel and PDF exports.
@@ -75,10 +80,6 @@ def clean_value(value: object) -> str:
 def _compact(value: str) -> str:
     """Clean ``value`` and drop all spaces: codes contain none, but typed ones often do."""
     return clean(value).replace(" ", "")
-
-
-def _not_a(value: str, what: str, expected: str) -> IdentifierError:
-    return IdentifierError(f"{value!r} is not {what} (expected {expected})")
 
 
 #: The letters that open a level-1 agency code. QCVN 102:2016/BTTTT (and QĐ 20/2020/QĐ-TTg,
@@ -136,7 +137,7 @@ class AgencyCode:
 
     def __post_init__(self) -> None:
         if not _is_normal(_AGENCY_RE, self.text):
-            raise _not_a(self.text, "a normalised agency code", "000.00.00.H14 or H14.12")
+            raise IdentifierError(code="identifier.not_normal", value=self.text, example="H14.12")
 
     @property
     def province(self) -> str | None:
@@ -159,8 +160,7 @@ def parse_agency_code(value: str) -> AgencyCode:
     The level-1 letter must be one the scheme uses (``AGENCY_LETTERS``: G or H)."""
     text = _compact(value)
     if _AGENCY_RE.fullmatch(text) is None:
-        expected = "000.00.00.H14 or H14.12, level-1 letter G or H, e.g. 000.00.12.H14"
-        raise _not_a(value, "an agency code", expected)
+        raise IdentifierError(code="identifier.agency", value=value)
     return AgencyCode(text.upper())
 
 
@@ -186,10 +186,7 @@ class ProcedureCode:
         parts = (self.base, self.suffix, self.agency)
         fields = None if match is None else match.group("base", "suffix", "agency")
         if fields != parts or self.text != self.text.upper():
-            raise IdentifierError(
-                f"{self!r} is not a normalised procedure code (expected base d.dddddd, then"
-                " an upper-case agency code and/or a 1-3 digit suffix, in that order)"
-            )
+            raise IdentifierError(code="identifier.not_normal", value=self.text, example="1.001193")
 
     @property
     def text(self) -> str:
@@ -217,7 +214,7 @@ def parse_procedure_code(value: str) -> ProcedureCode:
     """
     match = _PROCEDURE_RE.fullmatch(_compact(value))
     if match is None:
-        raise _not_a(value, "a procedure code", "d.dddddd, e.g. 1.001193")
+        raise IdentifierError(code="procedure.code", value=value)
     return _procedure_from(match)
 
 
@@ -261,14 +258,9 @@ class DossierCode:
 
     def __post_init__(self) -> None:
         if not 2000 <= self.received.year <= 2099:
-            raise IdentifierError(
-                f"receipt date {self.received} cannot be written as YYMMDD of a dossier code "
-                "(expected a year from 2000 to 2099)"
-            )
+            raise IdentifierError(code="identifier.dossier_year", year=self.received.year)
         if not 1 <= self.sequence <= 9999:
-            raise IdentifierError(
-                f"sequence {self.sequence} does not fit a dossier code (expected 1 to 9999)"
-            )
+            raise IdentifierError(code="identifier.dossier_sequence", sequence=self.sequence)
 
     @property
     def text(self) -> str:
@@ -286,24 +278,16 @@ class DossierCode:
         return self.text
 
 
-_DOSSIER_EXPECTED = "<unit>-YYMMDD-NNNN, e.g. 000.00.12.H14-250715-0007"
-
-
 def _dossier_from(value: str, match: re.Match[str]) -> DossierCode:
     """Build a dossier code, rejecting dates that do not exist and the unused sequence 0000."""
     digits = match.group("received")
     try:
         received = datetime.date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:]))
     except ValueError:
-        raise IdentifierError(
-            f"{value!r} is not a dossier code: {digits!r} is not a real date "
-            f"(expected YYMMDD, e.g. 250715 for 15 July 2025)"
-        ) from None
+        raise IdentifierError(code="identifier.dossier_date", value=value, digits=digits) from None
     sequence = int(match.group("sequence"))
     if sequence == 0:
-        raise IdentifierError(
-            f"{value!r} is not a dossier code: sequence 0000 is not used (expected 0001 to 9999)"
-        )
+        raise IdentifierError(code="identifier.dossier_zero", value=value)
     return DossierCode(AgencyCode(match.group("unit").upper()), received, sequence)
 
 
@@ -315,7 +299,7 @@ def parse_dossier_code(value: str) -> DossierCode:
     """
     match = _DOSSIER_RE.fullmatch(_compact(value))
     if match is None:
-        raise _not_a(value, "a dossier code", _DOSSIER_EXPECTED)
+        raise IdentifierError(code="api.dossier_code", value=value)
     return _dossier_from(value, match)
 
 
@@ -347,7 +331,7 @@ def s10_check_digit(serial: str) -> int:
     becomes 0 and 11 becomes 5.
     """
     if _SERIAL_RE.fullmatch(serial) is None:
-        raise _not_a(serial, "an S10 serial number", "8 digits, e.g. 12345678")
+        raise IdentifierError(code="identifier.serial", value=serial)
     return _s10(serial)
 
 
@@ -372,7 +356,9 @@ class ItemNumber:
 
     def __post_init__(self) -> None:
         if not _is_normal(_ITEM_RE, self.text):
-            raise _not_a(self.text, "a normalised item number", "e.g. EB123456785VN")
+            raise IdentifierError(
+                code="identifier.not_normal", value=self.text, example="EB123456785VN"
+            )
 
 
 def parse_item_number(value: str) -> ItemNumber:
@@ -383,7 +369,6 @@ def parse_item_number(value: str) -> ItemNumber:
         text = _compact(value)
         match = _ITEM_RE.fullmatch(text)
     if match is None:
-        expected = "2 letters, 8 digits, a check digit, 2 letters, e.g. EB123456785VN"
-        raise _not_a(value, "a postal item number", expected)
+        raise IdentifierError(code="identifier.item", value=value)
     ok = _s10(match.group("serial")) == int(match.group("check"))
     return ItemNumber(text.upper(), check_digit_ok=ok)

@@ -85,15 +85,14 @@ def test_procedure_code_text_is_the_normal_form() -> None:
 def test_parse_procedure_code_rejects_with_a_message(value: str) -> None:
     with pytest.raises(IdentifierError) as caught:
         parse_procedure_code(value)
-    assert (
-        str(caught.value) == f"{value!r} is not a procedure code (expected d.dddddd, e.g. 1.001193)"
-    )
+    assert (caught.value.code, caught.value.params) == ("procedure.code", {"value": value})
+    assert str(caught.value) == f"Mã thủ tục «{value}» không hợp lệ: dạng đúng như 1.001193."
 
 
 def test_procedure_code_constructor_rejects_a_badly_split_code() -> None:
-    with pytest.raises(IdentifierError, match="not a normalised procedure code"):
+    with pytest.raises(IdentifierError, match=r"«1\.001193\.02» chưa ở dạng chuẩn"):
         ProcedureCode("1.001193.02")
-    with pytest.raises(IdentifierError, match="not a normalised procedure code"):
+    with pytest.raises(IdentifierError, match=r"«1\.001193\.H14\.02» chưa ở dạng chuẩn"):
         ProcedureCode("1.001193", suffix="02", agency="H14")  # reads back as agency H14.02
 
 
@@ -142,7 +141,7 @@ def test_find_localised_variant_procedure_code_in_free_text() -> None:
     ],
 )
 def test_parse_localised_variant_rejects_other_shapes(value: str) -> None:
-    with pytest.raises(IdentifierError, match="is not a procedure code"):
+    with pytest.raises(IdentifierError, match=r"^Mã thủ tục «"):
         parse_procedure_code(value)
 
 
@@ -220,8 +219,10 @@ def test_parse_agency_code(value: str, text: str, province: str | None) -> None:
     ],
 )
 def test_parse_agency_code_rejects_with_a_message(value: str) -> None:
-    with pytest.raises(IdentifierError, match=r"is not an agency code \(expected 000.00.00.H14"):
+    with pytest.raises(IdentifierError) as caught:
         parse_agency_code(value)
+    assert (caught.value.code, caught.value.params) == ("identifier.agency", {"value": value})
+    assert str(caught.value).startswith(f"«{value}» không phải mã cơ quan: dạng đúng như")
 
 
 # --- dossier codes -------------------------------------------------------------------------------
@@ -244,19 +245,19 @@ def test_parse_dossier_code_rejects_an_impossible_date() -> None:
     with pytest.raises(IdentifierError) as caught:
         parse_dossier_code("000.00.12.H14-251332-0007")
     assert str(caught.value) == (
-        "'000.00.12.H14-251332-0007' is not a dossier code: '251332' is not a real date "
-        "(expected YYMMDD, e.g. 250715 for 15 July 2025)"
+        "Mã hồ sơ «000.00.12.H14-251332-0007» không hợp lệ: «251332» không phải ngày có thật "
+        "(dạng YYMMDD, ví dụ 250715 là ngày 15/07/2025)."
     )
 
 
 def test_parse_dossier_code_rejects_29_february_of_a_common_year() -> None:
     assert parse_dossier_code("H14-240229-0001").received == datetime.date(2024, 2, 29)
-    with pytest.raises(IdentifierError, match="'250229' is not a real date"):
+    with pytest.raises(IdentifierError, match="«250229» không phải ngày có thật"):
         parse_dossier_code("H14-250229-0001")
 
 
 def test_parse_dossier_code_rejects_sequence_zero() -> None:
-    with pytest.raises(IdentifierError, match="sequence 0000 is not used"):
+    with pytest.raises(IdentifierError, match="số thứ tự 0000 không được dùng"):
         parse_dossier_code("000.00.12.H14-250715-0000")
 
 
@@ -274,19 +275,20 @@ def test_parse_dossier_code_rejects_sequence_zero() -> None:
 def test_parse_dossier_code_rejects_other_shapes(value: str) -> None:
     with pytest.raises(IdentifierError) as caught:
         parse_dossier_code(value)
+    assert (caught.value.code, caught.value.params) == ("api.dossier_code", {"value": value})
     assert str(caught.value) == (
-        f"{value!r} is not a dossier code "
-        "(expected <unit>-YYMMDD-NNNN, e.g. 000.00.12.H14-250715-0007)"
+        f"Mã hồ sơ «{value}» không hợp lệ: dạng đúng như 000.00.12.H14-250715-0007 "
+        "(Thông tư 01/2018/TT-VPCP)."
     )
 
 
 def test_dossier_code_constructor_guards_the_text_form() -> None:
     unit = AgencyCode("H14")
-    with pytest.raises(IdentifierError, match="expected a year from 2000 to 2099"):
+    with pytest.raises(IdentifierError, match="chỉ từ năm 2000 đến 2099"):
         DossierCode(unit, datetime.date(1999, 12, 31), 1)
-    with pytest.raises(IdentifierError, match="expected 1 to 9999"):
+    with pytest.raises(IdentifierError, match="Số thứ tự 10000 không hợp lệ"):
         DossierCode(unit, datetime.date(2025, 7, 15), 10000)
-    with pytest.raises(IdentifierError, match="not a normalised agency code"):
+    with pytest.raises(IdentifierError, match="«h14» chưa ở dạng chuẩn"):
         AgencyCode("h14")
 
 
@@ -354,15 +356,16 @@ def test_s10_check_digit_mapping_of_10_and_11() -> None:
 def test_parse_item_number_rejects_other_shapes(value: str) -> None:
     with pytest.raises(IdentifierError) as caught:
         parse_item_number(value)
+    assert (caught.value.code, caught.value.params) == ("identifier.item", {"value": value})
     assert str(caught.value) == (
-        f"{value!r} is not a postal item number "
-        "(expected 2 letters, 8 digits, a check digit, 2 letters, e.g. EB123456785VN)"
+        f"«{value}» không phải số hiệu bưu gửi: 2 chữ cái, 8 chữ số, 1 số kiểm tra, 2 chữ cái, "
+        "ví dụ EB123456785VN."
     )
 
 
 @pytest.mark.parametrize("serial", ["1234567", "123456789", "1234567x", "١٢٣٤٥٦٧٨"])
 def test_s10_check_digit_rejects_other_serials(serial: str) -> None:
-    with pytest.raises(IdentifierError, match="expected 8 digits"):
+    with pytest.raises(IdentifierError, match="cần 8 chữ số"):
         s10_check_digit(serial)
 
 
@@ -536,7 +539,7 @@ def test_parsers_raise_only_identifier_error(parse: Callable[[str], object], tex
         message = str(error)
     else:
         return
-    assert repr(text) in message  # the user sees which value was refused
+    assert f"«{text}»" in message  # the user sees which value was refused
 
 
 @given(st.text())
@@ -545,3 +548,18 @@ def test_finders_never_raise(text: str) -> None:
     dossier = find_dossier_code(text)
     assert procedure is None or parse_procedure_code(procedure.text) == procedure
     assert dossier is None or parse_dossier_code(dossier.text) == dossier
+
+
+def test_an_identifier_error_is_typed_and_worded_in_english_on_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14 §1: a code and its parameters below the presenters, worded when shown."""
+    monkeypatch.setenv("POSTLINK_LANGUAGE", "en")
+    with pytest.raises(IdentifierError) as caught:
+        parse_dossier_code("H14-250229-0001")
+    assert caught.value.code == "identifier.dossier_date"
+    assert caught.value.params == {"value": "H14-250229-0001", "digits": "250229"}
+    assert str(caught.value) == (
+        "«H14-250229-0001» is not a dossier code: «250229» is not a real date "
+        "(YYMMDD, e.g. 250715 for 15/07/2025)."
+    )

@@ -79,6 +79,25 @@ def _route_reasons() -> set[str]:
     return found
 
 
+PACKAGE_SOURCE = Path(__file__).parents[1] / "postlink"
+
+
+def _audit_actions() -> set[str]:
+    """Every action written to the audit log: each literal ``action=`` (``audit.record`` and
+    the catalog's helpers that pass it on), and the one the login route's ``_audit`` takes."""
+    found: set[str] = set()
+    for path in PACKAGE_SOURCE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            given = [k.value for k in node.keywords if k.arg == "action"]
+            if name == "_audit" and len(node.args) > 2:
+                given.append(node.args[2])
+            found |= {v.value for v in given if isinstance(v, ast.Constant)}
+    return found
+
+
 def families() -> dict[str, set[str] | str]:
     """Each family's prefix and its members, or ``LITERAL``. A ``word:<kind>`` family is a
     coded value the console words as ``value.<kind>.<v>``, else as the reports'
@@ -102,6 +121,7 @@ def families() -> dict[str, set[str] | str]:
         "attribute": {"eligibility", "name", "reason", *DETAIL_ATTRIBUTES},
         "job": jobs,
         "outcome": outcomes,
+        "action": _audit_actions(),  # the audit view's column (web/audit_view.py)
     }
     return {
         **{f"word:{kind}": members for kind, members in coded.items()},
@@ -132,8 +152,21 @@ def families() -> dict[str, set[str] | str]:
         "routes.day.": _values(DayKind),
         "routes.explain.kind.": _values(LegKind),
         "routes.reason.": _route_reasons(),
+        "postal.network.": NETWORK_FAILURES,
+        "postal.network.check.": NETWORK_FAILURES,
     }
 
+
+#: The kinds of network failure postal/network.py ``classify`` returns.
+NETWORK_FAILURES = {
+    "tls",
+    "connect_timeout",
+    "read_timeout",
+    "dns",
+    "refused",
+    "unreachable",
+    "broken",
+}
 
 #: ``postlink status``'s backlog: sync/status.py ``collect`` returns these beside the jobs.
 STATUS_FIELDS = {

@@ -18,7 +18,7 @@ from postlink.catalog.header import Column
 from postlink.catalog.rows import EXCLUDED_WITHOUT_REASON, cell_problem
 from postlink.catalog.snapshots import EntrySnapshot, id_of
 from postlink.errors import PostlinkError
-from postlink.identifiers import IdentifierError, clean, parse_agency_code, parse_procedure_code
+from postlink.identifiers import clean, parse_agency_code, parse_procedure_code
 from postlink.models import ListEntry, ListVersion, VersionStatus
 from postlink.words import CodedValue
 
@@ -33,11 +33,8 @@ EDITABLE_FLAGS = ("postal_submission", "postal_return")
 
 
 def _find(session: Session, version: ListVersion, code: str, agency: str) -> ListEntry:
-    try:
-        base = parse_procedure_code(code).base
-        agency_code = parse_agency_code(agency).text if agency else ""
-    except IdentifierError as exc:
-        raise PostlinkError(str(exc)) from None
+    base = parse_procedure_code(code).base  # an IdentifierError is a PostlinkError
+    agency_code = parse_agency_code(agency).text if agency else ""
     entry = session.exec(
         select(ListEntry).where(
             ListEntry.version_id == id_of(version),

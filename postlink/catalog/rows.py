@@ -479,7 +479,9 @@ class RowParser:
                     "cột là Văn bản (Text) rồi nhập lại mã"
                 )
             vi = f"không phải mã thủ tục hành chính (dạng 1.001193){hint_vi}"
-            self._error(row, Column.CODE, text, Reason(f"{exc}{hint}", vi))
+            self._error(
+                row, Column.CODE, text, Reason(f"{exc.said_in('en').rstrip('.')}{hint}", vi)
+            )
             return None
 
     def _agency_code(self, row: RawRow, text: str) -> str | None:
@@ -489,7 +491,7 @@ class RowParser:
             return parse_agency_code(text).text
         except IdentifierError as exc:
             vi = "không phải mã cơ quan (dạng 000.00.12.H14 hoặc H14.12, chữ cái cấp 1 là G hoặc H)"
-            self._error(row, Column.AGENCY_CODE, text, Reason(str(exc), vi))
+            self._error(row, Column.AGENCY_CODE, text, Reason(exc.said_in("en"), vi))
             return None
 
     def _mark(self, row: RawRow, column: Column, text: str | None) -> bool | None:

@@ -45,7 +45,7 @@ from postlink.postal.errors import (
 from postlink.postal.redaction import redact, redact_body
 from postlink.postal.retry import RetryPolicy, Waiter
 from postlink.settings import Settings
-from postlink.words import log_line
+from postlink.words import Phrase, log_line
 
 log = logging.getLogger("postlink.postal")
 
@@ -230,39 +230,55 @@ class HttpClient:
                 return payload
             if result.outcome in ("HTTP 401", "HTTP 403") and auth is None:
                 raise PostalAuthError(
-                    f"bưu điện {self.host} từ chối đăng nhập ({result.outcome}); kiểm tra tài "
-                    f"khoản và mật khẩu — the post refused the credentials at {operation}"
+                    code="postal.auth.login", host=self.host, outcome=result.outcome
                 )
             if result.outcome in ("HTTP 401", "HTTP 403") and auth is not None:
                 lapsed = auth.invalidate(headers)
                 lapses += lapsed
                 if not lapsed and replayed >= defaults.POSTAL_TOKEN_REPLAYS:
                     raise PostalAuthError(
-                        f"bưu điện {self.host} từ chối {operation} ({result.outcome}) cả với "
-                        f"token vừa cấp: tài khoản đăng nhập được nhưng không có quyền gọi "
-                        f"{operation}; kiểm tra quyền của tài khoản — the post refused "
-                        f"{operation} with a freshly issued token: the account lacks the right"
+                        code="postal.auth.forbidden",
+                        host=self.host,
+                        operation=operation,
+                        outcome=result.outcome,
                     )
                 if lapses > defaults.POSTAL_TOKEN_LAPSES:
                     raise PostalAuthError(
-                        f"bưu điện {self.host} thu hồi token {lapses} lần liên tiếp trong "
-                        f"{operation}; kiểm tra tài khoản có bị dùng ở nơi khác không — the post "
-                        f"revoked {lapses} working tokens in a row during {operation}"
+                        code="postal.auth.revoked",
+                        host=self.host,
+                        operation=operation,
+                        lapses=lapses,
                     )
                 replayed += not lapsed
                 continue
             if not idempotent and result.refusal:
                 raise PostalRefused(
-                    f"{self.adapter} {operation}: the post refused: {result.outcome}"
+                    code="postal.refused",
+                    adapter=self.adapter,
+                    operation=operation,
+                    outcome=result.outcome,
                 )
             if not idempotent and result.ambiguous:
-                raise OutcomeUnknown(f"{self.adapter} {operation}: {result.outcome}")
+                raise OutcomeUnknown(
+                    code="postal.outcome_unknown",
+                    adapter=self.adapter,
+                    operation=operation,
+                    outcome=result.outcome,
+                )
             if not result.retryable:
-                raise PostalError(f"{self.adapter} {operation} {method} {url}: {result.outcome}")
+                raise PostalError(  # the host, not the URL: a base URL may carry credentials
+                    code="postal.failed",
+                    adapter=self.adapter,
+                    operation=operation,
+                    method=method,
+                    host=self.host,
+                    outcome=result.outcome,
+                )
             elapsed = self.waiter.clock() - started
             delay = self.policy.retry.next_wait(attempt, elapsed, result.wait)
             if delay is None:
-                raise PostalUnavailable(self._gave_up(result, operation, attempt, started))
+                code, given = self._gave_up(result, operation, attempt, started)
+                raise PostalUnavailable(code=code, **given)
             log.warning(
                 log_line(
                     "log.postal.retry",
@@ -317,26 +333,29 @@ class HttpClient:
         never arrived: a connect timeout, a refused or unresolvable connection."""
         failure = network.classify(exc, self.policy.connect_timeout, self.policy.read_timeout)
         never_sent = failure.kind in network.BEFORE_SENDING
-        outcome = network.line(self.host, failure)
+        outcome = str(network.line(self.host, failure))  # the exchange log's, as worded now
         return _Attempt(outcome, retryable=True, ambiguous=not never_sent, failure=failure)
 
-    def _gave_up(self, result: _Attempt, operation: str, attempt: int, started: float) -> str:
-        """One line for a call that used up its retry budget, Vietnamese first."""
+    def _gave_up(
+        self, result: _Attempt, operation: str, attempt: int, started: float
+    ) -> tuple[str, dict[str, object]]:
+        """The sentence for a call that used up its retry budget, and its parameters: what
+        went wrong (a network failure's own line) and what was tried."""
         elapsed, budget = self.waiter.clock() - started, self.policy.retry_budget
-        tried_vi = (
-            f"{operation}: bỏ cuộc sau {attempt} lần thử trong {elapsed:.1f} s, "
-            f"giới hạn POSTLINK_POSTAL_RETRY_BUDGET {budget:g} s"
-        )
-        tried_en = (
-            f"{operation}: gave up after {attempt} attempt(s) in {elapsed:.1f} s, "
-            f"retry budget {budget:g} s"
+        tried = Phrase(
+            "postal.gave_up",
+            {
+                "operation": operation,
+                "attempts": attempt,
+                "elapsed": f"{elapsed:.1f}",
+                "budget": f"{budget:g}",
+            },
         )
         if result.failure is not None:
-            return network.line(self.host, result.failure, tried_vi, tried_en)
-        return (
-            f"bưu điện {self.host} không sẵn sàng: {result.outcome} ({tried_vi}) — the post at "
-            f"{self.host} is unavailable: {result.outcome} ({tried_en})"
-        )
+            line = network.line(self.host, result.failure, tried)
+            return line.code, dict(line.params)
+        code = "postal.unavailable"
+        return code, {"host": self.host, "outcome": result.outcome, "tried": tried}
 
     @staticmethod
     def _judge(

@@ -32,7 +32,7 @@ def _decode(signature: str) -> bytes:
     try:
         return base64.b64decode(signature, validate=True)
     except (binascii.Error, ValueError):
-        raise WebhookSignatureInvalid("the webhook signature is not base64") from None
+        raise WebhookSignatureInvalid(code="webhook.not_base64") from None
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,7 @@ class RsaVerifier:
         try:
             self.public_key.verify(_decode(signature), text, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
-            raise WebhookSignatureInvalid(
-                "the webhook's RSA-SHA256 signature does not match"
-            ) from None
+            raise WebhookSignatureInvalid(code="webhook.rsa_mismatch") from None
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ class HmacVerifier:
     def verify(self, text: bytes, signature: str) -> None:
         expected = hmac.new(self.secret, text, hashlib.sha256).digest()
         if not hmac.compare_digest(expected, _decode(signature)):
-            raise WebhookSignatureInvalid("the webhook's HMAC-SHA256 signature does not match")
+            raise WebhookSignatureInvalid(code="webhook.hmac_mismatch")
 
 
 class NoVerification:
@@ -79,7 +77,7 @@ class Unconfigured:
     missing: str
 
     def verify(self, text: bytes, signature: str) -> None:
-        raise WebhookSignatureInvalid(f"webhook verification is not configured: set {self.missing}")
+        raise WebhookSignatureInvalid(code="webhook.unconfigured", setting=self.missing)
 
 
 def verifier_from_settings(settings: Settings) -> Verifier:

@@ -17,29 +17,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from postlink.timeutil import format_local
+from postlink.web.templating import word
+from postlink.words import catalogue, language
 
-ACTIONS = {
-    "catalog.import": "Tải lên danh mục (bản nháp)",
-    "catalog.publish": "Công bố danh mục",
-    "catalog.supersede": "Thay thế danh mục",
-    "catalog.extend": "Kéo dài hiệu lực danh mục",
-    "catalog.shorten": "Rút ngắn hiệu lực danh mục",
-    "catalog.withdraw": "Thu hồi danh mục",
-    "catalog.edit": "Sửa bản nháp danh mục",
-    "handover.create": "Ký biên bản giao nhận",
-    "rematch": "Đối chiếu lại với danh mục",
-    "token.create": "Tạo khóa API",
-    "token.revoke": "Thu hồi khóa API",
-    "user.create": "Tạo tài khoản",
-    "user.update": "Sửa tài khoản",
-    "user.password": "Đặt lại mật khẩu",
-    "user.login": "Đăng nhập",
-    "user.login_failed": "Đăng nhập không thành công",
-    "user.logout": "Đăng xuất",
-    "quarantine.replay": "Đọc lại bản ghi cách ly",
-    "quarantine.resolve": "Đóng bản ghi cách ly",
-    "refold": "Gấp lại trạng thái bưu gửi",
-}
 #: The filter's choices beside the single actions: every action on one kind of thing.
 ACTION_GROUPS = {
     "catalog.": "Mọi thao tác với danh mục",
@@ -47,6 +27,20 @@ ACTION_GROUPS = {
     "token.": "Mọi thao tác với khóa API",
     "quarantine.": "Mọi thao tác với bản ghi cách ly",
 }
+
+
+def action_choices() -> dict[str, str]:
+    """The audit filter's choices: the groups, then every action the catalogue words
+    (``value.action.<code>``), so that a new action needs only its catalogue entry."""
+    prefix = "value.action."
+    singles = {
+        code.removeprefix(prefix): text
+        for code, text in sorted(catalogue(language()).items())
+        if code.startswith(prefix)
+    }
+    return {**ACTION_GROUPS, **singles}
+
+
 ENTITIES = {
     "list_version": "Danh mục",
     "list_entry": "Thủ tục trong danh mục",
@@ -203,7 +197,7 @@ class AuditWords:
 
     @staticmethod
     def action(code: str) -> str:
-        return ACTIONS.get(code, code)
+        return word("action", code)  # value.action.<code>, as stored when it has none
 
     @staticmethod
     def entity(kind: str, ident: str) -> str:

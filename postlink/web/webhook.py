@@ -43,7 +43,7 @@ from postlink.postal.errors import PostalError, WebhookRejected
 from postlink.postal.models import Quarantined, WebhookHint
 from postlink.upsert import insert_for
 from postlink.web.state import WebState
-from postlink.words import log_line
+from postlink.words import LANGUAGES, log_line, say_in
 
 log = logging.getLogger("postlink.webhook")
 
@@ -77,16 +77,14 @@ def admit(web: WebState, headers: Mapping[str, str], body: bytes) -> WebhookHint
     max_age = timedelta(minutes=settings.postal_webhook_max_age_minutes)
     max_ahead = timedelta(minutes=settings.postal_webhook_max_ahead_minutes)
     if hint.sent_at < now - max_age:
+        minutes = settings.postal_webhook_max_age_minutes
         raise WebhookStale(
-            f"sendDate {hint.sent_at:%d/%m/%Y %H:%M:%S} đã quá "
-            f"{settings.postal_webhook_max_age_minutes} phút "
-            "(POSTLINK_POSTAL_WEBHOOK_MAX_AGE_MINUTES)"
+            code="webhook.stale", sent=f"{hint.sent_at:%d/%m/%Y %H:%M:%S}", minutes=minutes
         )
     if hint.sent_at > now + max_ahead:
+        minutes = settings.postal_webhook_max_ahead_minutes
         raise WebhookStale(
-            f"sendDate {hint.sent_at:%d/%m/%Y %H:%M:%S} ở tương lai, quá "
-            f"{settings.postal_webhook_max_ahead_minutes} phút "
-            "(POSTLINK_POSTAL_WEBHOOK_MAX_AHEAD_MINUTES)"
+            code="webhook.ahead", sent=f"{hint.sent_at:%d/%m/%Y %H:%M:%S}", minutes=minutes
         )
     key = hashlib.sha256(_signature_bytes(hint.signature)).hexdigest()
     with session_scope(web.engine) as session:
@@ -104,7 +102,7 @@ def admit(web: WebState, headers: Mapping[str, str], body: bytes) -> WebhookHint
             },
         )
         if inserted.first() is None:  # rowcount is not reliable here on psycopg
-            raise WebhookReplayed("webhook này đã được nhận trước đó (cùng chữ ký)")
+            raise WebhookReplayed(code="webhook.replayed")
     return hint
 
 
@@ -119,9 +117,10 @@ def ring(web: WebState, hint: WebhookHint) -> Counter[str]:
                 if order is not None:
                     orders.append(order)
                     continue
-                reason = (
-                    f"webhook: bưu điện không biết bưu gửi {item} (getOrder không trả về "
-                    f"đơn nào); không tạo gì — the post's API does not know item {item}"
+                # Stored once for every reader, as other quarantine reasons are: the
+                # Vietnamese sentence, then the English one (templating.vietnamese_part).
+                reason = " — ".join(
+                    say_in(lang, "webhook.unknown_item", item=item) for lang in LANGUAGES
                 )
                 raw = json.dumps({"itemCode": item, "sendDate": f"{hint.sent_at:%Y%m%d%H%M%S}"})
                 unknown.append(Quarantined(source=SOURCE, reason=reason, raw=raw))

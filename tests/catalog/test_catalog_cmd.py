@@ -115,7 +115,7 @@ def test_invalid_file_lists_every_problem_and_stores_nothing(
     assert result.code == 1
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith(
-        "error: row 3, column B (Mã TTHC), value '1.00089': '1.00089' is not a procedure code"
+        "error: row 3, column B (Mã TTHC), value '1.00089': Procedure code «1.00089» is invalid"
     )
     assert lines[1].startswith("error: row 4, column F (Lý do): excluded from the post")
     assert lines[-1] == (
@@ -205,12 +205,12 @@ def test_edit_a_draft(published: Cli) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("resolve", "1.00089"), "'1.00089' is not a procedure code"),
+        (("resolve", "1.00089"), "Mã thủ tục «1.00089» không hợp lệ"),
         (("resolve", "1.000894", "--at", "tomorrow"), "--at «tomorrow» không phải thời điểm"),
-        (("resolve", "1.000894", "--agency", "UBND"), "'UBND' is not an agency code"),
+        (("resolve", "1.000894", "--agency", "UBND"), "«UBND» không phải mã cơ quan"),
         (("show", "99"), "Không có phiên bản danh mục 99 (xem: postlink catalog list)."),
         (("show", "7/QĐ-UBND"), "Không có phiên bản danh mục nào theo quyết định «7/QĐ-UBND»"),
-        (("history", "abc"), "'abc' is not a procedure code"),
+        (("history", "abc"), "Mã thủ tục «abc» không hợp lệ"),
         (("import", "missing.xlsx", *JANUARY), "Tệp missing.xlsx không tồn tại"),
         (
             ("import", str(JANUARY_CSV), *JANUARY, "--encoding", "latin-9x"),

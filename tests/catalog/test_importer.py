@@ -165,8 +165,8 @@ def _broken_files() -> list[tuple[str, Callable[[Path], Path], Expect]]:
                 ),
             ),
             [
-                (3, "B (Mã TTHC)", "is not a procedure code"),
-                (4, "B (Mã TTHC)", "is not a procedure code"),
+                (3, "B (Mã TTHC)", "Procedure code «1.00119» is invalid"),
+                (4, "B (Mã TTHC)", "is invalid: the right form is like 1.001193"),
             ],
         ),
         (

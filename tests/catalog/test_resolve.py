@@ -101,7 +101,7 @@ def test_agency_entry_first_then_the_general_one(two_lists: Resolver) -> None:
 def test_bad_input_is_refused(engine: Engine, two_lists: Resolver) -> None:
     with pytest.raises(ValueError, match="has no time zone"):
         two_lists.resolve("1.000894", datetime(2026, 3, 1, 10))
-    with pytest.raises(IdentifierError, match="is not a procedure code"):
+    with pytest.raises(IdentifierError, match=r"^Mã thủ tục «"):
         two_lists.resolve("1.00089", MARCH)
     with pytest.raises(ValueError, match="refresh_seconds"):
         Resolver(engine, refresh_seconds=-1)

@@ -30,11 +30,13 @@ def test_retry_after_is_honoured_and_the_budget_bounds_the_wait(
     assert len(records) == 5, "one try, then one after each wait"
     message = str(failure.value)
     assert message.startswith(f"bưu điện {sandbox.url.removeprefix('http://')} không sẵn sàng")
-    assert "bỏ cuộc sau 5 lần thử" in message
-    assert "gave up after 5 attempt(s)" in message
+    assert (
+        "bỏ cuộc sau 5 lần thử trong 0.8 s, giới hạn POSTLINK_POSTAL_RETRY_BUDGET 0.9 s" in message
+    )
     assert "HTTP 429" in message
-    assert "in 0.8 s, retry budget 0.9 s" in message
     assert "\n" not in message
+    assert failure.value.code == "postal.unavailable"
+    assert failure.value.params["outcome"] == "HTTP 429"
 
 
 def test_server_errors_back_off_then_fail_saying_what_was_tried(

@@ -14,17 +14,18 @@ import pytest
 
 from postlink.legs.apply import fetch_histories
 from postlink.postal.errors import PostalStopped, PostalUnavailable
+from postlink.settings import get_settings
 from tests.conftest import CliResult
 from tests.postal.fixtures import SandboxHandle, SteppedWaiter
 from tests.sync.daemons import free_port
 
 
-def _failure(sandbox: SandboxHandle, base_url: str) -> str:
+def _failure(sandbox: SandboxHandle, base_url: str) -> PostalUnavailable:
     adapter = sandbox.adapter(POSTLINK_POSTAL_BASE_URL=base_url, POSTLINK_POSTAL_RETRY_BUDGET="0.3")
     with pytest.raises(PostalUnavailable) as failure:
         adapter.history("EB100000005VN")
     adapter.close()
-    return str(failure.value)
+    return failure.value
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,11 @@ def _failure(sandbox: SandboxHandle, base_url: str) -> str:
     ],
 )
 def test_a_network_failure_is_one_line_naming_host_cause_and_setting(
-    sandbox_server: SandboxHandle, where: str, said: str, check: str
+    sandbox_server: SandboxHandle,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    said: str,
+    check: str,
 ) -> None:
     port = sandbox_server.url.rsplit(":", 1)[1]
     base = {
@@ -44,15 +49,22 @@ def test_a_network_failure_is_one_line_naming_host_cause_and_setting(
         "dns": "http://buu-dien.example.invalid",
         "tls": f"https://127.0.0.1:{port}",
     }[where]
-    message = _failure(sandbox_server, base)
+    failure = _failure(sandbox_server, base)
+    message = str(failure)
     host = base.split("://", 1)[1]
     assert message.startswith(f"không gọi được bưu điện tại {host}: {said}")
     assert f"kiểm tra {check}" in message
-    assert f"cannot reach the post at {host}" in message
     assert "\n" not in message
     assert "HTTPConnectionPool" not in message
     assert "Max retries" not in message
-    assert message.count(host) == 2, "the host once in each language, not urllib3's four times"
+    assert message.count(host) == 1, "the host once, not urllib3's four times"
+    assert failure.code == "postal.network.line_tried"  # typed, worded when shown (issue 14)
+    monkeypatch.setenv("POSTLINK_LANGUAGE", "en")
+    get_settings.cache_clear()
+    english = str(failure)
+    assert english.startswith(f"cannot reach the post at {host}: ")
+    assert "gave up after" in english
+    assert "ô" not in english
 
 
 def test_a_stalled_post_names_the_read_timeout(sandbox_server: SandboxHandle) -> None:

@@ -79,7 +79,7 @@ def test_bad_client_secret_fails_after_one_token_request(
 ) -> None:
     sandbox = sandbox_factory(dialect="ngsp", credentials=Credentials(client_secret="right"))
     adapter = sandbox.ngsp_adapter(POSTLINK_POSTAL_CLIENT_SECRET="wrong")
-    with pytest.raises(PostalAuthError, match="refused the credentials"):
+    with pytest.raises(PostalAuthError, match="từ chối đăng nhập"):
         adapter.find_order(request_for(1).reference)
     assert sandbox.control.stats()["logins"] == 1
 
@@ -91,5 +91,5 @@ def test_no_cancellation_and_no_webhooks_are_said_plainly(
     result = adapter.cancel(request_for(1).reference)
     assert result.outcome is CancelOutcome.REFUSED
     assert "no cancellation" in result.message
-    with pytest.raises(WebhookRejected, match="no webhooks"):
+    with pytest.raises(WebhookRejected, match="không gửi webhook"):
         adapter.parse_webhook({}, b"{}")

@@ -146,6 +146,38 @@ def test_registration_file_reports_every_bad_row_and_registers_nothing(tmp_path:
     assert found == {(3, "leg"), (4, "procedure_code"), (4, "citizen_name")}
 
 
+def test_registration_file_problems_name_row_field_and_reason_in_vietnamese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 §1.4: each problem says row, column and why from the catalogue, Vietnamese
+    by default and English on request, and never quotes a citizen's cell back."""
+    path = tmp_path / "results.csv"
+    path.write_text(
+        "leg,dossier_code,procedure_code,procedure_name,citizen_name,citizen_phone,"
+        "citizen_address,commune_code\n"
+        "send,000.00.12.H14-260119-0002,1.001193,Khai sinh,Bế Văn A,0912345678,Hòa An,01654\n"
+        "return,000.00.12.H14-260119-0003,1.0011,Khai sinh,,0912345678,Hòa An,01654\n",
+        encoding="utf-8-sig",
+    )
+    with pytest.raises(RegistrationFileError) as info:
+        read_registrations(path)
+    assert str(info.value) == (
+        "results.csv: không đăng ký hồ sơ nào vì tệp có 3 lỗi:\n"
+        "dòng 2, cột leg, giá trị «send»: chiều phải là pickup (nhận hồ sơ) hoặc return "
+        "(trả kết quả).\n"
+        "dòng 3, cột citizen_name: bắt buộc phải có giá trị.\n"
+        "dòng 3, cột procedure_code, giá trị «1.0011»: "
+        "Mã thủ tục «1.0011» không hợp lệ: dạng đúng như 1.001193."
+    )
+    assert "Bế Văn A" not in str(info.value)
+    assert "0912345678" not in str(info.value)
+    monkeypatch.setenv("POSTLINK_LANGUAGE", "en")
+    assert str(info.value).startswith(
+        "results.csv: nothing registered, the file has 3 problems:\n"
+        "row 2, column leg, value «send»: the leg must be pickup or return.\n"
+    )
+
+
 def test_registration_file_marks_pickups_carrying_an_appointment_slip(tmp_path: Path) -> None:
     """TT 17/2017 art. 7: the second n applies when the dossier leg carries a giấy hẹn."""
     header = (

@@ -8,11 +8,13 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from postlink import defaults
 from postlink.models import ListVersion
+from postlink.settings import get_settings
 from tests.catalog import crafted
 from tests.catalog.conftest import csv_bytes, table
 from tests.catalog.test_districts import DISTRICT_ROWS, HEADER, ROWS
@@ -130,3 +132,22 @@ def test_a_costly_workbook_within_the_limits_is_refused_naming_the_sheet_and_lim
     assert "trang tính «Trang 1»" in answer.text
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(ListVersion)).one() == 0
+
+
+def test_upload_refusals_and_field_names_follow_the_language(
+    browser_for: MakeBrowser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 §1.5: the route's own sentences come from the catalogue, so English mode
+    shows no Vietnamese and the default keeps the same Vietnamese text."""
+    admin = browser_for(*ADMIN)
+    text_file = {"file": ("list.txt", io.BytesIO(b"a,b"))}
+    vietnamese = admin.post("/admin/catalog/upload", FIELDS, files=text_file)
+    assert "Tệp «list.txt» không phải .xlsx hoặc .csv, cũng không phải .docx." in vietnamese.text
+    monkeypatch.setenv("POSTLINK_LANGUAGE", "en")
+    get_settings.cache_clear()
+    english = admin.post("/admin/catalog/upload", FIELDS, files=text_file)
+    assert "The file «list.txt» is not .xlsx, .csv or .docx." in english.text
+    undated = admin.post(
+        "/admin/catalog/upload", {**FIELDS, "effective_from": "31/02/2026"}, files=text_file
+    )
+    assert "Date effective from «31/02/2026» is invalid" in undated.text

@@ -32,6 +32,7 @@ from sqlmodel import Session, select
 
 from postlink.legs.apply import SyncContext
 from postlink.models import Dossier, Event, Leg, Quarantined
+from postlink.settings import get_settings
 from postlink.sync.pull import pull
 from postlink.web.server import BackgroundServer, free_port
 from tests.postal.fixtures import SandboxHandle, SteppedWaiter, WebhookReceiver
@@ -204,6 +205,7 @@ def test_a_replay_with_the_signature_spelt_another_way_is_refused(
 
 
 def test_a_stale_send_date_is_refused_and_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
     poster: TestClient,
     capture: Capture,
     truth: list[dict[str, Any]],
@@ -215,7 +217,14 @@ def test_a_stale_send_date_is_refused_and_changes_nothing(
     answer = poster.post("/webhooks/postal", content=body)
     assert answer.status_code == 400
     assert answer.json()["code"] == "stale_webhook"
+    assert answer.json()["message"].startswith("Webhook không còn hiệu lực: sendDate ")
     assert "POSTLINK_POSTAL_WEBHOOK_MAX_AGE_MINUTES" in answer.json()["message"]
+    monkeypatch.setenv("POSTLINK_LANGUAGE", "en")  # issue 14 §1.2: both languages
+    get_settings.cache_clear()
+    english = poster.post("/webhooks/postal", content=body).json()
+    assert english["code"] == "stale_webhook"
+    assert english["message"].startswith("The webhook is no longer valid: sendDate ")
+    assert "is more than 10 minutes old" in english["message"]
     assert (
         _state(engine)
         == _state(engine)
@@ -279,6 +288,7 @@ def test_an_item_the_post_does_not_know_is_quarantined_never_created(
     assert state["dossiers"] == []
     assert len(state["quarantined"]) == 1
     assert "không biết bưu gửi EZ999999995VN" in state["quarantined"][0]
+    assert "does not know item EZ999999995VN" in state["quarantined"][0]
 
 
 def test_bad_signature_is_refused_and_changes_nothing(

@@ -594,14 +594,14 @@ def read_webhook(body: bytes) -> tuple[list[Any], str, str]:
     try:
         message = json.loads(body)
     except ValueError:
-        raise WebhookRejected("the webhook body is not JSON") from None
+        raise WebhookRejected(code="webhook.not_json") from None
     if not isinstance(message, dict):
-        raise WebhookRejected("the webhook body is not a JSON object")
+        raise WebhookRejected(code="webhook.not_object")
     records, send_date, signature = (message.get(k) for k in ("data", "sendDate", "signature"))
     if not isinstance(records, list) or not records or not isinstance(records[0], dict):
-        raise WebhookRejected("the webhook has no 'data' list of orders")
+        raise WebhookRejected(code="webhook.no_data")
     if not isinstance(send_date, str) or not isinstance(signature, str):
-        raise WebhookRejected("the webhook lacks 'sendDate' or 'signature'")
+        raise WebhookRejected(code="webhook.no_signature")
     return records, send_date, signature
 
 
@@ -610,6 +610,4 @@ def parse_send_date(send_date: str) -> datetime:
     try:
         return datetime.strptime(send_date, "%Y%m%d%H%M%S").replace(tzinfo=VIETNAM)
     except ValueError:
-        raise WebhookRejected(
-            f"the webhook's sendDate {send_date[:20]!r} is not YYYYMMDDhhmmss"
-        ) from None
+        raise WebhookRejected(code="webhook.send_date", value=send_date[:20]) from None

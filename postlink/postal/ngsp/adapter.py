@@ -114,4 +114,4 @@ class NgspAdapter(AdapterBase):
         return next((order for order in orders if order.item_code == item_code), None)
 
     def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookHint:
-        raise WebhookRejected("the national gateway sends no webhooks; its feed is polled")
+        raise WebhookRejected(code="webhook.ngsp")

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from postlink.models import AuditEntry, User
-from postlink.web.audit_view import ACTION_GROUPS, ACTIONS, ENTITIES, AuditWords
+from postlink.web.audit_view import ENTITIES, AuditWords, action_choices
 from postlink.web.forms import parse_day, shown_day
 from postlink.web.inputs import BadInput
 from postlink.web.security import csrf_protect, db_session, require_admin
@@ -76,7 +76,7 @@ def audit_log(
     context = {
         "rows": rows[:PAGE_ROWS],
         "words": AuditWords(tz, word),
-        "actions": {**ACTION_GROUPS, **ACTIONS},
+        "actions": action_choices(),
         "entities": ENTITIES,
         "more": len(rows) > PAGE_ROWS,
         "page_number": page_number,

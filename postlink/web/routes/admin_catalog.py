@@ -34,13 +34,14 @@ from postlink.db import session_scope
 from postlink.errors import PostlinkError
 from postlink.identifiers import IdentifierError
 from postlink.models import ListVersion, User, VersionStatus
+from postlink.timeutil import format_day
 from postlink.web.errors import worded
 from postlink.web.forms import parse_day
 from postlink.web.inputs import RowId
 from postlink.web.security import csrf_protect, db_session, require_admin
 from postlink.web.state import state_of
 from postlink.web.templating import flash, page
-from postlink.words import say
+from postlink.words import language, say
 
 router = APIRouter(
     prefix="/admin/catalog",
@@ -85,24 +86,24 @@ def _saved_upload(upload: UploadFile, limit: int, folder: Path) -> Path:
     name = Path(upload.filename or "").name
     suffix = Path(name).suffix.lower()
     if suffix not in (".xlsx", ".docx", ".csv"):
-        advice = SAVE_AS.get(suffix, ("", ""))[1]
-        raise PostlinkError(
-            f"Tệp «{name}» không phải .xlsx hoặc .csv, cũng không phải .docx"
-            + (f": {advice}." if advice else ".")
-        )
+        english, vietnamese = SAVE_AS.get(suffix, ("", ""))  # the reader's advice, both
+        advice = english if language() == "en" else vietnamese
+        if advice:
+            raise PostlinkError(code="catalog.upload.type_advice", name=name, advice=advice)
+        raise PostlinkError(code="catalog.upload.type", name=name)
     data = upload.file.read(limit + 1)
     if len(data) > limit:
-        raise PostlinkError(f"Tệp lớn hơn giới hạn {limit // 1024} KiB.")
+        raise PostlinkError(code="catalog.upload.too_large", kib=limit // 1024)
     if suffix == ".xlsx" and not data.startswith(_XLSX_MAGIC):
-        raise PostlinkError(f"Tệp «{name}» không phải tệp Excel .xlsx hợp lệ.")
+        raise PostlinkError(code="catalog.upload.bad_xlsx", name=name)
     if suffix == ".docx" and not data.startswith(_XLSX_MAGIC):
-        raise PostlinkError(f"Tệp «{name}» không phải tệp Word .docx hợp lệ.")
+        raise PostlinkError(code="catalog.upload.bad_docx", name=name)
     if (
         suffix == ".csv"
         and b"\x00" in data[:4096]
         and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
     ):
-        raise PostlinkError(f"Tệp «{name}» không phải tệp văn bản CSV.")
+        raise PostlinkError(code="catalog.upload.bad_csv", name=name)
     path = folder / (name or f"upload{suffix}")
     path.write_bytes(data)
     return path
@@ -126,9 +127,9 @@ def upload(
     fields = {"decision": decision, "effective_from": effective_from, "signed_on": signed_on}
     fields["reason"] = reason
     try:
-        effective = parse_day(effective_from, "hiệu lực")
+        effective = parse_day(effective_from, say("form.day.effective_from"))
         if effective is None or not reason.strip():
-            raise PostlinkError("Nhập ngày hiệu lực và lý do (căn cứ) của danh mục.")
+            raise PostlinkError(code="catalog.upload.missing")
         with tempfile.TemporaryDirectory() as folder:
             path = _saved_upload(file, web.settings.web_upload_max_bytes, Path(folder))
             with session_scope(web.engine) as session:
@@ -137,7 +138,7 @@ def upload(
                     path,
                     decision=decision or None,
                     effective_from=effective,
-                    signed_on=parse_day(signed_on, "ký"),
+                    signed_on=parse_day(signed_on, say("form.day.signed_on")),
                     note=reason,
                     actor=user.username,
                 )
@@ -212,21 +213,18 @@ def publish_version(
         context = {"plan": exc.plan, "force": force}
         return page(request, "admin/publish_confirm.html", context, user=user)
     except NoChangesError as exc:
-        same = f"phiên bản {exc.base.id} ({exc.base.decision})"
-        message = (
-            f"Không có thay đổi: bản nháp giống hệt {same} đang áp dụng vào ngày hiệu lực "
-            "của nó. Đánh dấu «Công bố dù không thay đổi» nếu vẫn muốn công bố."
+        base = exc.base
+        flash(
+            request, say("catalog.publish.unchanged", id=base.id, decision=base.decision), "error"
         )
-        flash(request, message, "error")
         return RedirectResponse(f"/admin/catalog/versions/{version_id}", status_code=303)
     except PostlinkError as exc:
         flash(request, worded(exc), "error")
         return RedirectResponse(f"/admin/catalog/versions/{version_id}", status_code=303)
     web.ctx.resolver.invalidate()
     version = outcome.version
-    message = (
-        f"Đã công bố danh mục {version.decision}, hiệu lực từ {version.effective_from:%d/%m/%Y}."
-    )
+    day = format_day(version.effective_from)
+    message = say("catalog.publish.done", decision=version.decision, day=day)
     if rematch_legs:
         from postlink.sync.rematch import rematch  # the sync layer only when asked
 
@@ -235,13 +233,11 @@ def publish_version(
                 session,
                 web.ctx,
                 actor=user.username,
-                reason=f"công bố danh mục {version.decision} từ {version.effective_from:%d/%m/%Y}",
+                reason=say("catalog.publish.rematch_reason", decision=version.decision, day=day),
                 since=version.effective_from,
             )
-        message += (
-            f" Đã đối chiếu lại {changes.get('legs', 0)} lượt, "
-            f"{changes.get('changed', 0)} lượt đổi kết quả."
-        )
+        legs, changed = changes.get("legs", 0), changes.get("changed", 0)
+        message += " " + say("catalog.publish.rematched", legs=legs, changed=changed)
     flash(request, message)
     return RedirectResponse("/admin/catalog", status_code=303)
 
@@ -258,13 +254,10 @@ def withdraw_version(
         with session_scope(web.engine) as session:
             version = _version(session, version_id)
             if version.status == VersionStatus.PUBLISHED:
-                raise PostlinkError(
-                    "Thu hồi danh mục đang áp dụng làm thay đổi căn cứ xét hồ sơ; trang này chỉ"
-                    " hủy bản nháp. Hãy nhờ bộ phận kỹ thuật thu hồi danh mục đang áp dụng."
-                )
+                raise PostlinkError(code="catalog.withdraw.published")
             withdraw(session, version, actor=user.username, reason=reason)
     except PostlinkError as exc:
         flash(request, worded(exc), "error")
         return RedirectResponse(f"/admin/catalog/versions/{version_id}", status_code=303)
-    flash(request, f"Đã hủy bản nháp {version_id}.")
+    flash(request, say("catalog.withdraw.done", id=version_id))
     return RedirectResponse("/admin/catalog", status_code=303)

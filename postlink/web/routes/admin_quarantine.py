@@ -22,6 +22,7 @@ from postlink.sync import quarantine
 from postlink.web.security import csrf_protect, db_session, require_admin
 from postlink.web.state import state_of
 from postlink.web.templating import flash, page
+from postlink.words import say
 
 router = APIRouter(
     prefix="/admin/quarantine",
@@ -92,9 +93,11 @@ def replay(
         everything=everything,
         lock=web.webhook_lock,  # taken batch by batch: webhooks go on between them
     )
-    message = (
-        f"Đã đọc lại {outcome.replayed} bản ghi: {len(outcome.recovered)} đã nhận,"
-        f" {len(outcome.still_failing)} vẫn lỗi."
+    message = say(
+        "quarantine.replayed",
+        replayed=outcome.replayed,
+        recovered=len(outcome.recovered),
+        failing=len(outcome.still_failing),
     )
     flash(request, message, "error" if outcome.still_failing else "ok")
     target = f"/admin/quarantine/{record_id}" if record_id is not None else "/admin/quarantine"
@@ -110,5 +113,5 @@ def resolve(
 ) -> Response:
     with session_scope(state_of(request).engine) as session:
         quarantine.resolve(session, record_id, actor=user.username, note=note)
-    flash(request, f"Đã đóng bản ghi {record_id}.")
+    flash(request, say("quarantine.closed", id=record_id))
     return RedirectResponse("/admin/quarantine", status_code=303)

@@ -111,7 +111,10 @@ class ReportForm:
     def to_filter(self, today: date) -> ReportFilter:
         """The filter, or ``BadInput`` in the console's words: the period rules are checked
         here first, since ``choose_period`` words its refusals for the command line."""
-        start, end = parse_day(self.start, "từ"), parse_day(self.end, "đến")
+        start, end = (
+            parse_day(self.start, say("form.day.from")),
+            parse_day(self.end, say("form.day.to")),
+        )
         if sum(1 for given in (start or end, self.quarter, self.half, self.year) if given) > 1:
             raise BadInput(say("period.several"))
         if start and start > (end or today):
@@ -133,7 +136,7 @@ class ReportForm:
             raise BadInput(say(code, value=self.quarter or self.half)) from None
         return ReportFilter(
             period=period,
-            as_of=parse_day(self.as_of, "tính đến") or today,
+            as_of=parse_day(self.as_of, say("form.day.as_of")) or today,
             agency=(self.agency or "").strip() or None,
             leg=self.leg,
             compensation_cases=self.compensation_cases,

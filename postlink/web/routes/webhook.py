@@ -17,6 +17,7 @@ from postlink.web.api_models import ApiErrorBody, WebhookAnswer
 from postlink.web.errors import ApiError
 from postlink.web.state import state_of
 from postlink.web.webhook import WebhookReplayed, WebhookStale, admit, ring
+from postlink.words import say
 
 router = APIRouter(tags=["postal webhook"])
 
@@ -26,7 +27,7 @@ async def _body(request: Request) -> bytes:
     async for chunk in request.stream():
         body += chunk
         if len(body) > defaults.POSTAL_WEBHOOK_MAX_BYTES:
-            raise ApiError(413, "body_too_large", "Nội dung webhook quá lớn.")
+            raise ApiError(413, "body_too_large", say("webhook.too_large"))
     return body
 
 
@@ -52,12 +53,16 @@ async def postal_webhook(request: Request, background: BackgroundTasks) -> Webho
     try:
         hint = await run_in_threadpool(admit, web, dict(request.headers), body)
     except WebhookSignatureInvalid as exc:
-        raise ApiError(401, "bad_signature", f"Chữ ký webhook không hợp lệ: {exc}") from None
+        raise ApiError(401, "bad_signature", say("webhook.refused.signature", detail=exc)) from None
     except WebhookStale as exc:
-        raise ApiError(400, "stale_webhook", f"Webhook không còn hiệu lực: {exc}") from None
+        raise ApiError(400, "stale_webhook", say("webhook.refused.stale", detail=exc)) from None
     except WebhookReplayed as exc:
-        raise ApiError(409, "replayed_webhook", f"Webhook bị gửi lại: {exc}") from None
+        raise ApiError(
+            409, "replayed_webhook", say("webhook.refused.replayed", detail=exc)
+        ) from None
     except WebhookRejected as exc:
-        raise ApiError(400, "malformed_body", f"Nội dung webhook không hợp lệ: {exc}") from None
+        raise ApiError(
+            400, "malformed_body", say("webhook.refused.malformed", detail=exc)
+        ) from None
     background.add_task(ring, web, hint)
     return WebhookAnswer(accepted=len(hint.item_codes), unsigned_ignored=hint.unsigned)
