@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from babel.messages.pofile import read_po as babel_read_po
 from sqlalchemy import Engine
 
@@ -392,12 +393,21 @@ def test_a_job_line_keeps_its_keys_in_either_language(
     get_settings.cache_clear()
     with recorded(engine, "pull", "host-1"):
         pass
-    vi_ok, vi_error, en_ok = [record.getMessage() for record in caplog.records]
+    with pytest.raises(PostlinkError), recorded(engine, "pull", "host-1"):
+        raise PostlinkError(code="schema.outdated", stored="0009", needed="0011")
+    vi_ok, vi_error, en_ok, en_refused = [record.getMessage() for record in caplog.records]
     assert vi_ok.startswith("Kết thúc một lượt chạy công việc job=pull instance=host-1 outcome=ok")
     assert vi_ok.endswith(" pages=2")
     assert "job=push instance=host-1 outcome=error seconds=" in vi_error
     assert vi_error.endswith(" error='RuntimeError: the post said no'")
     assert en_ok.startswith("A job run ended job=pull instance=host-1 outcome=ok seconds=")
+    # a refusal staff can act on is stored and logged as its sentence, without a class name
+    assert "error='The database schema is at 0009, postlink needs 0011" in en_refused
+    with engine.connect() as connection:
+        stored = connection.execute(
+            sa.text("SELECT error FROM job_run ORDER BY id DESC LIMIT 1")
+        ).scalar_one()
+    assert stored.startswith("The database schema is at 0009, postlink needs 0011")
 
 
 @pytest.mark.parametrize(

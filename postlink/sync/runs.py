@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, and_, exists, insert, select, update
 
+from postlink.errors import PostlinkError
 from postlink.tables import JOB_RUN as RUNS
 from postlink.tables import LEASE as LEASES
 from postlink.timeutil import utcnow
@@ -113,7 +114,7 @@ def recorded(engine: Engine, job: str, instance: str) -> Iterator[Counter[str]]:
     try:
         yield counts
     except BaseException as exc:
-        outcome, error = "error", f"{type(exc).__name__}: {exc}"
+        outcome, error = "error", _error_text(exc)
         raise
     finally:
         finished = utcnow()
@@ -139,3 +140,12 @@ def recorded(engine: Engine, job: str, instance: str) -> Iterator[Counter[str]]:
         if error:
             fields["error"] = error
         log.info(log_line("log.runs.finished", **fields))
+
+
+def _error_text(exc: BaseException) -> str:
+    """What the dashboard and ``postlink status`` show of a failed run: a ``PostlinkError``'s
+    worded sentence (the post refused, a setting is wrong: staff can act on it), and for
+    anything else, an unforeseen fault for the IT staff, its type before its text."""
+    if isinstance(exc, PostlinkError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
