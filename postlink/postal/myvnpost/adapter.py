@@ -87,9 +87,7 @@ class MyVNPostAdapter(AdapterBase):
         mine = [order for order in orders if key(order) == code]
         if not mine and bad:
             raise PostalProtocolError(
-                f"getOrder {code}: bưu điện trả về bản ghi postlink không đọc được, không "
-                f"tạo thêm đơn ({bad[0].reason}) / the post returned a record postlink cannot "
-                "read; no second order is created"
+                code="postal.protocol.lookup_unreadable", reference=code, reason=bad[0].reason
             )
         live = [order for order in mine if order.status is not LegStatus.CANCELLED]
         return next(iter(live or mine), None)
@@ -104,8 +102,9 @@ class MyVNPostAdapter(AdapterBase):
                 return mapping.parse_order(record, self.table)
             except RecordError as exc:
                 raise PostalProtocolError(
-                    f"CreateOrder {request.reference}: the post created the order but its "
-                    f"answer is unreadable ({exc}); it will be found by reference next time"
+                    code="postal.protocol.created_unreadable",
+                    reference=request.reference,
+                    reason=str(exc),
                 ) from None
 
         return reconcile_then_create(request.reference, self.find_order, create, self.http.pause)

@@ -82,6 +82,27 @@ def _raw(record: Any) -> str:
     return json.dumps(record, ensure_ascii=False, default=str)
 
 
+def _unknown_shape(operation: str, expected: str, payload: Any) -> PostalProtocolError:
+    """An answer whose shape postlink does not know, described by its shape only: the body
+    itself may carry citizens' names and addresses, and this text reaches the job-run record
+    and the log (the exchange log keeps the body, masked after its retention)."""
+    return PostalProtocolError(
+        code="postal.protocol.shape", operation=operation, expected=expected, shape=_shape(payload)
+    )
+
+
+def _shape(value: Any) -> str:
+    """``object {data, status}``, ``list of 3``, ``text``: a body's outline without its values
+    (at most ten keys of forty characters, so a hostile body cannot flood the record)."""
+    if isinstance(value, dict):
+        keys = sorted(str(key)[:40] for key in value)
+        more = ", …" if len(keys) > 10 else ""
+        return "object {" + ", ".join(keys[:10]) + more + "}"
+    if isinstance(value, list):
+        return f"list of {len(value)}"
+    return {type(None): "null", str: "text", bool: "boolean"}.get(type(value), "number")
+
+
 def quarantine(source: str, record: Any, reason: str) -> Quarantined:
     return Quarantined(source=source, reason=reason, raw=_raw(record))
 
@@ -409,9 +430,7 @@ def _results(payload: Any, what: str) -> list[Any]:
     if isinstance(body, dict):
         key = Fields(body).key("results")
         if key is None or not isinstance(body[key], list | None):
-            raise PostalProtocolError(
-                f"MyVNPost {what}: expected {{'results': [...]}}, got {_raw(payload)[:200]}"
-            )
+            raise _unknown_shape(what, "{'results': [...]}", payload)
         return list(body[key] or [])
     if isinstance(body, list):
         records: list[Any] = []
@@ -419,9 +438,7 @@ def _results(payload: Any, what: str) -> list[Any]:
             block = isinstance(item, dict) and not _is_record(item)
             records.extend(_results(item, what) if block else [item])
         return records
-    raise PostalProtocolError(
-        f"MyVNPost {what}: expected {{'results': [...]}}, got {_raw(payload)[:200]}"
-    )
+    raise _unknown_shape(what, "{'results': [...]}", payload)
 
 
 def get_order_params(reference: str) -> dict[str, str | int]:
@@ -485,17 +502,13 @@ def _history_blocks(payload: Any) -> list[dict[str, Any]]:
     if isinstance(body, dict) and Fields(body).key("statusHistory") is None:
         key = Fields(body).key("data")
         if key is None:
-            raise PostalProtocolError(
-                f"GetStatusHistoryOrder: no 'data' object in {_raw(payload)[:200]}"
-            )
+            raise _unknown_shape("GetStatusHistoryOrder", "{'data': …}", payload)
         body = body[key]
     items = [] if body is None else body if isinstance(body, list) else [body]
     entries = [item for item in items if _is_entry(item)]
     blocks = [item for item in items if not _is_entry(item)]
     if not all(isinstance(block, dict) for block in blocks):
-        raise PostalProtocolError(
-            f"GetStatusHistoryOrder: no 'data' object in {_raw(payload)[:200]}"
-        )
+        raise _unknown_shape("GetStatusHistoryOrder", "{'data': …}", payload)
     return blocks + ([{"statusHistory": entries}] if entries else [])
 
 
@@ -569,7 +582,7 @@ def parse_cancel_response(payload: Any, order_id: str) -> CancelResult:
     """``[{"Type", "Message", …}]``: 00 accepted, 02 pending, anything else refused (§1)."""
     answer = payload[0] if isinstance(payload, list) and payload else payload
     if not isinstance(answer, dict) or "Type" not in answer:
-        raise PostalProtocolError(f"orderCancel: no 'Type' in {_raw(payload)[:200]}")
+        raise _unknown_shape("orderCancel", "[{'Type': …}]", payload)
     code = str(answer["Type"])
     return CancelResult(
         outcome=_CANCEL_OUTCOMES.get(code, CancelOutcome.REFUSED),
