@@ -40,5 +40,7 @@ def test_mid_pass_cursor_resumes_only_while_its_window_is_current() -> None:
     "text", ["", "{}", "[1]", '{"v":2,"from":"2026-01-01","to":null,"feed":"GUI","page":0}']
 )
 def test_foreign_cursor_is_refused_with_what_to_do(text: str) -> None:
-    with pytest.raises(PostalError, match="cursor"):
+    with pytest.raises(PostalError) as refused:
         begin(text, TODAY, 30)
+    assert refused.value.code == "postal.cursor.unreadable"
+    assert "hãy xóa vị trí đã lưu để đồng bộ lại" in str(refused.value)

@@ -62,12 +62,9 @@ class FeedCursor:
                 page=int(data["page"]),
             )
         except (ValueError, KeyError, TypeError):
-            raise PostalError(
-                f"{text!r} is not a MyVNPost feed cursor; clear the stored cursor to start again"
-                " from the lookback"
-            ) from None
+            raise PostalError(code="postal.cursor.unreadable", cursor=text[:80]) from None
         if data.get("v") != 1 or cursor.page < 0:
-            raise PostalError(f"{text!r} is not a version-1 MyVNPost feed cursor")
+            raise PostalError(code="postal.cursor.unreadable", cursor=text[:80])
         return cursor
 
 
