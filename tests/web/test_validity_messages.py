@@ -12,26 +12,18 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from tests.web.conftest import ADMIN
-from tests.web.test_e2e import PAGE_WAIT_MS, _serve, chromium, log_in
+from tests.web.test_console_vietnamese import american
+from tests.web.test_e2e import _serve, chromium, log_in
 
-__all__ = ["chromium"]
+__all__ = ["american", "chromium"]
 
 
 @pytest.fixture
 def base(app: FastAPI) -> Iterator[str]:
     yield from _serve(app)
-
-
-@pytest.fixture
-def american(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(PAGE_WAIT_MS)
-    yield page
-    context.close()
 
 
 def _bubble(page: Page, selector: str) -> str:
